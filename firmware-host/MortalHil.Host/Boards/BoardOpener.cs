@@ -1,0 +1,30 @@
+using MortalHil.Core.Devices;
+using MortalHil.Host.Cli;
+
+namespace MortalHil.Host.Boards;
+
+/// <summary>
+/// Opens a board from a spec such as <c>sim:reram:42</c>, <c>simfile:board.json</c>,
+/// <c>serial:/dev/ttyACM0</c> or <c>spi:profile.json</c>. Each scheme is one entry below; the
+/// text after the first colon is handed to that scheme's opener unchanged.
+/// </summary>
+public static class BoardOpener
+{
+    private static readonly Dictionary<string, (string Usage, Func<string, IDevice> Open)> Schemes = new(StringComparer.Ordinal)
+    {
+    };
+
+    /// <summary>The accepted spec forms, for help texts and error messages.</summary>
+    public static IEnumerable<string> Usages => Schemes.Values.Select(s => s.Usage);
+
+    public static IDevice Open(string spec)
+    {
+        int colon = spec.IndexOf(':');
+        if (colon <= 0 || colon == spec.Length - 1)
+            throw new CliUsageException($"board spec '{spec}' is not SCHEME:ARGS; use one of: {string.Join(", ", Usages)}");
+        var scheme = spec[..colon];
+        if (!Schemes.TryGetValue(scheme, out var entry))
+            throw new CliUsageException($"unknown board scheme '{scheme}'; use one of: {string.Join(", ", Usages)}");
+        return entry.Open(spec[(colon + 1)..]);
+    }
+}

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using MortalHil.Host.Cli;
+using MortalHil.Host.Commands;
+
+namespace MortalHil.Host;
+
+public static class Program
+{
+    /// <summary>The program's commands; each lives in its own file under Commands/.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("mortalhil: learn on analog crossbar boards, watch them age, and hand their knowledge on before they die.");
+        foreach (var command in new[]
+                 {
+                     BoardsCommand.Create(),
+                 })
+            root.Subcommands.Add(command);
+        return root;
+    }
+
+    public static int Main(string[] args) => CliRunner.Run(BuildRoot(), args);
+}
