@@ -6,12 +6,17 @@ namespace MortalHil.Hardware.Protocol;
 /// </summary>
 public sealed class FrameSplitter
 {
-    private readonly byte[] _buffer;
+    private readonly int _maxBlock;
+    private byte[] _buffer;
     private int _length;
     private bool _overflowed;
 
     /// <summary>Creates a splitter that accepts blocks up to <paramref name="maxBlock"/> bytes.</summary>
-    public FrameSplitter(int maxBlock = -1) => _buffer = new byte[maxBlock > 0 ? maxBlock : ProtocolConstants.MaxEncodedFrame];
+    public FrameSplitter(int maxBlock = -1)
+    {
+        _maxBlock = maxBlock > 0 ? maxBlock : ProtocolConstants.MaxEncodedFrame;
+        _buffer = new byte[Math.Min(_maxBlock, 4096)]; // grows on demand up to the limit
+    }
 
     /// <summary>Blocks dropped because they grew past the size limit before a delimiter came.</summary>
     public long OverflowedBlocks { get; private set; }
@@ -25,7 +30,7 @@ public sealed class FrameSplitter
             var chunk = zero < 0 ? data : data[..zero];
             if (!_overflowed)
             {
-                if (_length + chunk.Length > _buffer.Length)
+                if (_length + chunk.Length > _maxBlock)
                 {
                     _overflowed = true;
                     _length = 0;
@@ -33,6 +38,8 @@ public sealed class FrameSplitter
                 }
                 else
                 {
+                    if (_length + chunk.Length > _buffer.Length)
+                        Array.Resize(ref _buffer, Math.Min(_maxBlock, Math.Max(2 * _buffer.Length, _length + chunk.Length)));
                     chunk.CopyTo(_buffer.AsSpan(_length));
                     _length += chunk.Length;
                 }
