@@ -12,6 +12,8 @@ public static class BoardOpener
 {
     private static readonly Dictionary<string, (string Usage, Func<string, IDevice> Open)> Schemes = new(StringComparer.Ordinal)
     {
+        ["sim"] = (SimBoardSpec.SimUsage, SimBoardSpec.OpenSim),
+        ["simfile"] = (SimBoardSpec.SimFileUsage, SimBoardSpec.OpenSimFile),
     };
 
     /// <summary>The accepted spec forms, for help texts and error messages.</summary>
