@@ -15,6 +15,7 @@ public static class Program
                      BoardsCommand.Create(),
                      CharacterizeCommand.Create(),
                      SimServeCommand.Create(),
+                     DataCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
