@@ -13,6 +13,9 @@ public static class Program
         foreach (var command in new[]
                  {
                      BoardsCommand.Create(),
+                     CharacterizeCommand.Create(),
+                     SimServeCommand.Create(),
+                     DataCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

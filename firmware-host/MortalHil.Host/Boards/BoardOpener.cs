@@ -12,6 +12,9 @@ public static class BoardOpener
 {
     private static readonly Dictionary<string, (string Usage, Func<string, IDevice> Open)> Schemes = new(StringComparer.Ordinal)
     {
+        ["sim"] = (SimBoardSpec.SimUsage, SimBoardSpec.OpenSim),
+        ["simfile"] = (SimBoardSpec.SimFileUsage, SimBoardSpec.OpenSimFile),
+        ["serial"] = ("serial:<port>  (a board on a serial port speaking hardware/PROTOCOL.md, e.g. serial:/dev/ttyACM0 or serial:/dev/pts/3)", port => MortalHil.Hardware.Serial.SerialBoard.Open(port)),
     };
 
     /// <summary>The accepted spec forms, for help texts and error messages.</summary>

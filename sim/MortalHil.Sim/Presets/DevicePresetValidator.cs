@@ -1,0 +1,124 @@
+namespace MortalHil.Sim.Presets;
+
+/// <summary>
+/// Range checks on a <see cref="DevicePreset"/>. Each failure names the JSON field, e.g.
+/// <c>preset field 'pulse.dw_min' must be &gt; 0 (got -1)</c>.
+/// </summary>
+public static class DevicePresetValidator
+{
+    /// <summary>Throws <see cref="InvalidDataException"/> naming the first field out of range.</summary>
+    public static void Validate(DevicePreset p)
+    {
+        if (string.IsNullOrWhiteSpace(p.Name) || p.Name.Contains(':'))
+            Fail("name", "must be a non-empty name without ':'", p.Name);
+        var g = p.Geometry;
+        IntIn("geometry.tiles", g.Tiles, 1, 64);
+        IntIn("geometry.rows", g.Rows, 1, 4096);
+        IntIn("geometry.columns", g.Columns, 1, 4096);
+
+        var c = p.Conductance;
+        Positive("conductance.g_min_microsiemens", c.GMinMicrosiemens);
+        Positive("conductance.g_max_microsiemens", c.GMaxMicrosiemens);
+        if (!(c.GMaxMicrosiemens > c.GMinMicrosiemens))
+            Fail("conductance.g_max_microsiemens", $"must be > conductance.g_min_microsiemens ({c.GMinMicrosiemens})", c.GMaxMicrosiemens);
+        In("conductance.w_min_dtod", c.WMinDtod, 0, 1);
+        In("conductance.w_max_dtod", c.WMaxDtod, 0, 1);
+
+        var u = p.Pulse;
+        Positive("pulse.nominal_volts", u.NominalVolts);
+        Positive("pulse.nominal_width_seconds", u.NominalWidthSeconds);
+        In("pulse.threshold_volts", u.ThresholdVolts, 0, u.NominalVolts - 1e-9);
+        In("pulse.width_exponent", u.WidthExponent, 0, 2);
+        In("pulse.max_volts", u.MaxVolts, u.NominalVolts, 100);
+        Positive("pulse.min_width_seconds", u.MinWidthSeconds);
+        In("pulse.max_width_seconds", u.MaxWidthSeconds, u.MinWidthSeconds, 10);
+        In("pulse.nominal_width_seconds", u.NominalWidthSeconds, u.MinWidthSeconds, u.MaxWidthSeconds);
+        IntIn("pulse.max_per_cell_per_request", u.MaxPerCellPerRequest, 1, short.MaxValue);
+        Positive("pulse.dw_min", u.DwMin);
+        if (u.DwMin > 0.5) Fail("pulse.dw_min", "must be <= 0.5", u.DwMin);
+        In("pulse.dw_min_dtod", u.DwMinDtod, 0, 1);
+        In("pulse.up_down", u.UpDown, -0.9, 0.9);
+        In("pulse.up_down_dtod", u.UpDownDtod, 0, 0.5);
+        In("pulse.dw_min_std", u.DwMinStd, 0, 100);
+        In("pulse.write_noise_std", u.WriteNoiseStd, 0, 1000);
+        In("pulse.gamma_up", u.GammaUp, 0, 1);
+        In("pulse.gamma_down", u.GammaDown, 0, 1);
+        if (u.Levels != 0) IntIn("pulse.levels", u.Levels, 2, 1 << 20);
+
+        var r = p.Read;
+        Positive("read.max_volts", r.MaxVolts);
+        IntIn("read.max_batch", r.MaxBatch, 1, 1 << 16);
+        In("read.noise_rel", r.NoiseRel, 0, 1);
+
+        IntIn("dac.bits", p.Dac.Bits, 2, 24);
+        Positive("dac.full_scale_volts", p.Dac.FullScaleVolts);
+        IntIn("adc.bits", p.Adc.Bits, 2, 24);
+        Positive("adc.full_scale_microamps", p.Adc.FullScaleMicroamps);
+        In("adc.noise_rel", p.Adc.NoiseRel, 0, 1);
+
+        In("amplifier.gain_std", p.Amplifier.GainStd, 0, 0.5);
+        In("amplifier.offset_std", p.Amplifier.OffsetStd, 0, 0.5);
+        In("ir_drop.segment_ohms", p.IrDrop.SegmentOhms, 0, 1e3);
+        In("stuck.fraction", p.Stuck.Fraction, 0, 1);
+        In("stuck.at_g_max_fraction", p.Stuck.AtGMaxFraction, 0, 1);
+
+        var e = p.Endurance;
+        Positive("endurance.median_pulses", e.MedianPulses);
+        In("endurance.log_spread", e.LogSpread, 0, 5);
+        In("endurance.stuck_fraction", e.StuckFraction, 0, 1);
+        In("endurance.window_kept", e.WindowKept, 0, 1);
+
+        var d = p.Drift;
+        Positive("drift.t0_seconds", d.T0Seconds);
+        In("drift.nu_mean", d.NuMean, 0, 1);
+        In("drift.nu_std", d.NuStd, 0, 1);
+
+        var f = p.FlickerNoise;
+        In("flicker_noise.q_coefficient", f.QCoefficient, 0, 1);
+        In("flicker_noise.q_exponent", f.QExponent, 0, 5);
+        In("flicker_noise.q_max", f.QMax, 0, 1);
+        Positive("flicker_noise.t_read_seconds", f.TReadSeconds);
+
+        var n = p.Neurons;
+        for (int i = 0; i < n.Activations.Count; i++)
+            if (n.Activations[i] is not ("relu" or "tanh"))
+                Fail($"neurons.activations[{i}]", "must be \"relu\" or \"tanh\"", n.Activations[i]);
+        In("neurons.gain_std", n.GainStd, 0, 0.5);
+        In("neurons.offset_std", n.OffsetStd, 0, 0.5);
+
+        var a = p.Ageing;
+        In("ageing.nu_growth_per_year", a.NuGrowthPerYear, 0, 100);
+        In("ageing.stuck_per_cell_per_year", a.StuckPerCellPerYear, 0, 1000);
+        In("ageing.stuck_per_pulse", a.StuckPerPulse, 0, 1);
+        In("ageing.read_noise_growth_per_year", a.ReadNoiseGrowthPerYear, 0, 100);
+        In("ageing.lifetime_years", a.LifetimeYears, 0, 1e6);
+        In("ageing.lifetime_shape", a.LifetimeShape, 0.05, 20);
+        In("ageing.dead_stuck_fraction", a.DeadStuckFraction, 0, 1);
+    }
+
+    private static void Positive(string field, double v)
+    {
+        if (!(v > 0) || double.IsInfinity(v)) Fail(field, "must be > 0", v);
+    }
+
+    private static void In(string field, double v, double lo, double hi)
+    {
+        if (!(v >= lo && v <= hi)) Fail(field, $"must be in [{lo:G6}, {hi:G6}]", v);
+    }
+
+    private static void IntIn(string field, int v, int lo, int hi)
+    {
+        if (v < lo || v > hi) Fail(field, $"must be in [{lo}, {hi}]", v);
+    }
+
+    private static void Fail(string field, string rule, object? got)
+        => throw new InvalidDataException($"preset field '{field}' {rule} (got {Format(got)})");
+
+    private static string Format(object? v) => v switch
+    {
+        null => "null",
+        double d => d.ToString("G6", System.Globalization.CultureInfo.InvariantCulture),
+        string s => $"\"{s}\"",
+        _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "?",
+    };
+}
