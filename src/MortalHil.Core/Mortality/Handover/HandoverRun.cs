@@ -156,7 +156,7 @@ public sealed class HandoverRun
                 int count = (int)Math.Min(_plan.QueryBatch, _plan.TransferExamples - first);
                 _transfer.Fill(first, count, queryInputs);
                 _journal.RecordQueryIntent(QueryPurpose.Transfer, next, count);
-                if (TryTeacher(() => teacher.Model.Logits(queryInputs.AsSpan(0, count * n), queryLogits.AsSpan(0, count * k))))
+                if (TryTeacher(() => teacher.Model.Predict(queryInputs.AsSpan(0, count * n), count, queryLogits.AsSpan(0, count * k))))
                 {
                     var logits = queryLogits.AsSpan(0, count * k);
                     _journal.AppendTeacherOutputs(next, first, count, k, logits);
@@ -270,8 +270,8 @@ public sealed class HandoverRun
         var logits = new float[n * k];
         string by = "student";
         bool teacherServes = _state is HandoverState.Serving or HandoverState.Distilling && Teacher() is not null;
-        if (teacherServes && TryTeacher(() => _teacher!.Model.Logits(inputs, logits))) by = "teacher";
-        else _student.Model.Logits(inputs, logits);
+        if (teacherServes && TryTeacher(() => _teacher!.Model.Predict(inputs, n, logits))) by = "teacher";
+        else _student.Model.Predict(inputs, n, logits);
         int correct = 0;
         for (int i = 0; i < n; i++) if (ClassifierEvaluation.ArgMax(logits.AsSpan(i * k, k)) == labels[i]) correct++;
         return (by, n, correct);

@@ -1,3 +1,4 @@
+using MortalHil.Core.Learning;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Mortality.Ports;
 

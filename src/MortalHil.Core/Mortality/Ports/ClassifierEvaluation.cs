@@ -1,3 +1,4 @@
+using MortalHil.Core.Learning;
 namespace MortalHil.Core.Mortality.Ports;
 
 /// <summary>Accuracy and argmax helpers over <see cref="IClassifier"/>.</summary>
@@ -22,7 +23,7 @@ public static class ClassifierEvaluation
         for (int start = 0; start < set.Count; start += batch)
         {
             int n = Math.Min(batch, set.Count - start);
-            model.Logits(set.Inputs.AsSpan(start * set.InputCount, n * set.InputCount), logits.AsSpan(0, n * k));
+            model.Predict(set.Inputs.AsSpan(start * set.InputCount, n * set.InputCount), n, logits.AsSpan(0, n * k));
             for (int i = 0; i < n; i++)
             {
                 var row = logits.AsSpan(i * k, k);

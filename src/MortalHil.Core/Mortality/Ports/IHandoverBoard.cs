@@ -1,3 +1,4 @@
+using MortalHil.Core.Learning;
 namespace MortalHil.Core.Mortality.Ports;
 
 /// <summary>A board and the network on it, as a handover sees it (teacher or student).</summary>

@@ -1,3 +1,4 @@
+using MortalHil.Core.Learning;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Ports;
@@ -45,10 +46,9 @@ internal sealed class FakeStudent : IStudentLearner, IClassifier
 
     private void Check() { if (StepsTaken >= DieAfterSteps) throw new DeviceFailedException("fake student died"); }
 
-    public void Logits(ReadOnlySpan<float> inputs, Span<float> logits)
+    public void Predict(ReadOnlySpan<float> inputs, int batch, Span<float> logits)
     {
         Check();
-        int batch = inputs.Length / D;
         for (int b = 0; b < batch; b++)
             for (int c = 0; c < K; c++)
             {
@@ -62,7 +62,7 @@ internal sealed class FakeStudent : IStudentLearner, IClassifier
     {
         Check();
         var z = new float[batch * K];
-        Logits(inputs, z);
+        Predict(inputs, batch, z);
         var p = new float[K];
         double loss = 0;
         var grad = new float[_w.Length];

@@ -1,3 +1,4 @@
+using MortalHil.Core.Learning;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Mortality.Ports;
 
@@ -31,9 +32,8 @@ internal sealed class FakeTeacher : IHandoverBoard, IClassifier
 
     private void Check() { if (Queries >= DieAfterQueries) throw new DeviceFailedException("fake teacher died"); }
 
-    public void Logits(ReadOnlySpan<float> inputs, Span<float> logits)
+    public void Predict(ReadOnlySpan<float> inputs, int batch, Span<float> logits)
     {
-        int batch = inputs.Length / InputCount;
         Check();
         if (Queries + batch > DieAfterQueries) { Queries = DieAfterQueries; throw new DeviceFailedException("fake teacher died mid-batch"); }
         Queries += batch;

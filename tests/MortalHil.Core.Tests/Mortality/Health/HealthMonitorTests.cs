@@ -1,3 +1,4 @@
+using MortalHil.Core.Learning;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Mortality.Health;
 using MortalHil.Core.Mortality.Ports;
@@ -132,6 +133,6 @@ public class HealthMonitorTests
     {
         public int InputCount => 2;
         public int ClassCount => 2;
-        public void Logits(ReadOnlySpan<float> inputs, Span<float> logits) => inputs.CopyTo(logits);
+        public void Predict(ReadOnlySpan<float> inputs, int batch, Span<float> logits) => inputs[..(batch * 2)].CopyTo(logits);
     }
 }
