@@ -22,7 +22,7 @@ public sealed class HandoverRun
     private readonly TransferSet _transfer;
     private readonly LabelledSet _canary;
     private readonly LabelledSet? _traffic;
-    private readonly Func<byte[]?, IHandoverBoard> _openTeacher;
+    private readonly Func<TimeSpan?, IHandoverBoard> _openTeacher;
     private readonly Func<HandoverCheckpoint?, IStudentLearner> _openStudent;
 
     private IHandoverBoard? _teacher;
@@ -38,11 +38,12 @@ public sealed class HandoverRun
     /// <param name="plan">How to run; must match the journal's fingerprint.</param>
     /// <param name="transfer">Unlabelled transfer inputs.</param>
     /// <param name="canary">Small labelled set on which the two boards are compared.</param>
-    /// <param name="openTeacher">Opens the teacher: from the journaled board state when given, else as the handover found it.</param>
+    /// <param name="openTeacher">Opens the teacher. After a crash it gets the teacher's clock at the last checkpoint (a
+    /// simulated teacher is aged to it); null on a fresh start.</param>
     /// <param name="openStudent">Opens the student: from a checkpoint when given, else fresh.</param>
     /// <param name="traffic">Live requests (with labels, to score the service); null: none served.</param>
     public HandoverRun(HandoverJournal journal, HandoverPlan plan, TransferSet transfer, LabelledSet canary,
-        Func<byte[]?, IHandoverBoard> openTeacher, Func<HandoverCheckpoint?, IStudentLearner> openStudent, LabelledSet? traffic = null)
+        Func<TimeSpan?, IHandoverBoard> openTeacher, Func<HandoverCheckpoint?, IStudentLearner> openStudent, LabelledSet? traffic = null)
     {
         plan.Validate();
         if (transfer.Size < plan.TransferExamples)
@@ -224,7 +225,7 @@ public sealed class HandoverRun
         if (_teacherDead) return null;
         if (_teacher is null)
         {
-            try { _teacher = _openTeacher(_journal.LatestTeacherBoard()); }
+            try { _teacher = _openTeacher(_journal.LatestTeacherBoardTime()); }
             catch (DeviceFailedException e) { MarkTeacherDead(e); return null; }
         }
         return _teacher;
@@ -280,9 +281,9 @@ public sealed class HandoverRun
     private void Checkpoint(bool withTeacher)
     {
         var s = _student!;
-        byte[]? teacherBoard = null;
-        if (withTeacher && Teacher() is { } t) TryTeacher(() => teacherBoard = t.SaveBoard());
-        _journal.AppendCheckpoint(new HandoverCheckpoint(s.StepsTaken, s.SaveBoard(), s.SaveHostState(), teacherBoard,
+        TimeSpan? teacherTime = null;
+        if (withTeacher && Teacher() is { } t) TryTeacher(() => teacherTime = t.BoardTime);
+        _journal.AppendCheckpoint(new HandoverCheckpoint(s.StepsTaken, s.SaveBoard(), s.SaveHostState(), teacherTime,
             _studentCanary ?? double.NaN, _teacherCanary, s.PulsesApplied, s.BoardTime, _round));
     }
 
