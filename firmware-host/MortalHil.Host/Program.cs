@@ -16,6 +16,7 @@ public static class Program
                      CharacterizeCommand.Create(),
                      SimServeCommand.Create(),
                      DataCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -112,6 +112,7 @@ public sealed class HandoverRun
                 _teacherCanary = TeacherCanary() ?? _teacherCanary;
                 var (by, n, ok) = Serve();
                 _journal.AppendRound(Round(HandoverState.Serving, by, n, ok, null, _teacherCanary));
+                PaceWait();
                 if (Teacher() is null && _pool.Count == 0)
                     return Move(HandoverState.Failed, "teacher died before teaching anything");
                 state = Move(HandoverState.Distilling, CallReason);
@@ -123,6 +124,7 @@ public sealed class HandoverRun
                 _studentCanary = ClassifierEvaluation.Accuracy(_student.Model, _canary);
                 _journal.AppendRound(Round(HandoverState.CutOver, by, n, ok, _studentCanary, null));
                 Checkpoint(withTeacher: false);
+                PaceWait();
                 state = Move(HandoverState.Retired, $"teacher retired; student canary {_studentCanary:F4}");
             }
             return state;
@@ -197,9 +199,14 @@ public sealed class HandoverRun
                 var reason = CutOverReason(budgetSpent, allCollected);
                 if (reason is not null) return Move(HandoverState.CutOver, reason);
             }
-            if (_plan.Pace > TimeSpan.Zero) Thread.Sleep(_plan.Pace);
+            PaceWait();
         }
         throw new InvalidOperationException($"handover did not finish within {maxRounds} rounds");
+    }
+
+    private void PaceWait()
+    {
+        if (_plan.Pace > TimeSpan.Zero) Thread.Sleep(_plan.Pace);
     }
 
     private string? CutOverReason(bool budgetSpent, bool allCollected)
