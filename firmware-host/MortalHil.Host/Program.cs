@@ -14,6 +14,7 @@ public static class Program
                  {
                      BoardsCommand.Create(),
                      SimServeCommand.Create(),
+                     BenchLinkCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
