@@ -14,6 +14,7 @@ public static class Program
                  {
                      BoardsCommand.Create(),
                      CharacterizeCommand.Create(),
+                     BenchCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
