@@ -16,6 +16,7 @@ public static class Program
                      CharacterizeCommand.Create(),
                      SimServeCommand.Create(),
                      DataCommand.Create(),
+                     BenchCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
