@@ -13,8 +13,10 @@ public static class Program
         foreach (var command in new[]
                  {
                      BoardsCommand.Create(),
+                     CharacterizeCommand.Create(),
                      SimServeCommand.Create(),
-                     BenchLinkCommand.Create(),
+                     DataCommand.Create(),
+                     BenchCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -17,15 +17,7 @@ namespace MortalHil.Host.Commands;
 /// </summary>
 public static class BenchLinkCommand
 {
-    /// <summary>The <c>bench</c> command group with <c>link</c> in it.</summary>
-    public static Command Create()
-    {
-        var bench = new Command("bench", "Benchmarks that write JSON results to --out.");
-        bench.Subcommands.Add(CreateLink());
-        return bench;
-    }
-
-    /// <summary>The <c>link</c> subcommand alone (for a <c>bench</c> group defined elsewhere).</summary>
+    /// <summary>The <c>link</c> subcommand of <c>bench</c> (added in <see cref="BenchCommand"/>).</summary>
     public static Command CreateLink()
     {
         var output = new Option<string>("--out") { Description = "Directory for bench-link.json.", Required = true };

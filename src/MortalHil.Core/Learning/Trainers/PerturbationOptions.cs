@@ -1,0 +1,22 @@
+using MortalHil.Core.Learning.Mapping;
+
+namespace MortalHil.Core.Learning.Trainers;
+
+/// <summary>Settings shared by the activity-perturbation trainers (node perturbation and local losses).</summary>
+public sealed record PerturbationOptions
+{
+    /// <summary>Learning rate of hidden layers (effective-weight units per unit gradient).</summary>
+    public float HiddenLearningRate { get; init; } = 0.05f;
+    /// <summary>Learning rate of the output layer (and of local readouts).</summary>
+    public float OutputLearningRate { get; init; } = 0.05f;
+    /// <summary>Learning rate of the host-side biases.</summary>
+    public float BiasLearningRate { get; init; } = 0.05f;
+    /// <summary>Random perturbation directions per example (each costs one more read of the downstream part).</summary>
+    public int Directions { get; init; } = 16;
+    /// <summary>Perturbation size as a fraction of the perturbed activity's input range downstream.</summary>
+    public float PerturbationFraction { get; init; } = 0.05f;
+    /// <summary>How weight changes become pulses.</summary>
+    public UpdateMode UpdateMode { get; init; } = UpdateMode.Auto;
+    /// <summary>Seed of perturbations and stochastic rounding.</summary>
+    public int Seed { get; init; } = 1;
+}
