@@ -14,6 +14,8 @@ public static class Program
                  {
                      BoardsCommand.Create(),
                      DataCommand.Create(),
+                     TrainCommand.Create(),
+                     RunsCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
