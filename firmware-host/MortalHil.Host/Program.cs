@@ -16,6 +16,9 @@ public static class Program
                      CharacterizeCommand.Create(),
                      SimServeCommand.Create(),
                      DataCommand.Create(),
+                     BenchCommand.Create(),
+                     TrainCommand.Create(),
+                     RunsCommand.Create(),
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                  })
             root.Subcommands.Add(command);
