@@ -20,6 +20,7 @@ public static class Program
                      TrainCommand.Create(),
                      RunsCommand.Create(),
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.DemoCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
