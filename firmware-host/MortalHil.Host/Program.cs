@@ -17,6 +17,8 @@ public static class Program
                      SimServeCommand.Create(),
                      DataCommand.Create(),
                      BenchCommand.Create(),
+                     TrainCommand.Create(),
+                     RunsCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -34,18 +34,38 @@ public sealed class BoardLedger
     /// <summary>Conductance measurements (calls of <see cref="IDevice.MeasureConductances"/>), in cells measured.</summary>
     public long CellsMeasured { get; private set; }
 
+    /// <summary>
+    /// Assumed time of one analog matrix-vector read including conversion (1 us; IBM's HERMES core reports a
+    /// 256x256 MVM in about 130 ns plus ADC time, Le Gallo et al., Nat. Electron. 2023).
+    /// </summary>
+    public const double ReadSecondsPerVector = 1e-6;
+    /// <summary>Assumed time to measure one cell's conductance through a single-cell read path (10 us).</summary>
+    public const double MeasureSecondsPerCell = 10e-6;
+
+    /// <summary>
+    /// Estimated time the board was busy with what the host asked: reads, measurements and pulses (per-cell
+    /// requests are programmed one row at a time, each row as long as its largest count; outer products take
+    /// their slots). Boards keep their own clocks; this is the host's account.
+    /// </summary>
+    public double BusySeconds { get; private set; }
+
     internal void CountRead(int vectors, bool saturated)
     {
+        BusySeconds += vectors * ReadSecondsPerVector;
         ReadCalls++;
         WindowVectorReads += vectors;
         if (saturated) SaturatedVectorReads += vectors;
     }
 
     internal void CountLayerPass(int vectors) => LayerVectorReads += vectors;
-    internal void CountMeasure(int cells) => CellsMeasured += cells;
+    internal void CountMeasure(int cells)
+    {
+        CellsMeasured += cells;
+        BusySeconds += cells * MeasureSecondsPerCell;
+    }
 
     /// <summary>Records a per-cell request and its receipt.</summary>
-    public void RecordCellPulses(CrossbarWindow w, ReadOnlySpan<short> counts, PulseReceipt receipt)
+    public void RecordCellPulses(in PulseRequest request, CrossbarWindow w, ReadOnlySpan<short> counts, PulseReceipt receipt)
     {
         PulseRequests++;
         if (receipt.Duplicate) return;
@@ -55,17 +75,25 @@ public sealed class BoardLedger
         {
             int baseIndex = (w.Row0 + r) * _geometry.Columns + w.Column0;
             var row = counts.Slice(r * w.ColumnCount, w.ColumnCount);
+            int longest = 0;
             for (int c = 0; c < row.Length; c++)
-                if (row[c] != 0) cells[baseIndex + c] += Math.Abs(row[c]);
+                if (row[c] != 0)
+                {
+                    int n = Math.Abs(row[c]);
+                    cells[baseIndex + c] += n;
+                    if (n > longest) longest = n;
+                }
+            BusySeconds += longest * (double)request.WidthSeconds;
         }
     }
 
     /// <summary>Records an outer-product request: cell (i, j) received popcount(row_i AND column_j) pulses (if both polarities are non-zero).</summary>
-    public void RecordOuterProduct(CrossbarWindow w, in OuterProductTrains trains, PulseReceipt receipt)
+    public void RecordOuterProduct(in PulseRequest request, CrossbarWindow w, in OuterProductTrains trains, PulseReceipt receipt)
     {
         PulseRequests++;
         if (receipt.Duplicate) return;
         PulsesApplied += receipt.PulsesApplied;
+        BusySeconds += trains.Slots * (double)request.WidthSeconds;
         var cells = Cells(w.Tile);
         var colList = new List<int>(w.ColumnCount);
         for (int c = 0; c < w.ColumnCount; c++)
@@ -98,17 +126,22 @@ public sealed class BoardLedger
         _cellPulses[tile] is { } t ? t[row * _geometry.Columns + column] : 0;
 
     /// <summary>The counters as they are now (for deltas around a piece of work).</summary>
-    public LedgerSnapshot Snapshot() => new(ReadCalls, WindowVectorReads, LayerVectorReads, SaturatedVectorReads, PulseRequests, PulsesApplied, CellsMeasured);
+    public LedgerSnapshot Snapshot() => new(ReadCalls, WindowVectorReads, LayerVectorReads, SaturatedVectorReads, PulseRequests, PulsesApplied, CellsMeasured, BusySeconds);
 
     private int[] Cells(int tile) => _cellPulses[tile] ??= new int[_geometry.Cells];
 }
 
 /// <summary>The ledger's counters at one moment; subtract two for the work in between.</summary>
 public readonly record struct LedgerSnapshot(long ReadCalls, long WindowVectorReads, long LayerVectorReads, long SaturatedVectorReads,
-    long PulseRequests, long PulsesApplied, long CellsMeasured)
+    long PulseRequests, long PulsesApplied, long CellsMeasured, double BusySeconds)
 {
     public static LedgerSnapshot operator -(LedgerSnapshot a, LedgerSnapshot b) => new(
         a.ReadCalls - b.ReadCalls, a.WindowVectorReads - b.WindowVectorReads, a.LayerVectorReads - b.LayerVectorReads,
         a.SaturatedVectorReads - b.SaturatedVectorReads, a.PulseRequests - b.PulseRequests, a.PulsesApplied - b.PulsesApplied,
-        a.CellsMeasured - b.CellsMeasured);
+        a.CellsMeasured - b.CellsMeasured, a.BusySeconds - b.BusySeconds);
+
+    public static LedgerSnapshot operator +(LedgerSnapshot a, LedgerSnapshot b) => new(
+        a.ReadCalls + b.ReadCalls, a.WindowVectorReads + b.WindowVectorReads, a.LayerVectorReads + b.LayerVectorReads,
+        a.SaturatedVectorReads + b.SaturatedVectorReads, a.PulseRequests + b.PulseRequests, a.PulsesApplied + b.PulsesApplied,
+        a.CellsMeasured + b.CellsMeasured, a.BusySeconds + b.BusySeconds);
 }

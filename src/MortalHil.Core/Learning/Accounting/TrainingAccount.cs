@@ -20,18 +20,15 @@ public sealed class TrainingAccount
     public LedgerSnapshot Board { get; private set; }
     /// <summary>Wall-clock time spent inside training steps.</summary>
     public TimeSpan Wall => _wall.Elapsed;
-    /// <summary>Board clock time that passed during training, as the board reports it (set by the caller from health readings).</summary>
-    public TimeSpan Simulated { get; set; }
+    /// <summary>Estimated board-busy time of training (reads, pulses, measurements), from the ledger.</summary>
+    public TimeSpan BoardTime => TimeSpan.FromSeconds(Board.BusySeconds);
 
     /// <summary>Starts timing a step; dispose the result to stop.</summary>
     public StepTimer Time() => new(_wall);
 
     public void AddStep(int examples) { Steps++; Examples += examples; }
     public void AddForwardPasses(long passes) => ForwardPasses += passes;
-    public void AddBoard(LedgerSnapshot delta) => Board = new LedgerSnapshot(
-        Board.ReadCalls + delta.ReadCalls, Board.WindowVectorReads + delta.WindowVectorReads, Board.LayerVectorReads + delta.LayerVectorReads,
-        Board.SaturatedVectorReads + delta.SaturatedVectorReads, Board.PulseRequests + delta.PulseRequests,
-        Board.PulsesApplied + delta.PulsesApplied, Board.CellsMeasured + delta.CellsMeasured);
+    public void AddBoard(LedgerSnapshot delta) => Board += delta;
 
     /// <summary>Times a region of code into the account's wall clock.</summary>
     public readonly struct StepTimer : IDisposable

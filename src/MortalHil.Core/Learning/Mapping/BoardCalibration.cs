@@ -222,7 +222,8 @@ public static class BoardCalibration
 
     private static void Send(IDevice device, PulseIdSource ids, BoardLedger? ledger, CrossbarWindow w, short[] counts, float volts, float width)
     {
-        var receipt = device.ApplyCellPulses(new PulseRequest(ids.Next(), volts, width), w, counts);
-        ledger?.RecordCellPulses(w, counts, receipt);
+        var request = new PulseRequest(ids.Next(), volts, width);
+        var receipt = device.ApplyCellPulses(request, w, counts);
+        ledger?.RecordCellPulses(request, w, counts, receipt);
     }
 }

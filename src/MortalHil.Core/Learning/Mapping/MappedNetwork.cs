@@ -95,7 +95,13 @@ public sealed class MappedNetwork : IClassifier
     /// (in chunks of the board's maximum batch), offsets and gains removed, pair differences taken,
     /// partial sums of row-split blocks added, host bias added.
     /// </summary>
-    public void ReadLayer(MappedLayer layer, ReadOnlySpan<float> x, int batch, Span<float> z)
+    public void ReadLayer(MappedLayer layer, ReadOnlySpan<float> x, int batch, Span<float> z) => ReadLayer(layer, x, batch, z, addBias: true);
+
+    /// <summary>
+    /// As <see cref="ReadLayer(MappedLayer, ReadOnlySpan{float}, int, Span{float})"/>; without the bias the result is the
+    /// crossbar's own response W·x, e.g. to read the effect of a perturbation alone (a crossbar is linear in its inputs).
+    /// </summary>
+    public void ReadLayer(MappedLayer layer, ReadOnlySpan<float> x, int batch, Span<float> z, bool addBias)
     {
         if (x.Length < batch * layer.Inputs || z.Length < batch * layer.Outputs)
             throw new ArgumentException($"buffers too small for a batch of {batch} through {layer.Name}");
@@ -148,6 +154,7 @@ public sealed class MappedNetwork : IClassifier
             }
         }
         Ledger.CountLayerPass(batch);
+        if (!addBias) return;
         for (int b = 0; b < batch; b++)
         {
             var zb = z.Slice(b * layer.Outputs, layer.Outputs);

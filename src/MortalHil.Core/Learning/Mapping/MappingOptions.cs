@@ -10,7 +10,7 @@ public sealed record MappingOptions
     /// <summary>Groups of hidden units per local readout; 0 maps no local readouts.</summary>
     public int ReadoutGroups { get; init; }
     /// <summary>Closed-loop settings for programming the initial weights.</summary>
-    public ProgrammingOptions InitialProgramming { get; init; } = new(ToleranceFraction: 0.02f, MaxIterations: 8);
+    public ProgrammingOptions InitialProgramming { get; init; } = new(ToleranceFraction: 0.05f, MaxIterations: 6);
     /// <summary>Measure per-column read gains against measured conductances (costs one conductance measurement per block).</summary>
     public bool CalibrateGains { get; init; } = true;
     /// <summary>Seed for the initial weights and calibration inputs.</summary>

@@ -64,7 +64,7 @@ public static class NetworkMapper
         }
 
         // 3. The pulse response where training will happen (cells now near mid-window).
-        net.Pulse = BoardCalibration.ProbePulseResponse(device, probe, ids, net.Ledger, pulses: 8);
+        net.Pulse = BoardCalibration.ProbePulseResponse(device, probe, ids, net.Ledger, pulses: 32);
         log?.WriteLine($"  pulse response: +{net.Pulse.UpSiemens * 1e6:0.####} uS up, -{net.Pulse.DownSiemens * 1e6:0.####} uS down per pulse");
 
         // 4. Converter offsets and gains, then ranges from real inputs.
@@ -109,6 +109,7 @@ public static class NetworkMapper
         return blocks;
     }
 
+    /// <summary>Up to 32 x 32 cells: enough that write and read noise average out of the mean step.</summary>
     private static CrossbarWindow ProbeWindow(CrossbarWindow w) =>
-        new(w.Tile, w.Row0, Math.Min(16, w.RowCount), w.Column0, Math.Min(16, w.ColumnCount));
+        new(w.Tile, w.Row0, Math.Min(32, w.RowCount), w.Column0, Math.Min(32, w.ColumnCount));
 }

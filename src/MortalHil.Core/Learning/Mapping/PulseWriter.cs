@@ -18,6 +18,7 @@ public sealed class PulseWriter
     private readonly int _maxSlots;
     private short[] _counts = [];
     private float[] _accumulator = [];
+    private readonly Dictionary<LayerBlock, float[]> _residuals = new();
     private ulong[] _rowTrains = [], _colTrains = [];
     private sbyte[] _rowPolarity = [], _colPolarity = [];
 
@@ -58,9 +59,12 @@ public sealed class PulseWriter
                     OuterProductExample(block, x.Slice(b * layer.Inputs + block.InputStart, block.InputCount),
                         delta.Slice(b * layer.Outputs + block.OutputStart, block.OutputCount), kappa);
             else
-                CellPulsesBlock(block, layer, x, delta, batch, kappa);
+                CellPulsesBlock(block, layer, x, delta, batch, kappa, Mode == UpdateMode.Accumulated);
         }
     }
+
+    /// <summary>Host-side residual of a block in pair pulses (accumulated mode), or null.</summary>
+    public float[]? Residual(LayerBlock block) => _residuals.GetValueOrDefault(block);
 
     /// <summary>Applies a dense change of effective weights (inputs x outputs, row-major) as per-cell pulses; weights no block holds are ignored.</summary>
     public void ApplyWeightChange(MappedLayer layer, ReadOnlySpan<float> deltaW)
@@ -120,7 +124,7 @@ public sealed class PulseWriter
         }
     }
 
-    private void CellPulsesBlock(LayerBlock block, MappedLayer layer, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, int batch, float kappa)
+    private void CellPulsesBlock(LayerBlock block, MappedLayer layer, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, int batch, float kappa, bool accumulate)
     {
         int nIn = block.InputCount, nOut = block.OutputCount;
         var acc = Accumulator(nIn * nOut);
@@ -139,13 +143,29 @@ public sealed class PulseWriter
         }
         var counts = Counts(block.Window.CellCount);
         bool any = false;
-        for (int i = 0; i < nIn; i++)
-        for (int j = 0; j < nOut; j++)
+        if (accumulate)
         {
-            int n = Clip(_rng.StochasticRound(-kappa * acc[i * nOut + j]));
-            any |= n != 0;
-            SetPair(block, counts, i, j, n);
+            if (!_residuals.TryGetValue(block, out var residual)) _residuals[block] = residual = new float[nIn * nOut];
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(acc, -kappa, residual, residual);
+            for (int i = 0; i < nIn; i++)
+            for (int j = 0; j < nOut; j++)
+            {
+                ref float r = ref residual[i * nOut + j];
+                if (r is > -1f and < 1f) continue;
+                int n = Clip((int)r); // whole pulses only; the fraction stays on the host
+                r -= n;
+                any = true;
+                SetPair(block, counts, i, j, n);
+            }
         }
+        else
+            for (int i = 0; i < nIn; i++)
+            for (int j = 0; j < nOut; j++)
+            {
+                int n = Clip(_rng.StochasticRound(-kappa * acc[i * nOut + j]));
+                any |= n != 0;
+                SetPair(block, counts, i, j, n);
+            }
         if (any) SendCells(block.Window, counts);
     }
 
@@ -233,15 +253,17 @@ public sealed class PulseWriter
 
     private void SendCells(CrossbarWindow w, Span<short> counts)
     {
-        var receipt = _net.Device.ApplyCellPulses(NextRequest(), w, counts);
-        _net.Ledger.RecordCellPulses(w, counts, receipt);
+        var request = NextRequest();
+        var receipt = _net.Device.ApplyCellPulses(request, w, counts);
+        _net.Ledger.RecordCellPulses(request, w, counts, receipt);
     }
 
     private void SendOuter(CrossbarWindow w, int slots, ulong[] rt, sbyte[] rp, ulong[] ct, sbyte[] cp)
     {
         var trains = new OuterProductTrains(slots, rt.AsSpan(0, w.RowCount), rp.AsSpan(0, w.RowCount), ct.AsSpan(0, w.ColumnCount), cp.AsSpan(0, w.ColumnCount));
-        var receipt = _net.Device.ApplyOuterProductPulses(NextRequest(), w, trains);
-        _net.Ledger.RecordOuterProduct(w, trains, receipt);
+        var request = NextRequest();
+        var receipt = _net.Device.ApplyOuterProductPulses(request, w, trains);
+        _net.Ledger.RecordOuterProduct(request, w, trains, receipt);
     }
 
     private Span<short> Counts(int n)

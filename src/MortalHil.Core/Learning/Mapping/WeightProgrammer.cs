@@ -87,8 +87,9 @@ public sealed class WeightProgrammer
                 any |= count != 0;
             }
             if (!any) break;
-            var receipt = _device.ApplyCellPulses(new PulseRequest(_ids.Next(), _volts, _width), window, counts);
-            _ledger?.RecordCellPulses(window, counts, receipt);
+            var request = new PulseRequest(_ids.Next(), _volts, _width);
+            var receipt = _device.ApplyCellPulses(request, window, counts);
+            _ledger?.RecordCellPulses(request, window, counts, receipt);
             pulses += receipt.PulsesApplied;
             g.CopyTo(before, 0);
             Measure(window, g);

@@ -19,6 +19,8 @@ public sealed class DigitalBackpropTrainer(DigitalBackpropOptions options, Softm
 
     public string Name => "bp-digital";
     public TrainingAccount Account { get; } = new();
+    /// <summary>Multiplies the learning rate (for schedules).</summary>
+    public float LearningRateScale { get; set; } = 1f;
 
     public StepResult Step(FloatNetwork net, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targetDistributions, int batch)
     {
@@ -43,7 +45,7 @@ public sealed class DigitalBackpropTrainer(DigitalBackpropOptions options, Softm
     {
         // v = μ v − η g; θ += v
         TensorPrimitives.Multiply(velocity, options.Momentum, velocity);
-        TensorPrimitives.MultiplyAdd(gradient, -options.LearningRate, velocity, velocity);
+        TensorPrimitives.MultiplyAdd(gradient, -options.LearningRate * LearningRateScale, velocity, velocity);
         TensorPrimitives.Add(parameters, velocity, parameters);
     }
 }

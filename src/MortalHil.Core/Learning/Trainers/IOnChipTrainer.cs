@@ -19,6 +19,8 @@ public interface IOnChipTrainer
     string Name { get; }
     /// <summary>What training has cost so far.</summary>
     TrainingAccount Account { get; }
+    /// <summary>Multiplies every learning rate (for schedules); 1 by default.</summary>
+    float LearningRateScale { get; set; }
     /// <summary>
     /// One update from a batch: <paramref name="inputs"/> is batch x net.InputCount, <paramref name="targetDistributions"/>
     /// batch x net.ClassCount (rows summing to 1).

@@ -27,6 +27,7 @@ public sealed class NodePerturbationTrainer(PerturbationOptions options, Softmax
     public string Name => "np";
     public PerturbationOptions Options => options;
     public TrainingAccount Account { get; } = new();
+    public float LearningRateScale { get; set; } = 1f;
     /// <summary>The pulse writer in use (after the first step).</summary>
     public PulseWriter? Writer => _writer;
 
@@ -39,9 +40,9 @@ public sealed class NodePerturbationTrainer(PerturbationOptions options, Softmax
         for (int l = 0; l < net.Layers.Count; l++)
         {
             var layer = net.Layers[l];
-            float rate = l == net.Layers.Count - 1 ? options.OutputLearningRate : options.HiddenLearningRate;
+            float rate = LearningRateScale * (l == net.Layers.Count - 1 ? options.OutputLearningRate : options.HiddenLearningRate);
             writer.ApplyGradientStep(layer, _trace!.Inputs[l], _deltas[l], batch, rate);
-            TrainerMath.UpdateBias(layer.Bias, _deltas[l], batch, options.BiasLearningRate);
+            TrainerMath.UpdateBias(layer.Bias, _deltas[l], batch, LearningRateScale * options.BiasLearningRate);
         }
         Account.AddStep(batch);
         Account.AddBoard(net.Ledger.Snapshot() - before);
@@ -75,7 +76,9 @@ public sealed class NodePerturbationTrainer(PerturbationOptions options, Softmax
     {
         var trace = _trace!;
         int h = net.Layers[l].Outputs, classes = net.ClassCount, k = options.Directions;
-        float sigma = options.PerturbationFraction * net.Layers[l + 1].InputRange;
+        var next = net.Layers[l + 1];
+        bool superposition = options.SuperpositionReads && l + 1 == net.Layers.Count - 1 && next.Activation == LayerActivation.None;
+        float sigma = (superposition ? 1f : options.PerturbationFraction) * next.InputRange;
         var post = trace.Post[l];
         var pre = trace.Pre[l];
         var logits = trace.Logits;
@@ -94,10 +97,13 @@ public sealed class NodePerturbationTrainer(PerturbationOptions options, Softmax
             {
                 float u = pre[b * h + j] > 0 ? _rng.NextSign() : 0f; // only active units carry gradient
                 _signs[o + j] = u;
-                _perturbed[o + j] = post[b * h + j] + sigma * u;
+                _perturbed[o + j] = superposition ? sigma * u : post[b * h + j] + sigma * u;
             }
         }
-        net.ForwardFrom(l + 1, _perturbed.AsSpan(0, rows * h), rows, _perturbedLogits.AsSpan(0, rows * classes));
+        if (superposition)
+            net.ReadLayer(next, _perturbed.AsSpan(0, rows * h), rows, _perturbedLogits.AsSpan(0, rows * classes), addBias: false);
+        else
+            net.ForwardFrom(l + 1, _perturbed.AsSpan(0, rows * h), rows, _perturbedLogits.AsSpan(0, rows * classes));
         Account.AddForwardPasses(rows);
         float norm = 1f / (sigma * k);
         for (int d = 0; d < k; d++)
@@ -105,7 +111,10 @@ public sealed class NodePerturbationTrainer(PerturbationOptions options, Softmax
         {
             float change = 0;
             int yo = (d * batch + b) * classes;
-            for (int c = 0; c < classes; c++) change += outDelta[b * classes + c] * (_perturbedLogits[yo + c] - logits[b * classes + c]);
+            if (superposition)
+                for (int c = 0; c < classes; c++) change += outDelta[b * classes + c] * _perturbedLogits[yo + c];
+            else
+                for (int c = 0; c < classes; c++) change += outDelta[b * classes + c] * (_perturbedLogits[yo + c] - logits[b * classes + c]);
             float coefficient = change * norm;
             int o = (d * batch + b) * h;
             var est = estimate.AsSpan(b * h, h);

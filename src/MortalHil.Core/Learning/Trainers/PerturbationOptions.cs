@@ -15,6 +15,13 @@ public sealed record PerturbationOptions
     public int Directions { get; init; } = 16;
     /// <summary>Perturbation size as a fraction of the perturbed activity's input range downstream.</summary>
     public float PerturbationFraction { get; init; } = 0.05f;
+    /// <summary>
+    /// Where the perturbed layer feeds a linear layer (the output layer, a local readout), read the perturbation on
+    /// its own at full input scale instead of activity plus perturbation: a crossbar is linear, W(h + σu) − Wh = W(σu),
+    /// and the full DAC range puts the change far above the converters' noise. Otherwise σ = PerturbationFraction ·
+    /// input range and the perturbed activity is re-read through the rest of the network.
+    /// </summary>
+    public bool SuperpositionReads { get; init; } = true;
     /// <summary>How weight changes become pulses.</summary>
     public UpdateMode UpdateMode { get; init; } = UpdateMode.Auto;
     /// <summary>Seed of perturbations and stochastic rounding.</summary>
