@@ -19,6 +19,7 @@ public static class Program
                      BenchCommand.Create(),
                      TrainCommand.Create(),
                      RunsCommand.Create(),
+                     ExperimentCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -34,6 +34,13 @@ public sealed class PulseWriter
         _maxSlots = Math.Min(64, _maxPerRequest);
     }
 
+    /// <summary>
+    /// Accumulated mode: a weight is written only once its accumulated change reaches this many pair pulses
+    /// (at least 1). Fewer, larger writes: on devices whose write noise is redrawn at every write, each write
+    /// costs the same noise whatever its size.
+    /// </summary>
+    public float TransferThreshold { get; set; } = 1f;
+
     /// <summary>The mode in use (never <see cref="UpdateMode.Auto"/>).</summary>
     public UpdateMode Mode { get; }
     /// <summary>Updates whose size exceeded what one request can carry and were clipped.</summary>
@@ -41,8 +48,20 @@ public sealed class PulseWriter
 
     private PulseRequest NextRequest() => new(_net.Ids.Next(), _net.Pulse.AmplitudeVolts, _net.Pulse.WidthSeconds);
 
+    /// <summary>
+    /// Per-cell modes: the device that moves down gets Up/Down times as many pulses as the one that moves up (the
+    /// measured ratio, stochastically rounded), so both move by the same conductance and the pair's common mode
+    /// stays put. Without it every write of an asymmetric device (up step ≠ down step) pushes both devices the same
+    /// way, towards a bound, whatever the sign of the change. Outer-product trains cannot give the two columns of a
+    /// pair different counts and stay unbalanced.
+    /// </summary>
+    public bool Balanced { get; set; } = true;
+
+    private bool BalancedNow => Balanced && Mode != UpdateMode.OuterProduct;
+
     /// <summary>Effective-weight change of one pair pulse on <paramref name="layer"/>.</summary>
-    public float PairStepWeight(MappedLayer layer) => layer.WeightScale * _net.Pulse.PairStepSiemens / _net.SpanSiemens;
+    public float PairStepWeight(MappedLayer layer) =>
+        layer.WeightScale * (BalancedNow ? 2f * _net.Pulse.UpSiemens : _net.Pulse.PairStepSiemens) / _net.SpanSiemens;
 
     /// <summary>
     /// Gradient step ΔW = −(<paramref name="learningRate"/>/batch) Σ_b x_b δ_bᵀ on every block of the layer,
@@ -147,11 +166,12 @@ public sealed class PulseWriter
         {
             if (!_residuals.TryGetValue(block, out var residual)) _residuals[block] = residual = new float[nIn * nOut];
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(acc, -kappa, residual, residual);
+            float threshold = MathF.Max(1f, TransferThreshold);
             for (int i = 0; i < nIn; i++)
             for (int j = 0; j < nOut; j++)
             {
                 ref float r = ref residual[i * nOut + j];
-                if (r is > -1f and < 1f) continue;
+                if (r > -threshold && r < threshold) continue;
                 int n = Clip((int)r); // whole pulses only; the fraction stays on the host
                 r -= n;
                 any = true;
@@ -236,12 +256,19 @@ public sealed class PulseWriter
         }
     }
 
-    private static void SetPair(LayerBlock block, Span<short> counts, int i, int j, int n)
+    private void SetPair(LayerBlock block, Span<short> counts, int i, int j, int n)
     {
         var (r, c, rm, cm) = block.CellsOf(i, j);
         int cols = block.Window.ColumnCount;
-        counts[r * cols + c] = (short)n;
-        counts[rm * cols + cm] = (short)-n;
+        int plus = n, minus = -n;
+        if (BalancedNow && n != 0)
+        {
+            float ratio = _net.Pulse.UpSiemens / _net.Pulse.DownSiemens;
+            int down = Math.Min(_maxPerRequest, _rng.StochasticRound(Math.Abs(n) * ratio));
+            if (n > 0) minus = -down; else plus = -down;
+        }
+        counts[r * cols + c] = (short)plus;
+        counts[rm * cols + cm] = (short)minus;
     }
 
     private int Clip(int n)
