@@ -20,6 +20,7 @@ public static class Program
                      TrainCommand.Create(),
                      RunsCommand.Create(),
                      ExperimentCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
