@@ -16,6 +16,7 @@ public static class Program
                      DataCommand.Create(),
                      TrainCommand.Create(),
                      RunsCommand.Create(),
+                     EvalCommand.Create(),
                      ExperimentCommand.Create(),
                  })
             root.Subcommands.Add(command);
