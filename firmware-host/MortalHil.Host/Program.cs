@@ -19,6 +19,7 @@ public static class Program
                      BenchCommand.Create(),
                      TrainCommand.Create(),
                      RunsCommand.Create(),
+                     EvalCommand.Create(),
                      ExperimentCommand.Create(),
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                  })
