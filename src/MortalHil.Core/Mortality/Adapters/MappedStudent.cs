@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
-using MortalHil.Core.Mortality.Persistence;
 using MortalHil.Core.Mortality.Ports;
 
 namespace MortalHil.Core.Mortality.Adapters;
@@ -44,10 +43,10 @@ public sealed class MappedStudent : MappedBoard, IStudentLearner
         return r.Loss;
     }
 
-    /// <summary>Host state: 8 bytes of step count, then the network snapshot.</summary>
+    /// <summary>Host state: 8 bytes of step count, then the network file (<see cref="MappedNetworkStore"/>).</summary>
     public byte[] SaveHostState()
     {
-        var net = MappedNetworkSnapshot.Save(Network);
+        var net = NetworkBytes.Save(Network);
         var bytes = new byte[8 + net.Length];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, StepsTaken);
         net.CopyTo(bytes, 8);
@@ -59,7 +58,7 @@ public sealed class MappedStudent : MappedBoard, IStudentLearner
     {
         if (hostState.Length < 9) throw new InvalidDataException("student host state is truncated");
         long steps = BinaryPrimitives.ReadInt64LittleEndian(hostState);
-        var net = MappedNetworkSnapshot.Load(device, hostState.AsSpan(8));
+        var net = NetworkBytes.Load(device, hostState.AsSpan(8));
         return new MappedStudent(device, net, keeper, trainerFor, steps);
     }
 }
