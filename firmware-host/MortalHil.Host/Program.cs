@@ -13,6 +13,7 @@ public static class Program
         foreach (var command in new[]
                  {
                      BoardsCommand.Create(),
+                     StressCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

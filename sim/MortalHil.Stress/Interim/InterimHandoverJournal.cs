@@ -7,8 +7,10 @@ namespace MortalHil.Stress.Interim;
 /// <summary>
 /// The handover journal: teacher soft targets (one row per transfer sample) and each student's training
 /// progress, in an SQLite file. Every write is one committed transaction, so what a crash leaves behind is
-/// exactly what was committed. WAL with synchronous=NORMAL: durable across a killed process (the failure
-/// modelled here), not across a power cut.
+/// exactly what was committed. WAL with synchronous=OFF: a committed transaction is in the operating
+/// system's hands, so it survives a killed process (the failure the stress runner models) but not a
+/// power cut; skipping the fsyncs keeps hundreds of simulated handovers fast. The owning process holds
+/// the file exclusively; <see cref="Read"/> is for after it has gone (crashed or finished).
 /// </summary>
 internal sealed class InterimHandoverJournal : IDisposable
 {
@@ -17,7 +19,9 @@ internal sealed class InterimHandoverJournal : IDisposable
     public InterimHandoverJournal(string path)
     {
         _db = Open(path, SqliteOpenMode.ReadWriteCreate);
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" +
+        // Order matters: with synchronous off and the lock held exclusively before WAL is switched on, SQLite
+        // needs no shared-memory index and no fsync, which makes opening a journal ~50x faster.
+        Execute("PRAGMA locking_mode=EXCLUSIVE; PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;" +
                 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);" +
                 "CREATE TABLE IF NOT EXISTS teacher_outputs(idx INTEGER PRIMARY KEY, probs BLOB NOT NULL);" +
                 "CREATE TABLE IF NOT EXISTS student_progress(serial TEXT PRIMARY KEY, steps INTEGER NOT NULL);");

@@ -8,7 +8,9 @@ namespace MortalHil.Stress.Interim;
 /// or a teacher's soft targets): read the batch's logits from the board, form the softmax error at
 /// temperature T, and pulse each cell by the outer product of inputs and error (the exact gradient of a
 /// single layer needs only the forward readout, as in Li et al., Nat. Commun. 2018, in-situ training).
-/// The two cells of a pair move in opposite directions. Counts are rounded stochastically.
+/// The two cells of a pair move in opposite directions. Counts are rounded stochastically. At temperature
+/// T the error is scaled by T, the gradient of T^2 x cross-entropy (Hinton, Vinyals &amp; Dean 2015: keeps
+/// soft-target gradients as large as hard-target ones when T changes).
 /// </summary>
 internal sealed class OnChipSoftmaxTrainer(DifferentialLinearModel model, double learningRatePulses)
 {
@@ -37,7 +39,7 @@ internal sealed class OnChipSoftmaxTrainer(DifferentialLinearModel model, double
             Softmax(z.Slice(b * k, k), (float)temperature, p);
             for (int c = 0; c < k; c++)
             {
-                float delta = (p[c] - targets[b * k + c]) / batch;
+                float delta = (float)temperature * (p[c] - targets[b * k + c]) / batch;
                 if (delta == 0) continue;
                 for (int i = 0; i < f; i++) _gradient[i * k + c] += inputs[b * f + i] * delta;
                 _gradient[f * k + c] += delta; // bias row

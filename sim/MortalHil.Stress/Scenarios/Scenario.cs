@@ -37,7 +37,11 @@ public sealed record Scenario
 public sealed record ScenarioDuration(double Years, int? MaxGenerations);
 
 /// <summary>Which device presets the fleet's boards are drawn from, on what tiles, with what board-to-board spread.</summary>
-public sealed record DeviceMix(IReadOnlyList<PresetShare> Presets, GeometrySpec? Geometry, FleetSpread Spread);
+/// <param name="Presets">The presets and their shares, with geometry, converter range and hazards applied.</param>
+/// <param name="Geometry">Tile geometry replacing the presets' own, or null.</param>
+/// <param name="AdcFullScaleMicroamps">Column converter range replacing the presets' own, or null.</param>
+/// <param name="Spread">Lot-to-lot spread.</param>
+public sealed record DeviceMix(IReadOnlyList<PresetShare> Presets, GeometrySpec? Geometry, double? AdcFullScaleMicroamps, FleetSpread Spread);
 
 /// <summary>A preset and its share of the fleet (shares are normalised).</summary>
 /// <param name="Preset">The preset with the scenario's geometry and hazards applied.</param>

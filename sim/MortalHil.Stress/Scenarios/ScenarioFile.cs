@@ -37,6 +37,7 @@ internal sealed class DevicesFile
 {
     public List<PresetShareFile>? Presets { get; set; }
     public GeometryFile? Geometry { get; set; }
+    public double? AdcFullScaleMicroamps { get; set; }
     public SpreadFile? Spread { get; set; }
 }
 

@@ -152,6 +152,7 @@ public static partial class ScenarioLoader
             };
         }
 
+        double? adcFullScale = d.AdcFullScaleMicroamps is double fs ? Above("devices.adc_full_scale_microamps", fs, 0, 1e6) : null;
         var hazards = ResolveHazards(hazardsFile);
         var shares = new List<PresetShare>();
         for (int i = 0; i < list.Count; i++)
@@ -162,6 +163,7 @@ public static partial class ScenarioLoader
             double share = Above(field + ".share", entry.Share ?? 1.0, 0, 1e6);
             var preset = FindPreset(field + ".preset", source, presetFolder);
             if (geometry is not null) preset = preset with { Geometry = geometry };
+            if (adcFullScale is double amps) preset = preset with { Adc = preset.Adc with { FullScaleMicroamps = amps } };
             preset = ApplyHazards(preset, hazards);
             try
             {
@@ -187,7 +189,7 @@ public static partial class ScenarioLoader
             Between("devices.spread.wear_rate_log_sigma", s.WearRateLogSigma ?? 0, 0, 3),
             Between("devices.spread.dtod_scale", s.DtodScale ?? 1, 0, 3));
         double total = shares.Sum(p => p.Share);
-        return new DeviceMix(shares.Select(p => p with { Share = p.Share / total }).ToArray(), geometry, spread);
+        return new DeviceMix(shares.Select(p => p with { Share = p.Share / total }).ToArray(), geometry, adcFullScale, spread);
     }
 
     private static DevicePreset FindPreset(string field, string source, string presetFolder)
