@@ -13,6 +13,14 @@ public static class Program
         foreach (var command in new[]
                  {
                      BoardsCommand.Create(),
+                     CharacterizeCommand.Create(),
+                     SimServeCommand.Create(),
+                     DataCommand.Create(),
+                     BenchCommand.Create(),
+                     TrainCommand.Create(),
+                     RunsCommand.Create(),
+                     ExperimentCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                      StressCommand.Create(),
                  })
             root.Subcommands.Add(command);

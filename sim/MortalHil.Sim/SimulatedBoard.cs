@@ -38,6 +38,7 @@ public sealed partial class SimulatedBoard : IDevice
 
     private float[] _dacBuffer = [];
     private float[] _sumSquares = [];
+    private float[] _scratch = [];
 
     private SimulatedBoard(DevicePreset preset, string serialNumber, ulong seed, TileCells[]? tiles)
     {
@@ -115,27 +116,39 @@ public sealed partial class SimulatedBoard : IDevice
         int rows = window.RowCount, cols = window.ColumnCount;
         if (_dacBuffer.Length < inputVolts.Length) _dacBuffer = new float[inputVolts.Length];
         if (_sumSquares.Length < batch) _sumSquares = new float[batch];
-        var applied = _dacBuffer.AsSpan(0, inputVolts.Length);
-        var sumSquares = _sumSquares.AsSpan(0, batch);
-        _readout.Dac(inputVolts, applied, rows, sumSquares);
-
-        AnalogMatMul.Multiply(applied, batch, rows, tile.Effective, window.Row0 * tile.Columns + window.Column0, tile.Columns, cols, outputAmps);
-
+        if (_scratch.Length < batch * cols) _scratch = new float[batch * cols];
+        var applied = _dacBuffer;
+        var sums = _sumSquares;
+        var scratch = _scratch;
         ulong readKey = StableHash.Hash(_key, RandomStreams.Read, _readCount++);
         float noiseMultiplier = ReadNoiseMultiplier();
-        var offsets = tile.ColumnOffsetAmps.AsMemory(window.Column0, cols);
-        var neuronGain = tile.NeuronGain.AsMemory(window.Column0, cols);
-        var neuronOffset = tile.NeuronOffsetAmps.AsMemory(window.Column0, cols);
-        var sums = _sumSquares;
+        int offset = window.Column0;
+        // Batch rows are independent: DACs, and later the periphery, run in parallel blocks of rows.
+        int block = Math.Max(1, Math.Min(32, (int)(16384L / Math.Max(1, rows + cols))));
+        int blocks = (batch + block - 1) / block;
         unsafe
         {
-            fixed (float* py = outputAmps)
+            fixed (float* pv = inputVolts, py = outputAmps)
             {
-                nint ay = (nint)py;
-                void Row(int b) => _readout.Columns(new Span<float>((float*)ay + (long)b * cols, cols), sums[b], offsets.Span, neuronGain.Span,
-                    neuronOffset.Span, activation, noiseMultiplier, StableHash.Hash(readKey, 0, (ulong)b));
-                if ((long)batch * cols >= 16384) Parallel.For(0, batch, Row);
-                else for (int b = 0; b < batch; b++) Row(b);
+                nint av = (nint)pv, ay = (nint)py;
+                void DacBlock(int k)
+                {
+                    for (int b = k * block; b < Math.Min(batch, (k + 1) * block); b++)
+                        sums[b] = _readout.Dac(new ReadOnlySpan<float>((float*)av + (long)b * rows, rows), applied.AsSpan(b * rows, rows));
+                }
+                if (blocks > 1) Parallel.For(0, blocks, DacBlock); else DacBlock(0);
+
+                AnalogMatMul.Multiply(applied.AsSpan(0, inputVolts.Length), batch, rows, tile.Effective, window.Row0 * tile.Columns + window.Column0,
+                    tile.Columns, cols, outputAmps);
+
+                void PeripheryBlock(int k)
+                {
+                    for (int b = k * block; b < Math.Min(batch, (k + 1) * block); b++)
+                        _readout.Columns(new Span<float>((float*)ay + (long)b * cols, cols), sums[b], tile.ColumnOffsetAmps.AsSpan(offset, cols),
+                            tile.NeuronGain.AsSpan(offset, cols), tile.NeuronOffsetAmps.AsSpan(offset, cols), activation, noiseMultiplier,
+                            StableHash.Hash(readKey, 0, (ulong)b), scratch.AsSpan(b * cols, cols));
+                }
+                if (blocks > 1) Parallel.For(0, blocks, PeripheryBlock); else PeripheryBlock(0);
             }
         }
         _totalReads += batch;

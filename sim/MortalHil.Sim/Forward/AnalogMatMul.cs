@@ -12,6 +12,7 @@ namespace MortalHil.Sim.Forward;
 internal static unsafe class AnalogMatMul
 {
     private const int Mr = 6;
+    private const int Kc = 256;
 
     /// <summary>Which register kernel to use; tests force each one.</summary>
     public enum Kernel { Auto, Vector256, Vector512, Scalar }
@@ -40,29 +41,59 @@ internal static unsafe class AnalogMatMul
         }
     }
 
+    [ThreadStatic] private static float[]? _packed;
+
+    /// <summary>
+    /// One column panel, blocked over k. The panel's slice of W (Kc x nr floats) is first copied into a
+    /// contiguous buffer: in the tile, rows of W lie a power-of-two stride apart and would all fall into
+    /// the same few L1 sets; packed, the slice stays in L1 while every batch block streams past it.
+    /// Partial sums go through Y between k blocks, always in the same order (deterministic).
+    /// </summary>
     private static void Panel(Kernel kernel, float* x, int batch, int k, float* w, int ldw, int n, float* y, int j0, int nr)
     {
         int width = Math.Min(nr, n - j0);
-        int b = 0;
-        if (width == nr && kernel != Kernel.Scalar)
+        var packed = _packed ??= new float[Kc * 32];
+        fixed (float* pack = packed)
         {
-            for (; b + Mr <= batch; b += Mr)
+            for (int k0 = 0; k0 < k; k0 += Kc)
             {
-                if (kernel == Kernel.Vector512) Kernel6x32(x + (long)b * k, k, w + j0, ldw, y + (long)b * n + j0, n);
-                else Kernel6x16(x + (long)b * k, k, w + j0, ldw, y + (long)b * n + j0, n);
+                int kc = Math.Min(Kc, k - k0);
+                bool accumulate = k0 > 0;
+                float* wk = w + (long)k0 * ldw + j0;
+                for (int p = 0; p < kc; p++)
+                    new ReadOnlySpan<float>(wk + (long)p * ldw, width).CopyTo(new Span<float>(pack + p * nr, width));
+                int b = 0;
+                if (width == nr && kernel != Kernel.Scalar)
+                {
+                    for (; b + Mr <= batch; b += Mr)
+                    {
+                        if (kernel == Kernel.Vector512) Kernel6x32(x + (long)b * k + k0, k, pack, nr, kc, y + (long)b * n + j0, n, accumulate);
+                        else Kernel6x16(x + (long)b * k + k0, k, pack, nr, kc, y + (long)b * n + j0, n, accumulate);
+                    }
+                }
+                for (; b < batch; b++) RowEdge(x + (long)b * k + k0, pack, nr, kc, y + (long)b * n + j0, width, accumulate);
             }
         }
-        for (; b < batch; b++) RowEdge(x + (long)b * k, k, w + j0, ldw, y + (long)b * n + j0, width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(float* x, int k, float* w, int ldw, float* y, int ldy)
+    private static void Kernel6x16(float* x, int ldx, float* w, int ldw, int kc, float* y, int ldy, bool accumulate)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        float* x0 = x, x1 = x + k, x2 = x + 2 * k, x3 = x + 3 * k, x4 = x + 4 * k, x5 = x + 5 * k;
+        if (accumulate)
+        {
+            float* yy = y;
+            c00 = Vector256.Load(yy); c01 = Vector256.Load(yy + 8); yy += ldy;
+            c10 = Vector256.Load(yy); c11 = Vector256.Load(yy + 8); yy += ldy;
+            c20 = Vector256.Load(yy); c21 = Vector256.Load(yy + 8); yy += ldy;
+            c30 = Vector256.Load(yy); c31 = Vector256.Load(yy + 8); yy += ldy;
+            c40 = Vector256.Load(yy); c41 = Vector256.Load(yy + 8); yy += ldy;
+            c50 = Vector256.Load(yy); c51 = Vector256.Load(yy + 8);
+        }
+        float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx, x4 = x + 4 * ldx, x5 = x + 5 * ldx;
         float* wp = w;
-        for (int p = 0; p < k; p++, wp += ldw)
+        for (int p = 0; p < kc; p++, wp += ldw)
         {
             var w0 = Vector256.Load(wp);
             var w1 = Vector256.Load(wp + 8);
@@ -82,13 +113,23 @@ internal static unsafe class AnalogMatMul
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x32(float* x, int k, float* w, int ldw, float* y, int ldy)
+    private static void Kernel6x32(float* x, int ldx, float* w, int ldw, int kc, float* y, int ldy, bool accumulate)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        float* x0 = x, x1 = x + k, x2 = x + 2 * k, x3 = x + 3 * k, x4 = x + 4 * k, x5 = x + 5 * k;
+        if (accumulate)
+        {
+            float* yy = y;
+            c00 = Vector512.Load(yy); c01 = Vector512.Load(yy + 16); yy += ldy;
+            c10 = Vector512.Load(yy); c11 = Vector512.Load(yy + 16); yy += ldy;
+            c20 = Vector512.Load(yy); c21 = Vector512.Load(yy + 16); yy += ldy;
+            c30 = Vector512.Load(yy); c31 = Vector512.Load(yy + 16); yy += ldy;
+            c40 = Vector512.Load(yy); c41 = Vector512.Load(yy + 16); yy += ldy;
+            c50 = Vector512.Load(yy); c51 = Vector512.Load(yy + 16);
+        }
+        float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx, x4 = x + 4 * ldx, x5 = x + 5 * ldx;
         float* wp = w;
-        for (int p = 0; p < k; p++, wp += ldw)
+        for (int p = 0; p < kc; p++, wp += ldw)
         {
             var w0 = Vector512.Load(wp);
             var w1 = Vector512.Load(wp + 16);
@@ -108,13 +149,15 @@ internal static unsafe class AnalogMatMul
     }
 
     /// <summary>One batch row against up to one panel of columns: for edges and odd shapes.</summary>
-    private static void RowEdge(float* x, int k, float* w, int ldw, float* y, int width)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowEdge(float* x, float* w, int ldw, int kc, float* y, int width, bool accumulate)
     {
         Span<float> acc = stackalloc float[32];
         acc = acc[..width];
-        acc.Clear();
+        if (accumulate) new ReadOnlySpan<float>(y, width).CopyTo(acc);
+        else acc.Clear();
         float* wp = w;
-        for (int p = 0; p < k; p++, wp += ldw)
+        for (int p = 0; p < kc; p++, wp += ldw)
         {
             float a = x[p];
             for (int j = 0; j < width; j++) acc[j] = float.MultiplyAddEstimate(a, wp[j], acc[j]); // same rounding as the vector kernels

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using MortalHil.Core.Devices;
 using MortalHil.Sim.Presets;
 using MortalHil.Sim.Randomness;
@@ -7,7 +9,8 @@ namespace MortalHil.Sim.Forward;
 /// <summary>
 /// The periphery around the array: row DACs on the way in; column offsets, read noise, analog
 /// neurons and column ADCs on the way out. Column gain mismatch is folded into the effective
-/// conductances instead, so it costs nothing here.
+/// conductances instead, so it costs nothing here. Vectorised with <see cref="Vector256"/>: this runs
+/// on every element of every read.
 /// </summary>
 internal sealed class ReadoutChain(DevicePreset preset)
 {
@@ -20,63 +23,91 @@ internal sealed class ReadoutChain(DevicePreset preset)
     private readonly float _adcNoise = (float)(preset.Adc.NoiseRel * preset.Adc.FullScaleMicroamps * 1e-6);
     private readonly float _cellNoise = (float)(preset.Read.NoiseRel * preset.Conductance.GMaxMicrosiemens * 1e-6);
 
-    /// <summary>Row DACs: quantise each input to the DAC step; returns the sum of squares of each batch row.</summary>
-    public void Dac(ReadOnlySpan<float> volts, Span<float> applied, int rows, Span<float> sumSquares)
+    /// <summary>Row DACs for one batch row: quantise each input to the DAC step; returns the sum of squares of what was applied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Dac(ReadOnlySpan<float> volts, Span<float> applied)
     {
-        for (int b = 0; b < sumSquares.Length; b++)
+        int n = volts.Length, i = 0;
+        if (!_dacQuantize)
         {
-            var v = volts.Slice(b * rows, rows);
-            var a = applied.Slice(b * rows, rows);
-            float ss = 0;
-            if (_dacQuantize)
-            {
-                float inv = 1f / _dacStep;
-                for (int i = 0; i < rows; i++)
-                {
-                    float q = Math.Clamp(MathF.Round(v[i] * inv) * _dacStep, -_dacFullScale, _dacFullScale);
-                    a[i] = q;
-                    ss += q * q;
-                }
-            }
-            else
-            {
-                v.CopyTo(a);
-                for (int i = 0; i < rows; i++) ss += v[i] * v[i];
-            }
-            sumSquares[b] = ss;
+            volts.CopyTo(applied);
+            float s = 0;
+            for (; i < n; i++) s += volts[i] * volts[i];
+            return s;
         }
+        var step = Vector256.Create(_dacStep);
+        var inv = Vector256.Create(1f / _dacStep);
+        var hi = Vector256.Create(_dacFullScale);
+        var lo = Vector256.Create(-_dacFullScale);
+        var acc = Vector256<float>.Zero;
+        for (; i + 8 <= n; i += 8)
+        {
+            var q = Vector256.Min(hi, Vector256.Max(lo, Vector256.Round(Vector256.Create(volts.Slice(i, 8)) * inv) * step));
+            q.CopyTo(applied.Slice(i, 8));
+            acc += q * q;
+        }
+        float ss = Vector256.Sum(acc);
+        for (; i < n; i++)
+        {
+            float q = Math.Clamp(MathF.Round(volts[i] / _dacStep) * _dacStep, -_dacFullScale, _dacFullScale);
+            applied[i] = q;
+            ss += q * q;
+        }
+        return ss;
     }
 
     /// <summary>
     /// Everything after the column sums of one batch row: offset, noise, neuron, ADC.
     /// Read noise is aihwkit's additive weight noise: every driven cell fluctuates by noise_rel * g_max
-    /// independently, so a column sees sigma = noise_rel * g_max * ||V||.
+    /// independently, so a column sees sigma = noise_rel * g_max * ||V||; the ADC's own noise adds in
+    /// quadrature, so one normal draw per output carries both.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Columns(Span<float> y, float sumSquares, ReadOnlySpan<float> offsets, ReadOnlySpan<float> neuronGain,
-        ReadOnlySpan<float> neuronOffset, AnalogActivation activation, float readNoiseMultiplier, ulong noiseSeed)
+        ReadOnlySpan<float> neuronOffset, AnalogActivation activation, float readNoiseMultiplier, ulong noiseSeed, Span<float> scratch)
     {
-        float sigma = _cellNoise * readNoiseMultiplier * MathF.Sqrt(sumSquares);
-        bool noisy = sigma > 0 || _adcNoise > 0;
-        var rng = new Xoshiro256(noiseSeed);
-        float swing = 0.5f * _adcFullScale;
-        for (int j = 0; j < y.Length; j++)
+        int n = y.Length;
+        float cell = _cellNoise * readNoiseMultiplier;
+        float sigma = MathF.Sqrt(cell * cell * sumSquares + _adcNoise * _adcNoise);
+        var noise = scratch[..n];
+        if (sigma > 0)
         {
-            float v = y[j] + offsets[j];
-            if (noisy)
+            var rng = new Xoshiro256(noiseSeed);
+            for (int j = 0; j < n; j++) noise[j] = offsets[j] + sigma * rng.NextGaussianFast();
+        }
+        else offsets.CopyTo(noise);
+
+        float swing = 0.5f * _adcFullScale;
+        int i = 0;
+        if (activation != AnalogActivation.Tanh)
+        {
+            var fs = Vector256.Create(_adcFullScale);
+            var nfs = Vector256.Create(-_adcFullScale);
+            var step = Vector256.Create(_adcStep);
+            var inv = Vector256.Create(1f / _adcStep);
+            bool relu = activation == AnalogActivation.Relu;
+            for (; i + 8 <= n; i += 8)
             {
-                if (sigma > 0) v += sigma * rng.NextGaussianFast();
-                if (_adcNoise > 0) v += _adcNoise * rng.NextGaussianFast();
+                var v = Vector256.Create(y.Slice(i, 8)) + Vector256.Create(noise.Slice(i, 8));
+                if (relu) v = Vector256.Create(neuronGain.Slice(i, 8)) * Vector256.Max(Vector256<float>.Zero, v + Vector256.Create(neuronOffset.Slice(i, 8)));
+                if (_adcSaturate) v = Vector256.Min(fs, Vector256.Max(nfs, v));
+                if (_adcQuantize) v = Vector256.Round(v * inv) * step;
+                v.CopyTo(y.Slice(i, 8));
             }
+        }
+        for (; i < n; i++)
+        {
+            float v = y[i] + noise[i];
             v = activation switch
             {
-                AnalogActivation.Relu => neuronGain[j] * MathF.Max(0f, v + neuronOffset[j]),
+                AnalogActivation.Relu => neuronGain[i] * MathF.Max(0f, v + neuronOffset[i]),
                 // A saturating neuron with unit small-signal gain and a swing of half the ADC range.
-                AnalogActivation.Tanh => swing * MathF.Tanh(neuronGain[j] * (v + neuronOffset[j]) / swing),
+                AnalogActivation.Tanh => swing * MathF.Tanh(neuronGain[i] * (v + neuronOffset[i]) / swing),
                 _ => v,
             };
             if (_adcSaturate) v = Math.Clamp(v, -_adcFullScale, _adcFullScale);
-            if (_adcQuantize) v = MathF.Round(v / _adcStep) * _adcStep;
-            y[j] = v;
+            if (_adcQuantize) v = MathF.Round(v * (1f / _adcStep)) * _adcStep;
+            y[i] = v;
         }
     }
 }

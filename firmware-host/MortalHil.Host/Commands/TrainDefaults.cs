@@ -1,0 +1,45 @@
+using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Learning.Trainers;
+
+namespace MortalHil.Host.Commands;
+
+/// <summary>
+/// Default hyperparameters of <c>mortalhil train</c> per algorithm, chosen by tuning runs on <c>sim:reram:42</c>
+/// with MNIST (see the project's learning report); every one can be overridden on the command line.
+/// </summary>
+public sealed record TrainDefaults
+{
+    public required int Epochs { get; init; }
+    public required int Batch { get; init; }
+    public required float LearningRateDecay { get; init; }
+    public required TrainerSettings Settings { get; init; }
+    public float DigitalLearningRate { get; init; } = 0.05f;
+    public int ReadoutGroups { get; init; }
+    public float InitialWindowFraction { get; init; } = 0.3f;
+    public PairOrientation Pairs { get; init; } = PairOrientation.Columns;
+
+    public static TrainDefaults For(string algo) => algo switch
+    {
+        "np" => new TrainDefaults
+        {
+            Epochs = 3, Batch = 32, LearningRateDecay = 0.7f,
+            Settings = new TrainerSettings { HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 16, PerturbationFraction = 0.05f, UpdateMode = UpdateMode.CellPulses },
+        },
+        "ll" => new TrainDefaults
+        {
+            Epochs = 3, Batch = 32, LearningRateDecay = 0.7f, ReadoutGroups = 16,
+            Settings = new TrainerSettings { HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 8, PerturbationFraction = 0.05f, UpdateMode = UpdateMode.CellPulses },
+        },
+        "wp" => new TrainDefaults
+        {
+            Epochs = 1, Batch = 100, LearningRateDecay = 1f,
+            Settings = new TrainerSettings { WeightPerturbationLearningRate = 0.002f, PerturbationPulses = 2, UpdateMode = UpdateMode.Auto },
+        },
+        "bp-digital" => new TrainDefaults
+        {
+            Epochs = 5, Batch = 64, LearningRateDecay = 0.8f, DigitalLearningRate = 0.05f,
+            Settings = new TrainerSettings(),
+        },
+        _ => throw new Cli.CliUsageException($"unknown algorithm '{algo}'; use one of: np, ll, wp, bp-digital"),
+    };
+}

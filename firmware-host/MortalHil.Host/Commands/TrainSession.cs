@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using MortalHil.Core.Data;
+using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Digital;
+using MortalHil.Core.Learning.Evaluation;
+using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Learning.Trainers;
+using MortalHil.Core.Learning.Training;
+using MortalHil.Host.Boards;
+using MortalHil.Host.Cli;
+using MortalHil.Sim;
+
+namespace MortalHil.Host.Commands;
+
+/// <summary>Everything one training run needs.</summary>
+public sealed record TrainRequest
+{
+    public required string Algo { get; init; }
+    public required string Board { get; init; }
+    public required NetworkShape Shape { get; init; }
+    public required ImageDataset Data { get; init; }
+    public required TrainingSchedule Schedule { get; init; }
+    public required TrainerSettings Settings { get; init; }
+    public required MappingOptions Mapping { get; init; }
+    public float DigitalLearningRate { get; init; } = 0.05f;
+    public string? SaveBoard { get; init; }
+}
+
+/// <summary>What a training run measured.</summary>
+public sealed record TrainResult
+{
+    public required float TestAccuracy { get; init; }
+    public required long ForwardPasses { get; init; }
+    public required long Pulses { get; init; }
+    public required long ProgrammingPulses { get; init; }
+    public required long MaxPulsesPerCell { get; init; }
+    public required double WallSeconds { get; init; }
+    public required double SimSeconds { get; init; }
+    public required long TrainExamples { get; init; }
+    public required IReadOnlyList<CurvePoint> Curve { get; init; }
+    public long SaturatedReads { get; init; }
+    public long ClippedUpdates { get; init; }
+    public string? BoardKind { get; init; }
+    public string? BoardSerial { get; init; }
+    public PulseCalibration? Pulse { get; init; }
+}
+
+/// <summary>
+/// Runs one training: opens or reloads the board, maps the network (or loads a saved one), trains with the
+/// chosen algorithm, evaluates, advances a simulated board's clock by the time the work took, and saves the
+/// trained board with its network file when asked. Shared by <c>train</c> and <c>experiment learning</c>.
+/// </summary>
+public static class TrainSession
+{
+    public static TrainResult Run(TrainRequest request, TextWriter log, Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (request.Shape.Inputs != request.Data.Features)
+            throw new CliUsageException($"network shape {request.Shape} takes {request.Shape.Inputs} inputs but the dataset has {request.Data.Features} features per image");
+        if (request.Shape.Outputs != request.Data.Classes)
+            throw new CliUsageException($"network shape {request.Shape} has {request.Shape.Outputs} outputs but the dataset has {request.Data.Classes} classes");
+        return request.Algo == "bp-digital" ? RunDigital(request, progress, cancellationToken) : RunOnChip(request, log, progress, cancellationToken);
+    }
+
+    private static TrainResult RunDigital(TrainRequest r, Action<TrainingProgress>? progress, CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        var net = FloatNetwork.Random(r.Shape, r.Settings.Seed);
+        var trainer = new DigitalBackpropTrainer(new DigitalBackpropOptions(r.DigitalLearningRate));
+        var curve = TrainingLoop.Run((x, t, b) => trainer.Step(net, x, t, b), net, r.Data.Train, r.Data.Test, r.Schedule,
+            () => (trainer.Account.ForwardPasses, 0, wall.Elapsed.TotalSeconds),
+            setLearningRateScale: s => trainer.LearningRateScale = s, progress: progress, cancellationToken: ct);
+        return new TrainResult
+        {
+            TestAccuracy = Evaluator.Accuracy(net, r.Data.Test),
+            ForwardPasses = trainer.Account.ForwardPasses,
+            Pulses = 0, ProgrammingPulses = 0, MaxPulsesPerCell = 0,
+            WallSeconds = wall.Elapsed.TotalSeconds, SimSeconds = 0,
+            TrainExamples = trainer.Account.Examples,
+            Curve = curve,
+        };
+    }
+
+    private static TrainResult RunOnChip(TrainRequest r, TextWriter log, Action<TrainingProgress>? progress, CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        using var device = BoardOpener.Open(r.Board);
+        var d = device.Description;
+        log.WriteLine($"board {d.Kind} #{d.SerialNumber}: {d.TileCount} tiles of {d.Geometry}, DAC {d.Dac.Bits} bit, ADC {d.Adc.Bits} bit, " +
+                      $"outer-product pulses {(d.Capabilities.OuterProductPulses ? "yes" : "no")}");
+        var sampleCount = Math.Min(512, r.Data.Train.Count);
+        var sample = r.Data.Train.Pixels.AsSpan(0, sampleCount * r.Data.Features).ToArray();
+        MappedNetwork net;
+        string? savedNet = r.Board.StartsWith("simfile:", StringComparison.Ordinal) ? MappedNetworkStore.CompanionPath(r.Board["simfile:".Length..]) : null;
+        if (savedNet is not null && File.Exists(savedNet))
+        {
+            net = MappedNetworkStore.Load(device, savedNet);
+            if (!net.Shape.Sizes.SequenceEqual(r.Shape.Sizes))
+                throw new CliUsageException($"the saved network {savedNet} is {net.Shape}, not {r.Shape}");
+            log.WriteLine($"continuing the network saved in {savedNet}");
+        }
+        else
+        {
+            var mapping = r.Mapping with { ReadoutGroups = TrainerFactory.NeedsLocalReadouts(r.Algo) ? Math.Max(1, r.Mapping.ReadoutGroups) : 0 };
+            log.WriteLine($"mapping {r.Shape} ({mapping.Pairs} pairs{(mapping.ReadoutGroups > 0 ? $", {mapping.ReadoutGroups} local readout groups per hidden layer" : "")})");
+            var mapWatch = Stopwatch.StartNew();
+            net = NetworkMapper.Map(device, r.Shape, mapping, sample, sampleCount, log);
+            log.WriteLine($"  mapped and calibrated in {mapWatch.Elapsed.TotalSeconds:F1} s");
+        }
+        if (TrainerFactory.NeedsLocalReadouts(r.Algo) && net.ReadoutGroups == 0)
+            throw new CliUsageException("local-loss training needs a network mapped with local readouts; this saved network has none");
+        var programming = net.Ledger.Snapshot();
+        var trainer = TrainerFactory.Create(r.Algo, r.Settings);
+        var sim = device as SimulatedBoard;
+        double advanced = net.Ledger.BusySeconds;
+        sim?.AdvanceTime(TimeSpan.FromSeconds(advanced));
+
+        var curve = TrainingLoop.Run((x, t, b) => trainer.Step(net, x, t, b), net, r.Data.Train, r.Data.Test, r.Schedule,
+            () => (trainer.Account.ForwardPasses, trainer.Account.Board.PulsesApplied, wall.Elapsed.TotalSeconds),
+            afterEpoch: _ =>
+            {
+                BoardCalibration.FitRanges(net, sample, sampleCount);
+                if (sim is not null)
+                {
+                    sim.AdvanceTime(TimeSpan.FromSeconds(net.Ledger.BusySeconds - advanced));
+                    advanced = net.Ledger.BusySeconds;
+                }
+            },
+            setLearningRateScale: s => trainer.LearningRateScale = s, progress: progress, cancellationToken: ct);
+
+        float accuracy = Evaluator.Accuracy(net, r.Data.Test);
+        if (r.SaveBoard is { } file)
+        {
+            if (sim is null) throw new CliUsageException($"--save-board needs a simulated board; {d.Kind} boards keep their own state");
+            SaveBoard(sim, net, file);
+            log.WriteLine($"saved the trained board to {file} and its network to {MappedNetworkStore.CompanionPath(file)}");
+        }
+        var clipped = trainer switch
+        {
+            NodePerturbationTrainer np => np.Writer?.ClippedUpdates ?? 0,
+            LocalLossTrainer ll => ll.Writer?.ClippedUpdates ?? 0,
+            _ => 0,
+        };
+        return new TrainResult
+        {
+            TestAccuracy = accuracy,
+            ForwardPasses = trainer.Account.ForwardPasses,
+            Pulses = trainer.Account.Board.PulsesApplied,
+            ProgrammingPulses = programming.PulsesApplied,
+            MaxPulsesPerCell = net.Ledger.MaxPulsesPerCell,
+            WallSeconds = wall.Elapsed.TotalSeconds,
+            SimSeconds = trainer.Account.BoardTime.TotalSeconds,
+            TrainExamples = trainer.Account.Examples,
+            Curve = curve,
+            SaturatedReads = trainer.Account.Board.SaturatedVectorReads,
+            ClippedUpdates = clipped,
+            BoardKind = d.Kind,
+            BoardSerial = d.SerialNumber,
+            Pulse = net.Pulse,
+        };
+    }
+
+    /// <summary>Saves a simulated board and its network file, each through a temporary name.</summary>
+    public static void SaveBoard(SimulatedBoard board, MappedNetwork net, string file)
+    {
+        var full = Path.GetFullPath(file);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + $".tmp-{Environment.ProcessId}";
+        board.Save(temp);
+        File.Move(temp, full, overwrite: true);
+        MappedNetworkStore.Save(net, MappedNetworkStore.CompanionPath(full));
+    }
+}

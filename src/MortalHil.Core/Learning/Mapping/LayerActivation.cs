@@ -1,0 +1,10 @@
+namespace MortalHil.Core.Learning.Mapping;
+
+/// <summary>Which nonlinearity follows a mapped layer. Activations run on the host, from the digitised pre-activations.</summary>
+public enum LayerActivation
+{
+    /// <summary>Linear (the output layer: logits).</summary>
+    None = 0,
+    /// <summary>ReLU computed on the host.</summary>
+    HostRelu = 1,
+}

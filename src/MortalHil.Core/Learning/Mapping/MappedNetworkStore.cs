@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MortalHil.Core.Devices;
+
+namespace MortalHil.Core.Learning.Mapping;
+
+/// <summary>
+/// Saves and loads the host-side half of a mapped network (layout, scales, ranges, biases, calibration,
+/// pulse response, local readouts) as JSON. The board keeps the other half, its conductances; together they
+/// are a usable trained network. Files are written to a temporary name and renamed, never left half-written.
+/// </summary>
+public static class MappedNetworkStore
+{
+    /// <summary>File format version written and accepted.</summary>
+    public const int FormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>The conventional companion file of a saved board: <c>BOARDFILE.net.json</c>.</summary>
+    public static string CompanionPath(string boardFile) => boardFile + ".net.json";
+
+    public static void Save(MappedNetwork net, string path)
+    {
+        var d = net.Description;
+        var file = new NetworkFile(FormatVersion, d.SerialNumber, d.Kind, d.TileCount, d.Geometry.Rows, d.Geometry.Columns,
+            net.Shape.Sizes.ToArray(), net.ReadoutGroups,
+            new PulseDto(net.Pulse.UpSiemens, net.Pulse.DownSiemens, net.Pulse.AmplitudeVolts, net.Pulse.WidthSeconds),
+            net.Layers.Select(ToDto).ToArray(),
+            net.LocalReadouts.Select(r => r is null ? null : ToDto(r)).ToArray());
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + $".tmp-{Environment.ProcessId}";
+        File.WriteAllText(temp, JsonSerializer.Serialize(file, Json));
+        File.Move(temp, full, overwrite: true);
+    }
+
+    /// <summary>
+    /// Loads a saved network onto <paramref name="device"/>. The board must have the same geometry; with
+    /// <paramref name="requireSameBoard"/> it must also be the board it was saved from (same serial and kind).
+    /// Problems are <see cref="InvalidDataException"/>s naming the file.
+    /// </summary>
+    public static MappedNetwork Load(IDevice device, string path, bool requireSameBoard = true)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"network file '{path}' does not exist", path);
+        NetworkFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<NetworkFile>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"network file '{path}' is not valid JSON: {e.Message}");
+        }
+        if (file is null || file.FormatVersion != FormatVersion)
+            throw new InvalidDataException($"network file '{path}' has format {file?.FormatVersion}, expected {FormatVersion}");
+        var d = device.Description;
+        if (file.TileCount != d.TileCount || file.TileRows != d.Geometry.Rows || file.TileColumns != d.Geometry.Columns)
+            throw new InvalidDataException($"network file '{path}' was laid out for {file.TileCount} tiles of {file.TileRows}x{file.TileColumns}; this board has {d.TileCount} of {d.Geometry}");
+        if (requireSameBoard && (file.SerialNumber != d.SerialNumber || file.Kind != d.Kind))
+            throw new InvalidDataException($"network file '{path}' belongs to board {file.Kind} #{file.SerialNumber}, not {d.Kind} #{d.SerialNumber}");
+        try
+        {
+            var shape = new NetworkShape(file.Shape);
+            var layers = file.Layers.Select(l => FromDto(l, d)).ToArray();
+            var readouts = file.Readouts?.Select(r => r is null ? null : FromDto(r, d)).ToArray();
+            var pulse = new PulseCalibration(file.Pulse.UpSiemens, file.Pulse.DownSiemens, file.Pulse.AmplitudeVolts, file.Pulse.WidthSeconds);
+            return new MappedNetwork(device, shape, layers, pulse, readouts is { Length: > 0 } ? readouts : null, file.ReadoutGroups);
+        }
+        catch (Exception e) when (e is ArgumentException or NullReferenceException or DeviceLimitException)
+        {
+            throw new InvalidDataException($"network file '{path}' is inconsistent: {e.Message}");
+        }
+    }
+
+    private static LayerDto ToDto(MappedLayer l) => new(l.Name, l.Inputs, l.Outputs, l.Activation, l.WeightScale, l.InputRange, l.Bias,
+        l.Blocks.Select(b => new BlockDto(b.Window.Tile, b.Window.Row0, b.Window.RowCount, b.Window.Column0, b.Window.ColumnCount, b.Pairs,
+            b.InputStart, b.InputCount, b.OutputStart, b.OutputCount, b.ReadVolts, b.ColumnOffsetAmps, b.ColumnGain)).ToArray());
+
+    private static MappedLayer FromDto(LayerDto l, DeviceDescription d)
+    {
+        var blocks = l.Blocks.Select(b =>
+        {
+            var window = new CrossbarWindow(b.Tile, b.Row0, b.Rows, b.Column0, b.Columns);
+            window.Validate(d);
+            var block = new LayerBlock(window, b.Pairs, b.InputStart, b.InputCount, b.OutputStart, b.OutputCount) { ReadVolts = b.ReadVolts };
+            if (b.OffsetsAmps.Length != block.ColumnOffsetAmps.Length || b.Gains.Length != block.ColumnGain.Length)
+                throw new ArgumentException($"block {window} has {b.OffsetsAmps.Length} offsets / {b.Gains.Length} gains for {block.ColumnGain.Length} columns");
+            b.OffsetsAmps.CopyTo(block.ColumnOffsetAmps, 0);
+            b.Gains.CopyTo(block.ColumnGain, 0);
+            return block;
+        }).ToArray();
+        var layer = new MappedLayer(l.Name, l.Inputs, l.Outputs, l.Activation, blocks, l.WeightScale, l.InputRange);
+        if (l.Bias.Length != layer.Outputs) throw new ArgumentException($"layer {l.Name} has {l.Bias.Length} biases for {layer.Outputs} outputs");
+        l.Bias.CopyTo(layer.Bias, 0);
+        return layer;
+    }
+
+    private sealed record NetworkFile(int FormatVersion, string SerialNumber, string Kind, int TileCount, int TileRows, int TileColumns,
+        int[] Shape, int ReadoutGroups, PulseDto Pulse, LayerDto[] Layers, LayerDto?[]? Readouts);
+
+    private sealed record PulseDto(float UpSiemens, float DownSiemens, float AmplitudeVolts, float WidthSeconds);
+
+    private sealed record LayerDto(string Name, int Inputs, int Outputs, LayerActivation Activation, float WeightScale, float InputRange,
+        float[] Bias, BlockDto[] Blocks);
+
+    private sealed record BlockDto(int Tile, int Row0, int Rows, int Column0, int Columns, PairOrientation Pairs, int InputStart, int InputCount,
+        int OutputStart, int OutputCount, float ReadVolts, float[] OffsetsAmps, float[] Gains);
+}
