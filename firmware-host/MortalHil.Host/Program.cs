@@ -22,6 +22,7 @@ public static class Program
                      EvalCommand.Create(),
                      ExperimentCommand.Create(),
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
+                     StressCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
