@@ -51,9 +51,13 @@ public class ForwardKernelTests
     {
         var kernel = Enum.Parse<AnalogMatMul.Kernel>(kernelName);
         var (x, w, offset, ldw) = Operands(batch, k, n, batch * 7919 + k * 31 + n);
-        var y = new float[batch * n];
-        AnalogMatMul.Multiply(x, batch, k, w, offset, ldw, n, y, kernel, maxThreads: 2);
-        Assert.Equal(Reference(x, batch, k, w, offset, ldw, n), y);
+        var expected = Reference(x, batch, k, w, offset, ldw, n);
+        foreach (bool packInputs in new[] { true, false })
+        {
+            var y = new float[batch * n];
+            AnalogMatMul.Multiply(x, batch, k, w, offset, ldw, n, y, kernel, maxThreads: 2, packInputs);
+            Assert.Equal(expected, y);
+        }
     }
 
     [Theory]

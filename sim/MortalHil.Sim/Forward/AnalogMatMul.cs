@@ -32,6 +32,31 @@ internal static unsafe class AnalogMatMul
         public void Apply(float* tile, int ldt, int b0, int j0) { }
     }
 
+    /// <summary>
+    /// The inputs: packed micro-panels (<see cref="OperandPacking.PackInputs"/>), or row-major rows in place with
+    /// row stride <see cref="Stride"/> and at least <see cref="GemmShape.PaddedBatch"/> rows (the padding rows zero).
+    /// </summary>
+    public readonly struct Inputs
+    {
+        public readonly float* Data;
+        public readonly bool Packed;
+        public readonly int Stride;
+
+        private Inputs(float* data, bool packed, int stride) { Data = data; Packed = packed; Stride = stride; }
+
+        public static Inputs PackedPanels(float* data) => new(data, true, 0);
+        public static Inputs RowMajor(float* data, int stride) => new(data, false, stride);
+    }
+
+    /// <summary>
+    /// Whether packing the inputs pays: each input is reused once per weight micro-panel, and in place the
+    /// kernel reads six row streams instead of one; packing costs a pass over the inputs.
+    /// </summary>
+    public static bool PackingInputsPays(in GemmShape s) => s.ColumnPanels >= PackInputsFromColumnPanels;
+
+    /// <summary>Threshold of <see cref="PackingInputsPays"/>.</summary>
+    internal static int PackInputsFromColumnPanels = 8;
+
     /// <summary>A worker's share: input micro-panels [IpFrom, IpTo) x weight micro-panels [JpFrom, JpTo).</summary>
     public readonly record struct WorkRange(int IpFrom, int IpTo, int JpFrom, int JpTo)
     {
@@ -75,18 +100,19 @@ internal static unsafe class AnalogMatMul
     /// <paramref name="ldy"/>) from packed operands; <paramref name="epilogue"/> runs on every finished tile.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Compute<TEpilogue>(in GemmShape s, Kernel kernel, float* packedX, float* packedW, float* y, int ldy,
+    public static void Compute<TEpilogue>(in GemmShape s, Kernel kernel, Inputs x, float* packedW, float* y, int ldy,
         WorkRange range, ref TEpilogue epilogue) where TEpilogue : struct, ITileEpilogue
     {
         if (range.IsEmpty) return;
         const int Mr = GemmShape.Mr;
         kernel = Resolve(kernel);
         int nr = s.Nr;
+        nint rowStride = x.Packed ? 1 : x.Stride, step = x.Packed ? Mr : 1;
         float* edge = stackalloc float[Mr * 32 + 16];
         edge = (float*)(((nint)edge + 63) & ~(nint)63);
         for (int kb = 0; kb < s.KBlocks; kb++)
         {
-            int kc = s.KLength(kb);
+            int kc = s.KLength(kb), k0 = s.KStart(kb);
             bool accumulate = kb > 0, last = kb == s.KBlocks - 1;
             int mcPanels = Math.Max(1, InputBlockBytes / (Mr * kc * sizeof(float)));
             for (int ic = range.IpFrom; ic < range.IpTo; ic += mcPanels)
@@ -98,12 +124,12 @@ internal static unsafe class AnalogMatMul
                     int j0 = jp * nr, cols = Math.Min(nr, s.N - j0);
                     for (int ip = ic; ip < icEnd; ip++)
                     {
-                        float* a = packedX + s.XOffset(kb, ip);
+                        float* a = x.Packed ? x.Data + s.XOffset(kb, ip) : x.Data + (long)ip * Mr * x.Stride + k0;
                         int b0 = ip * Mr, rows = Math.Min(Mr, s.Batch - b0);
                         float* c = y + (long)b0 * ldy + j0;
                         if (rows == Mr && cols == nr)
                         {
-                            Run(kernel, a, b, nr, kc, c, ldy, accumulate);
+                            Run(kernel, a, rowStride, step, b, nr, kc, c, ldy, accumulate);
                             if (last) epilogue.Apply(c, ldy, b0, j0);
                         }
                         else
@@ -114,7 +140,7 @@ internal static unsafe class AnalogMatMul
                                 new Span<float>(edge, Mr * nr).Clear();
                                 for (int r = 0; r < rows; r++) new ReadOnlySpan<float>(c + (long)r * ldy, cols).CopyTo(new Span<float>(edge + r * nr, cols));
                             }
-                            Run(kernel, a, b, nr, kc, edge, nr, accumulate);
+                            Run(kernel, a, rowStride, step, b, nr, kc, edge, nr, accumulate);
                             if (last) epilogue.Apply(edge, nr, b0, j0);
                             for (int r = 0; r < rows; r++) new ReadOnlySpan<float>(edge + r * nr, cols).CopyTo(new Span<float>(c + (long)r * ldy, cols));
                         }
@@ -125,49 +151,57 @@ internal static unsafe class AnalogMatMul
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Run(Kernel kernel, float* a, float* b, int nr, int kc, float* c, int ldc, bool accumulate)
+    private static void Run(Kernel kernel, float* a, nint rowStride, nint step, float* b, int nr, int kc, float* c, int ldc, bool accumulate)
     {
         switch (kernel)
         {
-            case Kernel.Vector256: MicroKernels.Vector256x16(a, b, kc, c, ldc, accumulate); break;
-            case Kernel.Vector512: MicroKernels.Vector512x32(a, b, kc, c, ldc, accumulate); break;
-            case Kernel.Vector128: MicroKernels.Vector128x8(a, b, kc, c, ldc, accumulate); break;
-            default: MicroKernels.Scalar(a, b, nr, kc, c, ldc, accumulate); break;
+            case Kernel.Vector256: MicroKernels.Vector256x16(a, rowStride, step, b, kc, c, ldc, accumulate); break;
+            case Kernel.Vector512: MicroKernels.Vector512x32(a, rowStride, step, b, kc, c, ldc, accumulate); break;
+            case Kernel.Vector128: MicroKernels.Vector128x8(a, rowStride, step, b, kc, c, ldc, accumulate); break;
+            default: MicroKernels.Scalar(a, rowStride, step, b, nr, kc, c, ldc, accumulate); break;
         }
     }
 
     /// <summary>
-    /// Convenience for tests and one-off products: packs both operands and multiplies on up to
-    /// <paramref name="maxThreads"/> workers (0: one per processor). W is the window at <paramref name="wOffset"/>
-    /// of a row-major matrix with row stride <paramref name="ldw"/>.
+    /// Convenience for tests and one-off products: multiplies on up to <paramref name="maxThreads"/> workers
+    /// (0: one per processor), packing the inputs if <paramref name="packInputs"/> (default: if it pays).
+    /// W is the window at <paramref name="wOffset"/> of a row-major matrix with row stride <paramref name="ldw"/>.
     /// </summary>
     public static void Multiply(ReadOnlySpan<float> x, int batch, int k, ReadOnlySpan<float> w, int wOffset, int ldw, int n,
-        Span<float> y, Kernel kernel = Kernel.Auto, int maxThreads = 0)
+        Span<float> y, Kernel kernel = Kernel.Auto, int maxThreads = 0, bool? packInputs = null)
     {
         if (x.Length < batch * k || y.Length < batch * n || w.Length < wOffset + (long)(k - 1) * ldw + n)
             throw new ArgumentException("operand buffers too small");
         kernel = Resolve(kernel);
         var s = new GemmShape(batch, k, n, Width(kernel));
-        var packedX = new PinnedBuffer();
+        bool pack = packInputs ?? PackingInputsPays(s);
+        var inputBuffer = new PinnedBuffer();
         var packedW = new PinnedBuffer();
-        float* px = packedX.Ensure(s.PackedXLength), pw = packedW.Ensure(s.PackedWLength);
+        float* px = inputBuffer.Ensure(s.PackedXLength), pw = packedW.Ensure(s.PackedWLength);
         fixed (float* xp = x, wp = w, yp = y)
         {
-            for (int ip = 0; ip < s.RowPanels; ip++)
-                OperandPacking.PackInputs(s, xp + (long)ip * GemmShape.Mr * k, k, Math.Min(GemmShape.Mr, batch - ip * GemmShape.Mr), px, ip);
+            if (pack)
+                for (int ip = 0; ip < s.RowPanels; ip++)
+                    OperandPacking.PackInputs(s, xp + (long)ip * GemmShape.Mr * k, k, Math.Min(GemmShape.Mr, batch - ip * GemmShape.Mr), px, ip);
+            else
+            {
+                x[..(batch * k)].CopyTo(inputBuffer.Span(batch * k));
+                inputBuffer.Span(s.PackedXLength)[(batch * k)..].Clear();
+            }
+            var inputs = pack ? Inputs.PackedPanels(px) : Inputs.RowMajor(px, k);
             OperandPacking.PackWeights(s, wp + wOffset, ldw, pw, 0, s.ColumnPanels);
             int threads = Math.Max(1, maxThreads > 0 ? maxThreads : Environment.ProcessorCount);
-            nint ay = (nint)yp, apx = (nint)px, apw = (nint)pw;
+            nint ay = (nint)yp, apw = (nint)pw;
             var epilogue = new NoEpilogue();
-            if (threads == 1) Compute(s, kernel, px, pw, yp, n, Split(s, 1, 0), ref epilogue);
+            if (threads == 1) Compute(s, kernel, inputs, pw, yp, n, Split(s, 1, 0), ref epilogue);
             else
                 Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
                 {
                     var e = new NoEpilogue();
-                    Compute(s, kernel, (float*)apx, (float*)apw, (float*)ay, n, Split(s, threads, t), ref e);
+                    Compute(s, kernel, inputs, (float*)apw, (float*)ay, n, Split(s, threads, t), ref e);
                 });
         }
-        GC.KeepAlive(packedX);
+        GC.KeepAlive(inputBuffer);
         GC.KeepAlive(packedW);
     }
 }

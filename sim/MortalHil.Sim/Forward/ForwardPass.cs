@@ -16,7 +16,7 @@ internal sealed unsafe class ForwardPass
 
     private readonly ReadoutChain _readout;
     private readonly PackedWeightCache _weights = new();
-    private readonly PinnedBuffer _packedX = new(), _sigma = new(), _columnParams = new();
+    private readonly PinnedBuffer _inputs = new(), _sigma = new(), _columnParams = new();
     private readonly Action<int> _packWorker, _productWorker;
     private readonly int _processors = Environment.ProcessorCount;
 
@@ -27,7 +27,7 @@ internal sealed unsafe class ForwardPass
     private AnalogMatMul.Kernel _kernel;
     private float* _volts, _amps, _weightsSource, _packedWeights;
     private int _weightsStride, _workers;
-    private bool _packWeights;
+    private bool _packWeights, _packInputs;
     private float _noiseMultiplier;
     private ReadoutEpilogue _epilogue;
 
@@ -63,7 +63,8 @@ internal sealed unsafe class ForwardPass
         PadColumns(tile.NeuronOffsetAmps.AsSpan(window.Column0, cols), columns + 2 * s.PaddedN, s.PaddedN);
         _epilogue = new ReadoutEpilogue(_readout, columns, columns + s.PaddedN, columns + 2 * s.PaddedN, sigma, new ReadNoise(readKey),
             cols, s.Nr, activation);
-        _packedX.Ensure(s.PackedXLength);
+        _inputs.Ensure(s.PackedXLength);
+        _packInputs = AnalogMatMul.PackingInputsPays(s);
         _packedWeights = _weights.Get(window, s.Nr, tileVersion, s.PackedWLength, out _packWeights);
 
         int threads = MaxThreads > 0 ? Math.Min(MaxThreads, _processors) : _processors;
@@ -110,18 +111,21 @@ internal sealed unsafe class ForwardPass
         const int Mr = GemmShape.Mr;
         var s = _shape;
         int k = s.K;
-        float* scratch = (_rowScratch ??= new PinnedBuffer()).Ensure(Mr * k);
         float* sigma = _sigma.Pointer;
         int ipFrom = (int)((long)s.RowPanels * t / _workers), ipTo = (int)((long)s.RowPanels * (t + 1) / _workers);
+        // Packed: each panel's DAC outputs go through a small scratch; in place: straight into the row-major inputs.
+        float* scratch = _packInputs ? (_rowScratch ??= new PinnedBuffer()).Ensure(Mr * k) : null;
         for (int ip = ipFrom; ip < ipTo; ip++)
         {
             int b0 = ip * Mr, valid = Math.Min(Mr, s.Batch - b0);
+            float* applied = _packInputs ? scratch : _inputs.Pointer + (long)b0 * k;
             for (int r = 0; r < valid; r++)
             {
-                float sumSquares = _readout.Dac(new ReadOnlySpan<float>(_volts + (long)(b0 + r) * k, k), new Span<float>(scratch + r * k, k));
+                float sumSquares = _readout.Dac(new ReadOnlySpan<float>(_volts + (long)(b0 + r) * k, k), new Span<float>(applied + (long)r * k, k));
                 sigma[b0 + r] = _readout.Sigma(sumSquares, _noiseMultiplier);
             }
-            OperandPacking.PackInputs(s, scratch, k, valid, _packedX.Pointer, ip);
+            if (_packInputs) OperandPacking.PackInputs(s, scratch, k, valid, _inputs.Pointer, ip);
+            else new Span<float>(applied + (long)valid * k, (Mr - valid) * k).Clear();
         }
         if (_packWeights)
         {
@@ -134,6 +138,7 @@ internal sealed unsafe class ForwardPass
     private void ProductWorker(int t)
     {
         var epilogue = _epilogue;
-        AnalogMatMul.Compute(_shape, _kernel, _packedX.Pointer, _packedWeights, _amps, _shape.N, AnalogMatMul.Split(_shape, _workers, t), ref epilogue);
+        var inputs = _packInputs ? AnalogMatMul.Inputs.PackedPanels(_inputs.Pointer) : AnalogMatMul.Inputs.RowMajor(_inputs.Pointer, _shape.K);
+        AnalogMatMul.Compute(_shape, _kernel, inputs, _packedWeights, _amps, _shape.N, AnalogMatMul.Split(_shape, _workers, t), ref epilogue);
     }
 }

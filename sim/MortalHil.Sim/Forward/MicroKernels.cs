@@ -12,7 +12,7 @@ namespace MortalHil.Sim.Forward;
 internal static unsafe class MicroKernels
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Vector256x16(float* a, float* b, int kc, float* c, int ldc, bool accumulate)
+    public static void Vector256x16(float* a, nint rowStride, nint step, float* b, int kc, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (accumulate)
@@ -29,17 +29,20 @@ internal static unsafe class MicroKernels
         {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
         }
+        // Input row r, element p is at a[r * rowStride + p * step]: packed panels (1, 6) or rows in place (ldx, 1).
+        float* x0 = a, x1 = a + rowStride, x2 = a + 2 * rowStride, x3 = a + 3 * rowStride, x4 = a + 4 * rowStride, x5 = a + 5 * rowStride;
+        nint offset = 0, stepBytes = step * sizeof(float);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
-            var x = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += GemmShape.Mr;
+            var x = Vector256.Create(*(float*)((byte*)x0 + offset)); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(*(float*)((byte*)x1 + offset)); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(*(float*)((byte*)x2 + offset)); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(*(float*)((byte*)x3 + offset)); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(*(float*)((byte*)x4 + offset)); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(*(float*)((byte*)x5 + offset)); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            offset += stepBytes;
             b += 16;
         }
         c00.Store(c); c01.Store(c + 8); c += ldc;
@@ -51,7 +54,7 @@ internal static unsafe class MicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Vector512x32(float* a, float* b, int kc, float* c, int ldc, bool accumulate)
+    public static void Vector512x32(float* a, nint rowStride, nint step, float* b, int kc, float* c, int ldc, bool accumulate)
     {
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (accumulate)
@@ -68,17 +71,20 @@ internal static unsafe class MicroKernels
         {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector512<float>.Zero;
         }
+        // Input row r, element p is at a[r * rowStride + p * step]: packed panels (1, 6) or rows in place (ldx, 1).
+        float* x0 = a, x1 = a + rowStride, x2 = a + 2 * rowStride, x3 = a + 3 * rowStride, x4 = a + 4 * rowStride, x5 = a + 5 * rowStride;
+        nint offset = 0, stepBytes = step * sizeof(float);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += GemmShape.Mr;
+            var x = Vector512.Create(*(float*)((byte*)x0 + offset)); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(*(float*)((byte*)x1 + offset)); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(*(float*)((byte*)x2 + offset)); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(*(float*)((byte*)x3 + offset)); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(*(float*)((byte*)x4 + offset)); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(*(float*)((byte*)x5 + offset)); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            offset += stepBytes;
             b += 32;
         }
         c00.Store(c); c01.Store(c + 16); c += ldc;
@@ -90,7 +96,7 @@ internal static unsafe class MicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Vector128x8(float* a, float* b, int kc, float* c, int ldc, bool accumulate)
+    public static void Vector128x8(float* a, nint rowStride, nint step, float* b, int kc, float* c, int ldc, bool accumulate)
     {
         Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (accumulate)
@@ -107,17 +113,20 @@ internal static unsafe class MicroKernels
         {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector128<float>.Zero;
         }
+        // Input row r, element p is at a[r * rowStride + p * step]: packed panels (1, 6) or rows in place (ldx, 1).
+        float* x0 = a, x1 = a + rowStride, x2 = a + 2 * rowStride, x3 = a + 3 * rowStride, x4 = a + 4 * rowStride, x5 = a + 5 * rowStride;
+        nint offset = 0, stepBytes = step * sizeof(float);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector128.Load(b);
             var b1 = Vector128.Load(b + 4);
-            var x = Vector128.Create(a[0]); c00 = Vector128.FusedMultiplyAdd(x, b0, c00); c01 = Vector128.FusedMultiplyAdd(x, b1, c01);
-            x = Vector128.Create(a[1]); c10 = Vector128.FusedMultiplyAdd(x, b0, c10); c11 = Vector128.FusedMultiplyAdd(x, b1, c11);
-            x = Vector128.Create(a[2]); c20 = Vector128.FusedMultiplyAdd(x, b0, c20); c21 = Vector128.FusedMultiplyAdd(x, b1, c21);
-            x = Vector128.Create(a[3]); c30 = Vector128.FusedMultiplyAdd(x, b0, c30); c31 = Vector128.FusedMultiplyAdd(x, b1, c31);
-            x = Vector128.Create(a[4]); c40 = Vector128.FusedMultiplyAdd(x, b0, c40); c41 = Vector128.FusedMultiplyAdd(x, b1, c41);
-            x = Vector128.Create(a[5]); c50 = Vector128.FusedMultiplyAdd(x, b0, c50); c51 = Vector128.FusedMultiplyAdd(x, b1, c51);
-            a += GemmShape.Mr;
+            var x = Vector128.Create(*(float*)((byte*)x0 + offset)); c00 = Vector128.FusedMultiplyAdd(x, b0, c00); c01 = Vector128.FusedMultiplyAdd(x, b1, c01);
+            x = Vector128.Create(*(float*)((byte*)x1 + offset)); c10 = Vector128.FusedMultiplyAdd(x, b0, c10); c11 = Vector128.FusedMultiplyAdd(x, b1, c11);
+            x = Vector128.Create(*(float*)((byte*)x2 + offset)); c20 = Vector128.FusedMultiplyAdd(x, b0, c20); c21 = Vector128.FusedMultiplyAdd(x, b1, c21);
+            x = Vector128.Create(*(float*)((byte*)x3 + offset)); c30 = Vector128.FusedMultiplyAdd(x, b0, c30); c31 = Vector128.FusedMultiplyAdd(x, b1, c31);
+            x = Vector128.Create(*(float*)((byte*)x4 + offset)); c40 = Vector128.FusedMultiplyAdd(x, b0, c40); c41 = Vector128.FusedMultiplyAdd(x, b1, c41);
+            x = Vector128.Create(*(float*)((byte*)x5 + offset)); c50 = Vector128.FusedMultiplyAdd(x, b0, c50); c51 = Vector128.FusedMultiplyAdd(x, b1, c51);
+            offset += stepBytes;
             b += 8;
         }
         c00.Store(c); c01.Store(c + 4); c += ldc;
@@ -129,13 +138,13 @@ internal static unsafe class MicroKernels
     }
 
     /// <summary>Any width, no SIMD: the reference the vector kernels must match bit for bit.</summary>
-    public static void Scalar(float* a, float* b, int nr, int kc, float* c, int ldc, bool accumulate)
+    public static void Scalar(float* a, nint rowStride, nint step, float* b, int nr, int kc, float* c, int ldc, bool accumulate)
     {
         for (int r = 0; r < GemmShape.Mr; r++)
             for (int j = 0; j < nr; j++)
             {
                 float acc = accumulate ? c[(long)r * ldc + j] : 0f;
-                for (int p = 0; p < kc; p++) acc = MathF.FusedMultiplyAdd(a[p * GemmShape.Mr + r], b[p * nr + j], acc);
+                for (int p = 0; p < kc; p++) acc = MathF.FusedMultiplyAdd(a[r * rowStride + p * step], b[p * nr + j], acc);
                 c[(long)r * ldc + j] = acc;
             }
     }
