@@ -19,6 +19,10 @@ public static class Program
                      BenchCommand.Create(),
                      TrainCommand.Create(),
                      RunsCommand.Create(),
+                     EvalCommand.Create(),
+                     ExperimentCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
+                     StressCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -26,7 +26,6 @@ public sealed partial class SimulatedBoard : IDevice
     private readonly DriftModel _drift;
     private readonly WearModel _wear;
     private readonly ConductanceModel _conductance;
-    private readonly ReadoutChain _readout;
     private readonly PulseLedger _ledger = new();
     private readonly double _suddenDeathSeconds;
 
@@ -36,9 +35,8 @@ public sealed partial class SimulatedBoard : IDevice
     private long _totalPulses, _totalReads, _maxCellPulses;
     private string? _deathReason;
 
-    private float[] _dacBuffer = [];
-    private float[] _sumSquares = [];
-    private float[] _scratch = [];
+    private readonly ForwardPass _forward;
+    private readonly long[] _effectiveVersion;
 
     private SimulatedBoard(DevicePreset preset, string serialNumber, ulong seed, TileCells[]? tiles)
     {
@@ -52,7 +50,8 @@ public sealed partial class SimulatedBoard : IDevice
         _drift = new DriftModel(preset);
         _wear = new WearModel(preset);
         _conductance = new ConductanceModel(preset, _drift);
-        _readout = new ReadoutChain(preset);
+        _forward = new ForwardPass(new ReadoutChain(preset));
+        _effectiveVersion = new long[_tiles.Length];
         _suddenDeathSeconds = BoardManufacture.SuddenDeathSeconds(preset, _key);
         _pulseRng = new Xoshiro256(StableHash.Hash(_key, RandomStreams.PulseNoise, 0));
         Description = Describe(preset, serialNumber);
@@ -112,47 +111,13 @@ public sealed partial class SimulatedBoard : IDevice
     {
         int batch = DeviceGuards.CheckRead(Description, window, inputVolts, outputAmps, activation);
         ThrowIfDead();
-        var tile = _tiles[window.Tile];
-        int rows = window.RowCount, cols = window.ColumnCount;
-        if (_dacBuffer.Length < inputVolts.Length) _dacBuffer = new float[inputVolts.Length];
-        if (_sumSquares.Length < batch) _sumSquares = new float[batch];
-        if (_scratch.Length < batch * cols) _scratch = new float[batch * cols];
-        var applied = _dacBuffer;
-        var sums = _sumSquares;
-        var scratch = _scratch;
         ulong readKey = StableHash.Hash(_key, RandomStreams.Read, _readCount++);
-        float noiseMultiplier = ReadNoiseMultiplier();
-        int offset = window.Column0;
-        // Batch rows are independent: DACs, and later the periphery, run in parallel blocks of rows.
-        int block = Math.Max(1, Math.Min(32, (int)(16384L / Math.Max(1, rows + cols))));
-        int blocks = (batch + block - 1) / block;
-        unsafe
-        {
-            fixed (float* pv = inputVolts, py = outputAmps)
-            {
-                nint av = (nint)pv, ay = (nint)py;
-                void DacBlock(int k)
-                {
-                    for (int b = k * block; b < Math.Min(batch, (k + 1) * block); b++)
-                        sums[b] = _readout.Dac(new ReadOnlySpan<float>((float*)av + (long)b * rows, rows), applied.AsSpan(b * rows, rows));
-                }
-                if (blocks > 1) Parallel.For(0, blocks, DacBlock); else DacBlock(0);
-
-                AnalogMatMul.Multiply(applied.AsSpan(0, inputVolts.Length), batch, rows, tile.Effective, window.Row0 * tile.Columns + window.Column0,
-                    tile.Columns, cols, outputAmps);
-
-                void PeripheryBlock(int k)
-                {
-                    for (int b = k * block; b < Math.Min(batch, (k + 1) * block); b++)
-                        _readout.Columns(new Span<float>((float*)ay + (long)b * cols, cols), sums[b], tile.ColumnOffsetAmps.AsSpan(offset, cols),
-                            tile.NeuronGain.AsSpan(offset, cols), tile.NeuronOffsetAmps.AsSpan(offset, cols), activation, noiseMultiplier,
-                            StableHash.Hash(readKey, 0, (ulong)b), scratch.AsSpan(b * cols, cols));
-                }
-                if (blocks > 1) Parallel.For(0, blocks, PeripheryBlock); else PeripheryBlock(0);
-            }
-        }
+        _forward.Read(_tiles[window.Tile], _effectiveVersion[window.Tile], window, inputVolts, outputAmps, activation, ReadNoiseMultiplier(), readKey);
         _totalReads += batch;
     }
+
+    /// <summary>The read pipeline, for the simulator's own tests and benchmarks (kernel and thread overrides).</summary>
+    internal ForwardPass Forward => _forward;
 
     // ---------------------------------------------------------------- IDevice: pulses
 
@@ -341,6 +306,7 @@ public sealed partial class SimulatedBoard : IDevice
 
     private void RefreshEffective(TileCells t, int row0, int rows, int col0, int cols, bool wholeTileIr)
     {
+        _effectiveVersion[Array.IndexOf(_tiles, t)]++; // packed copies of this tile's windows are now stale
         if (wholeTileIr)
         {
             if (_preset.IrDrop.Enabled) IrDropModel.Compute(t, _preset.IrDrop.SegmentOhms);

@@ -69,7 +69,8 @@ public class SerialBoardInMemoryTests
     public void Outer_product_measure_and_health_pass_through()
     {
         var device = new IdealCrossbarFake();
-        using var f = new VirtualBoardFixture(device);
+        // A generous timeout: this test counts frames, and a retry caused by a loaded machine would skew the count.
+        using var f = new VirtualBoardFixture(device, options: VirtualBoardFixture.Fast with { ResponseTimeout = TimeSpan.FromSeconds(10) });
         var window = new CrossbarWindow(0, 1, 3, 2, 2);
         var receipt = f.Board.ApplyOuterProductPulses(new PulseRequest(7, 1.5f, 1e-6f), window,
             new OuterProductTrains(4, [0b1111, 0b0011, 0], [1, -1, 1], [0b0101, 0b1111], [1, 1]));

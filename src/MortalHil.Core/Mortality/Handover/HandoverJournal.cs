@@ -109,7 +109,7 @@ public sealed class HandoverJournal : IDisposable
             CREATE TABLE teacher_outputs (batch INTEGER PRIMARY KEY, first_index INTEGER NOT NULL, count INTEGER NOT NULL,
                 classes INTEGER NOT NULL, logits BLOB NOT NULL, attempt INTEGER NOT NULL);
             CREATE TABLE checkpoints (seq INTEGER PRIMARY KEY AUTOINCREMENT, attempt INTEGER NOT NULL, round INTEGER NOT NULL,
-                trainer_step INTEGER NOT NULL, student_board BLOB, student_host BLOB NOT NULL, teacher_board BLOB,
+                trainer_step INTEGER NOT NULL, student_board BLOB, student_board_base INTEGER, student_host BLOB NOT NULL, teacher_seconds REAL,
                 student_canary REAL NOT NULL, teacher_canary REAL, student_pulses INTEGER NOT NULL, board_seconds REAL NOT NULL);
             CREATE TABLE rounds (seq INTEGER PRIMARY KEY AUTOINCREMENT, round INTEGER NOT NULL, attempt INTEGER NOT NULL,
                 state TEXT NOT NULL, served_by TEXT NOT NULL, requests INTEGER NOT NULL, correct INTEGER NOT NULL,
@@ -243,40 +243,81 @@ public sealed class HandoverJournal : IDisposable
 
     // ---------------------------------------------------------------- student checkpoints
 
-    /// <summary>Journals a student checkpoint (and the teacher board state, if given) in one transaction.</summary>
+    /// <summary>
+    /// Journals a student checkpoint in one transaction. The student board is stored as a delta
+    /// against the first full board state of the journal (XOR, then zlib): a board file is mostly
+    /// physics that never changes, so the delta is small.
+    /// </summary>
     public void AppendCheckpoint(HandoverCheckpoint c)
     {
+        object boardBlob = DBNull.Value, baseSeq = DBNull.Value;
+        if (c.StudentBoard is { } board)
+        {
+            var (seq, baseBoard) = BaseBoard();
+            if (baseBoard is not null && baseBoard.Length == board.Length)
+            {
+                var delta = new byte[board.Length];
+                for (int i = 0; i < delta.Length; i++) delta[i] = (byte)(board[i] ^ baseBoard[i]);
+                boardBlob = Compress(delta);
+                baseSeq = seq;
+            }
+            else boardBlob = Compress(board);
+        }
         using var tx = _db.BeginTransaction();
         Exec(_db, """
-            INSERT INTO checkpoints(attempt, round, trainer_step, student_board, student_host, teacher_board, student_canary, teacher_canary, student_pulses, board_seconds)
-            VALUES ($a, $r, $s, $sb, $sh, $tb, $sc, $tc, $p, $b)
+            INSERT INTO checkpoints(attempt, round, trainer_step, student_board, student_board_base, student_host, teacher_seconds, student_canary, teacher_canary, student_pulses, board_seconds)
+            VALUES ($a, $r, $s, $sb, $base, $sh, $tt, $sc, $tc, $p, $b)
             """, tx,
-            ("$a", Attempt), ("$r", c.Round), ("$s", c.TrainerStep), ("$sb", c.StudentBoard is null ? DBNull.Value : Compress(c.StudentBoard)),
-            ("$sh", Compress(c.StudentHost)), ("$tb", c.TeacherBoard is null ? DBNull.Value : Compress(c.TeacherBoard)),
+            ("$a", Attempt), ("$r", c.Round), ("$s", c.TrainerStep), ("$sb", boardBlob), ("$base", baseSeq),
+            ("$sh", Compress(c.StudentHost)), ("$tt", c.TeacherBoardTime is { } tt ? tt.TotalSeconds : DBNull.Value),
             ("$sc", c.StudentCanary), ("$tc", c.TeacherCanary is { } t ? t : DBNull.Value), ("$p", c.StudentPulses), ("$b", c.BoardTime.TotalSeconds));
         tx.Commit();
+    }
+
+    private (long Seq, byte[]? Board) _baseBoard = (-1, null);
+
+    /// <summary>The first checkpoint's full student board (cached).</summary>
+    private (long Seq, byte[]? Board) BaseBoard()
+    {
+        if (_baseBoard.Board is not null) return _baseBoard;
+        using var cmd = Command(_db, "SELECT seq, student_board FROM checkpoints WHERE student_board IS NOT NULL AND student_board_base IS NULL ORDER BY seq LIMIT 1");
+        using var r = cmd.ExecuteReader();
+        if (r.Read()) _baseBoard = (r.GetInt64(0), Decompress((byte[])r.GetValue(1)));
+        return _baseBoard;
     }
 
     /// <summary>The newest checkpoint, or null if none was taken.</summary>
     public HandoverCheckpoint? LatestCheckpoint()
     {
         using var cmd = Command(_db, """
-            SELECT trainer_step, student_board, student_host, teacher_board, student_canary, teacher_canary, student_pulses, board_seconds, round
+            SELECT trainer_step, student_board, student_board_base, student_host, teacher_seconds, student_canary, teacher_canary, student_pulses, board_seconds, round
             FROM checkpoints ORDER BY seq DESC LIMIT 1
             """);
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
+        byte[]? board = null;
+        if (!r.IsDBNull(1))
+        {
+            board = Decompress((byte[])r.GetValue(1));
+            if (!r.IsDBNull(2))
+            {
+                var (seq, baseBoard) = BaseBoard();
+                if (baseBoard is null || seq != r.GetInt64(2) || baseBoard.Length != board.Length)
+                    throw new InvalidDataException($"journal {Path}: checkpoint refers to a base board state that is missing");
+                for (int i = 0; i < board.Length; i++) board[i] ^= baseBoard[i];
+            }
+        }
         return new HandoverCheckpoint(
-            r.GetInt64(0), r.IsDBNull(1) ? null : Decompress((byte[])r.GetValue(1)), Decompress((byte[])r.GetValue(2)),
-            r.IsDBNull(3) ? null : Decompress((byte[])r.GetValue(3)), r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5),
-            r.GetInt64(6), TimeSpan.FromSeconds(r.GetDouble(7)), r.GetInt64(8));
+            r.GetInt64(0), board, Decompress((byte[])r.GetValue(3)),
+            r.IsDBNull(4) ? null : TimeSpan.FromSeconds(r.GetDouble(4)), r.GetDouble(5), r.IsDBNull(6) ? null : r.GetDouble(6),
+            r.GetInt64(7), TimeSpan.FromSeconds(r.GetDouble(8)), r.GetInt64(9));
     }
 
-    /// <summary>The newest teacher board state journaled with any checkpoint, or null.</summary>
-    public byte[]? LatestTeacherBoard()
+    /// <summary>The teacher's clock at the newest checkpoint that read it, or null.</summary>
+    public TimeSpan? LatestTeacherBoardTime()
     {
-        var blob = Scalar<byte[]?>(_db, "SELECT teacher_board FROM checkpoints WHERE teacher_board IS NOT NULL ORDER BY seq DESC LIMIT 1");
-        return blob is null ? null : Decompress(blob);
+        var seconds = Scalar<double?>(_db, "SELECT teacher_seconds FROM checkpoints WHERE teacher_seconds IS NOT NULL ORDER BY seq DESC LIMIT 1");
+        return seconds is { } s ? TimeSpan.FromSeconds(s) : null;
     }
 
     /// <summary>Number of checkpoints taken over all attempts.</summary>

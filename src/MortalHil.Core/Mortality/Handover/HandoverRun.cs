@@ -22,7 +22,7 @@ public sealed class HandoverRun
     private readonly TransferSet _transfer;
     private readonly LabelledSet _canary;
     private readonly LabelledSet? _traffic;
-    private readonly Func<byte[]?, IHandoverBoard> _openTeacher;
+    private readonly Func<TimeSpan?, IHandoverBoard> _openTeacher;
     private readonly Func<HandoverCheckpoint?, IStudentLearner> _openStudent;
 
     private IHandoverBoard? _teacher;
@@ -38,11 +38,12 @@ public sealed class HandoverRun
     /// <param name="plan">How to run; must match the journal's fingerprint.</param>
     /// <param name="transfer">Unlabelled transfer inputs.</param>
     /// <param name="canary">Small labelled set on which the two boards are compared.</param>
-    /// <param name="openTeacher">Opens the teacher: from the journaled board state when given, else as the handover found it.</param>
+    /// <param name="openTeacher">Opens the teacher. After a crash it gets the teacher's clock at the last checkpoint (a
+    /// simulated teacher is aged to it); null on a fresh start.</param>
     /// <param name="openStudent">Opens the student: from a checkpoint when given, else fresh.</param>
     /// <param name="traffic">Live requests (with labels, to score the service); null: none served.</param>
     public HandoverRun(HandoverJournal journal, HandoverPlan plan, TransferSet transfer, LabelledSet canary,
-        Func<byte[]?, IHandoverBoard> openTeacher, Func<HandoverCheckpoint?, IStudentLearner> openStudent, LabelledSet? traffic = null)
+        Func<TimeSpan?, IHandoverBoard> openTeacher, Func<HandoverCheckpoint?, IStudentLearner> openStudent, LabelledSet? traffic = null)
     {
         plan.Validate();
         if (transfer.Size < plan.TransferExamples)
@@ -111,6 +112,7 @@ public sealed class HandoverRun
                 _teacherCanary = TeacherCanary() ?? _teacherCanary;
                 var (by, n, ok) = Serve();
                 _journal.AppendRound(Round(HandoverState.Serving, by, n, ok, null, _teacherCanary));
+                PaceWait();
                 if (Teacher() is null && _pool.Count == 0)
                     return Move(HandoverState.Failed, "teacher died before teaching anything");
                 state = Move(HandoverState.Distilling, CallReason);
@@ -122,6 +124,7 @@ public sealed class HandoverRun
                 _studentCanary = ClassifierEvaluation.Accuracy(_student.Model, _canary);
                 _journal.AppendRound(Round(HandoverState.CutOver, by, n, ok, _studentCanary, null));
                 Checkpoint(withTeacher: false);
+                PaceWait();
                 state = Move(HandoverState.Retired, $"teacher retired; student canary {_studentCanary:F4}");
             }
             return state;
@@ -196,9 +199,14 @@ public sealed class HandoverRun
                 var reason = CutOverReason(budgetSpent, allCollected);
                 if (reason is not null) return Move(HandoverState.CutOver, reason);
             }
-            if (_plan.Pace > TimeSpan.Zero) Thread.Sleep(_plan.Pace);
+            PaceWait();
         }
         throw new InvalidOperationException($"handover did not finish within {maxRounds} rounds");
+    }
+
+    private void PaceWait()
+    {
+        if (_plan.Pace > TimeSpan.Zero) Thread.Sleep(_plan.Pace);
     }
 
     private string? CutOverReason(bool budgetSpent, bool allCollected)
@@ -224,7 +232,7 @@ public sealed class HandoverRun
         if (_teacherDead) return null;
         if (_teacher is null)
         {
-            try { _teacher = _openTeacher(_journal.LatestTeacherBoard()); }
+            try { _teacher = _openTeacher(_journal.LatestTeacherBoardTime()); }
             catch (DeviceFailedException e) { MarkTeacherDead(e); return null; }
         }
         return _teacher;
@@ -280,9 +288,9 @@ public sealed class HandoverRun
     private void Checkpoint(bool withTeacher)
     {
         var s = _student!;
-        byte[]? teacherBoard = null;
-        if (withTeacher && Teacher() is { } t) TryTeacher(() => teacherBoard = t.SaveBoard());
-        _journal.AppendCheckpoint(new HandoverCheckpoint(s.StepsTaken, s.SaveBoard(), s.SaveHostState(), teacherBoard,
+        TimeSpan? teacherTime = null;
+        if (withTeacher && Teacher() is { } t) TryTeacher(() => teacherTime = t.BoardTime);
+        _journal.AppendCheckpoint(new HandoverCheckpoint(s.StepsTaken, s.SaveBoard(), s.SaveHostState(), teacherTime,
             _studentCanary ?? double.NaN, _teacherCanary, s.PulsesApplied, s.BoardTime, _round));
     }
 

@@ -18,14 +18,15 @@ public sealed record TeacherBatch(int Batch, long FirstIndex, int Count, int Cla
 /// <param name="TrainerStep">Training steps the student had taken.</param>
 /// <param name="StudentBoard">The student board's state (a simulator's board file); null when the board keeps its own state (real hardware).</param>
 /// <param name="StudentHost">Host-side state: network mapping, trainer state.</param>
-/// <param name="TeacherBoard">The teacher board's state, if it must be persisted to survive a crash (simulator); null otherwise.</param>
+/// <param name="TeacherBoardTime">The teacher's clock at its latest reading (null once it died or if never read): a
+/// simulated teacher reopened from its file after a crash is aged to this time, as the real board would have aged.</param>
 /// <param name="StudentCanary">Student canary accuracy at this checkpoint.</param>
 /// <param name="TeacherCanary">Teacher canary accuracy at its latest check (null if it never answered).</param>
 /// <param name="StudentPulses">Pulses the student board has received.</param>
 /// <param name="BoardTime">Student board clock.</param>
 /// <param name="Round">Handover round at which it was taken.</param>
 public sealed record HandoverCheckpoint(
-    long TrainerStep, byte[]? StudentBoard, byte[] StudentHost, byte[]? TeacherBoard,
+    long TrainerStep, byte[]? StudentBoard, byte[] StudentHost, TimeSpan? TeacherBoardTime,
     double StudentCanary, double? TeacherCanary, long StudentPulses, TimeSpan BoardTime, long Round);
 
 /// <summary>A journaled state change.</summary>

@@ -7,7 +7,7 @@ public interface IHandoverBoard : IDisposable
     /// <summary>A short name for logs and reports, e.g. the board's serial.</summary>
     string Name { get; }
 
-    /// <summary>The network on the board. Throws <see cref="Devices.DeviceFailedException"/> once the board has died.</summary>
+    /// <summary>The network on the board. Its calls throw <see cref="Devices.DeviceFailedException"/> once the board has died.</summary>
     IClassifier Model { get; }
 
     /// <summary>The board's own clock. Throws <see cref="Devices.DeviceFailedException"/> once the board has died.</summary>

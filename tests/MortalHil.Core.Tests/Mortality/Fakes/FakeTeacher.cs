@@ -6,18 +6,18 @@ namespace MortalHil.Core.Tests.Mortality.Fakes;
 
 /// <summary>
 /// A teacher that classifies by (negative squared) distance to the task's centres, counts every
-/// query, and dies after a set number of them. Its "board state" is its query count, so a
-/// reopened teacher remembers how worn it is.
+/// query, and dies after a set number of them. Reopened after a crash, its clock is set to the
+/// journaled time, as a simulated teacher is aged to it.
 /// </summary>
 internal sealed class FakeTeacher : IHandoverBoard, IClassifier
 {
     private readonly SyntheticTask _task;
 
-    public FakeTeacher(SyntheticTask task, long dieAfterQueries = long.MaxValue, byte[]? state = null)
+    public FakeTeacher(SyntheticTask task, long dieAfterQueries = long.MaxValue, TimeSpan? clock = null)
     {
         _task = task;
         DieAfterQueries = dieAfterQueries;
-        if (state is not null) Queries = BitConverter.ToInt64(state);
+        if (clock is { } c) Clock = c;
     }
 
     public long DieAfterQueries { get; }
@@ -46,7 +46,7 @@ internal sealed class FakeTeacher : IHandoverBoard, IClassifier
             }
     }
 
-    public byte[]? SaveBoard() => BitConverter.GetBytes(Queries);
+    public byte[]? SaveBoard() => null;
     public void AdvanceClock(TimeSpan dt) { Check(); Clock += dt; }
     public void Dispose() => Disposed = true;
 }

@@ -37,9 +37,9 @@ internal sealed class HandoverHarness : IDisposable
 
     public HandoverRun Run(HandoverJournal journal, HandoverPlan plan, long teacherDiesAfter = long.MaxValue, long studentDiesAfter = long.MaxValue) =>
         new(journal, plan, Transfer, Canary,
-            state =>
+            clock =>
             {
-                var t = new FakeTeacher(Task, teacherDiesAfter, state);
+                var t = new FakeTeacher(Task, teacherDiesAfter, clock);
                 Teachers.Add(t);
                 return t;
             },

@@ -92,4 +92,31 @@ public class HandoverJournalTests
             Assert.Equal(128, j.TeacherQueries(QueryPurpose.Transfer));
         }
     }
+
+    [Fact]
+    public void Student_boards_come_back_exactly_and_later_checkpoints_cost_only_their_changes()
+    {
+        using var h = new HandoverHarness();
+        var rng = new Random(3);
+        var board = new byte[2_000_000];
+        rng.NextBytes(board); // incompressible "physics"
+        var changed = (byte[])board.Clone();
+        for (int i = 0; i < 1000; i++) changed[rng.Next(changed.Length)] ^= 0x5a;
+        long sizeAfterFirst;
+        using (var j = HandoverJournal.Open(h.JournalPath, Fp))
+        {
+            j.AppendCheckpoint(new HandoverCheckpoint(1, board, [1], TimeSpan.FromHours(1), 0.5, 0.9, 10, TimeSpan.Zero, 1));
+            sizeAfterFirst = new FileInfo(h.JournalPath).Length + new FileInfo(h.JournalPath + "-wal").Length;
+            j.AppendCheckpoint(new HandoverCheckpoint(2, changed, [2], null, 0.6, null, 20, TimeSpan.Zero, 2));
+            long grown = new FileInfo(h.JournalPath).Length + new FileInfo(h.JournalPath + "-wal").Length - sizeAfterFirst;
+            Assert.True(grown < 200_000, $"second checkpoint took {grown} bytes");
+        }
+        using (var j = HandoverJournal.Open(h.JournalPath, Fp))
+        {
+            var c = j.LatestCheckpoint()!;
+            Assert.Equal(changed, c.StudentBoard);
+            Assert.Equal(2, c.TrainerStep);
+            Assert.Equal(TimeSpan.FromHours(1), j.LatestTeacherBoardTime());
+        }
+    }
 }

@@ -114,8 +114,8 @@ public class HandoverRunTests
         // Each transfer example asked once, over both attempts.
         Assert.Equal(plan.TransferExamples, result.TeacherTransferQueries);
         Assert.Equal(plan.TransferExamples, result.CollectedExamples);
-        // The resumed teacher was reopened from its journaled state, not from scratch.
-        Assert.True(h.Teachers[1].Queries > h.Canary.Count);
+        // The resumed teacher was aged to its journaled clock (4 rounds of a minute before the round-4 checkpoint), not reborn.
+        Assert.True(h.Teachers[1].Clock >= TimeSpan.FromMinutes(4), $"teacher reopened at {h.Teachers[1].Clock}");
     }
 
     [Fact]
