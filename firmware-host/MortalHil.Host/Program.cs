@@ -23,6 +23,7 @@ public static class Program
                      ExperimentCommand.Create(),
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                      StressCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.DemoCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -23,8 +23,10 @@ public sealed class MappedStudent : MappedBoard, IStudentLearner
     /// <param name="keeper">Keeps the board's state and clock.</param>
     /// <param name="trainerFor">Builds the trainer for a student resuming at a given step (the loss must be the soft-target loss at the plan's temperature).</param>
     /// <param name="stepsTaken">Steps already taken (from a checkpoint), 0 for a fresh student.</param>
-    public MappedStudent(IDevice device, MappedNetwork network, IBoardKeeper keeper, Func<long, IOnChipTrainer> trainerFor, long stepsTaken = 0)
-        : base(device, network, keeper)
+    /// <param name="ownsDevice">Dispose the board with the student (false when the caller keeps using it).</param>
+    public MappedStudent(IDevice device, MappedNetwork network, IBoardKeeper keeper, Func<long, IOnChipTrainer> trainerFor, long stepsTaken = 0,
+        bool ownsDevice = true)
+        : base(device, network, keeper, ownsDevice)
     {
         _trainerFor = trainerFor;
         _trainer = trainerFor(stepsTaken);
