@@ -33,10 +33,12 @@ public sealed partial class SimulatedBoard : IDevice
     private ulong _readCount, _measureCount, _timeEpoch;
     private Xoshiro256 _pulseRng;
     private long _totalPulses, _totalReads, _maxCellPulses;
+    private long _stuckCells; // kept as cells stick, so the end-of-life check after every pulse costs nothing
+    private readonly long _cellCount;
     private string? _deathReason;
 
     private readonly ForwardPass _forward;
-    private readonly long[] _effectiveVersion;
+    private readonly EffectiveConductances[] _effective;
 
     private SimulatedBoard(DevicePreset preset, string serialNumber, ulong seed, TileCells[]? tiles)
     {
@@ -51,10 +53,12 @@ public sealed partial class SimulatedBoard : IDevice
         _wear = new WearModel(preset);
         _conductance = new ConductanceModel(preset, _drift);
         _forward = new ForwardPass(new ReadoutChain(preset));
-        _effectiveVersion = new long[_tiles.Length];
+        _effective = _tiles.Select(t => new EffectiveConductances(t, preset.IrDrop)).ToArray();
         _suddenDeathSeconds = BoardManufacture.SuddenDeathSeconds(preset, _key);
         _pulseRng = new Xoshiro256(StableHash.Hash(_key, RandomStreams.PulseNoise, 0));
         Description = Describe(preset, serialNumber);
+        _stuckCells = _tiles.Sum(t => (long)t.StuckCount());
+        _cellCount = _tiles.Sum(t => (long)t.Count);
         if (tiles is null)
             foreach (var t in _tiles)
                 for (int i = 0; i < t.Count; i++) t.Nu[i] = _drift.ExponentAfterWrite(t, i);
@@ -112,9 +116,12 @@ public sealed partial class SimulatedBoard : IDevice
         int batch = DeviceGuards.CheckRead(Description, window, inputVolts, outputAmps, activation);
         ThrowIfDead();
         ulong readKey = StableHash.Hash(_key, RandomStreams.Read, _readCount++);
-        _forward.Read(_tiles[window.Tile], _effectiveVersion[window.Tile], window, inputVolts, outputAmps, activation, ReadNoiseMultiplier(), readKey);
+        _forward.Read(_tiles[window.Tile], _effective[window.Tile].Version, window, inputVolts, outputAmps, activation, ReadNoiseMultiplier(), readKey);
         _totalReads += batch;
     }
+
+    /// <summary>Stuck cells as the board counts them (for the simulator's own tests: it must match the tiles).</summary>
+    internal long StuckCells => _stuckCells;
 
     /// <summary>The read pipeline, for the simulator's own tests and benchmarks (kernel and thread overrides).</summary>
     internal ForwardPass Forward => _forward;
@@ -175,7 +182,9 @@ public sealed partial class SimulatedBoard : IDevice
     {
         if (strength <= 0) return; // below threshold: nothing switches, nothing wears
         _pulseResponse.Apply(tile, i, count, strength, now, _drift, ref _pulseRng);
+        bool wasFree = tile.Stuck[i] == TileCells.Free;
         _wear.AfterPulses(tile, i, Math.Abs(count), ref _pulseRng);
+        if (wasFree && tile.Stuck[i] != TileCells.Free) _stuckCells++;
         if (tile.Wear[i] > _maxCellPulses) _maxCellPulses = tile.Wear[i];
     }
 
@@ -239,12 +248,7 @@ public sealed partial class SimulatedBoard : IDevice
     private float ReadNoiseMultiplier()
         => _preset.Ageing.Enabled ? (float)(1.0 + _preset.Ageing.ReadNoiseGrowthPerYear * NowSeconds / SecondsPerYear) : 1f;
 
-    private double StuckFraction()
-    {
-        long stuck = 0, cells = 0;
-        foreach (var t in _tiles) { stuck += t.StuckCount(); cells += t.Count; }
-        return stuck / (double)cells;
-    }
+    private double StuckFraction() => _stuckCells / (double)_cellCount;
 
     private bool AgeCells()
     {
@@ -259,6 +263,7 @@ public sealed partial class SimulatedBoard : IDevice
                 if (t.Stuck[i] == TileCells.Free && t.AgeStuckSeconds[i] <= now)
                 {
                     t.Stuck[i] = StableHash.Uniform(tkey, RandomStreams.WearSide, (ulong)i) < 0.5 ? TileCells.StuckLow : TileCells.StuckHigh;
+                    _stuckCells++;
                     any = true;
                 }
             }
@@ -289,7 +294,7 @@ public sealed partial class SimulatedBoard : IDevice
                 int b = r * t.Columns;
                 for (int c = 0; c < t.Columns; c++) t.Visible[b + c] = _conductance.Visible(t, b + c, m);
             });
-            RefreshEffective(t, 0, t.Rows, 0, t.Columns, wholeTileIr: true);
+            _effective[ti].RefreshAll();
         }
     }
 
@@ -300,24 +305,7 @@ public sealed partial class SimulatedBoard : IDevice
         for (int r = w.Row0; r < w.Row0 + w.RowCount; r++)
             for (int c = w.Column0; c < w.Column0 + w.ColumnCount; c++)
                 t.Visible[r * t.Columns + c] = _conductance.Visible(t, r * t.Columns + c, m);
-        if (_preset.IrDrop.Enabled) RefreshEffective(t, 0, t.Rows, 0, t.Columns, wholeTileIr: true);
-        else RefreshEffective(t, w.Row0, w.RowCount, w.Column0, w.ColumnCount, wholeTileIr: false);
-    }
-
-    private void RefreshEffective(TileCells t, int row0, int rows, int col0, int cols, bool wholeTileIr)
-    {
-        _effectiveVersion[Array.IndexOf(_tiles, t)]++; // packed copies of this tile's windows are now stale
-        if (wholeTileIr)
-        {
-            if (_preset.IrDrop.Enabled) IrDropModel.Compute(t, _preset.IrDrop.SegmentOhms);
-            else IrDropModel.SetNone(t);
-        }
-        for (int r = row0; r < row0 + rows; r++)
-        {
-            int b = r * t.Columns;
-            for (int c = col0; c < col0 + cols; c++)
-                t.Effective[b + c] = t.Visible[b + c] * t.IrFactor[b + c] * t.ColumnGain[c];
-        }
+        _effective[w.Tile].RefreshWindow(w.Row0, w.RowCount, w.Column0, w.ColumnCount);
     }
 
     private static DeviceDescription Describe(DevicePreset p, string serial) => new()
