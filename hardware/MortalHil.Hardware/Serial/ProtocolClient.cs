@@ -50,6 +50,9 @@ public sealed class ProtocolClient : IDisposable
         Interlocked.Read(ref _framesSent), Interlocked.Read(ref _framesReceived), Interlocked.Read(ref _crcErrors),
         Interlocked.Read(ref _retries), Interlocked.Read(ref _timeouts), Interlocked.Read(ref _reconnects));
 
+    /// <summary>Attempts the last completed exchange needed (1 = answered first time).</summary>
+    public int LastExchangeAttempts { get; private set; }
+
     /// <summary>Answers that arrived for a request no longer outstanding (late or duplicated replies), dropped.</summary>
     public long StaleFrames => Interlocked.Read(ref _staleFrames);
 
@@ -76,6 +79,7 @@ public sealed class ProtocolClient : IDisposable
                 if (attempt > 0) Interlocked.Increment(ref _retries);
                 attempt++;
                 var outcome = SendAndWait(sequence, wire, timeout, out var reply);
+                LastExchangeAttempts = attempt;
                 switch (outcome)
                 {
                     case Outcome.Answered:

@@ -13,6 +13,7 @@ namespace MortalHil.Hardware.Serial;
 public sealed class SerialBoard : IDevice
 {
     private readonly ProtocolClient _client;
+    private readonly PulseIdMemory _completed = new(4096);
     private BoardLinkCounters _boardCounters;
 
     /// <summary>Opens the serial port <paramref name="portName"/> (e.g. /dev/ttyACM0, /dev/pts/3) and asks the board to describe itself.</summary>
@@ -105,9 +106,11 @@ public sealed class SerialBoard : IDevice
             var receipt = PulseMessages.DecodeReceipt(_client.Exchange(ProtocolCommand.PulseCells, payload, PulseMessages.ReceiptSize,
                 PulseTime(request, SumMagnitudes(bandCounts))));
             CheckReceipt(receipt, request.Id, part);
+            receipt = receipt with { Duplicate = IsCallersRepeat(receipt.Duplicate, request.Id) };
             applied += receipt.PulsesApplied;
             allDuplicate &= receipt.Duplicate;
         }
+        _completed.Add(request.Id);
         return new PulseReceipt(request.Id, applied, allDuplicate);
     }
 
@@ -121,7 +124,9 @@ public sealed class SerialBoard : IDevice
         var receipt = PulseMessages.DecodeReceipt(_client.Exchange(ProtocolCommand.PulseOuterProduct, payload, PulseMessages.ReceiptSize,
             PulseTime(request, (long)trains.Slots * window.RowCount)));
         CheckReceipt(receipt, request.Id, 0);
-        return new PulseReceipt(request.Id, receipt.PulsesApplied, receipt.Duplicate);
+        bool duplicate = IsCallersRepeat(receipt.Duplicate, request.Id);
+        _completed.Add(request.Id);
+        return new PulseReceipt(request.Id, receipt.PulsesApplied, duplicate);
     }
 
     /// <inheritdoc/>
@@ -167,6 +172,15 @@ public sealed class SerialBoard : IDevice
         if (identity.Description.SerialNumber != Description.SerialNumber || identity.Description.Kind != Description.Kind)
             throw new DeviceFailedException($"the board on {LinkName} is now {identity.Description.Kind} {identity.Description.SerialNumber}, not {Description.Kind} {Description.SerialNumber}; refusing to continue");
     }
+
+    /// <summary>
+    /// A board says "duplicate" also when our own first attempt of this very call was applied and
+    /// its answer lost across a reconnect. That is not the caller repeating a request: the pulses
+    /// were applied once, by this call. So a duplicate counts as the caller's repeat only if the
+    /// exchange went through first time, or this host already completed a call with the id.
+    /// </summary>
+    private bool IsCallersRepeat(bool boardSaysDuplicate, ulong id)
+        => boardSaysDuplicate && (_client.LastExchangeAttempts == 1 || _completed.Contains(id));
 
     private static void CheckReceipt(PartReceipt receipt, ulong id, int part)
     {
