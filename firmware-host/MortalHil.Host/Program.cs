@@ -13,11 +13,17 @@ public static class Program
         foreach (var command in new[]
                  {
                      BoardsCommand.Create(),
+                     CharacterizeCommand.Create(),
+                     SimServeCommand.Create(),
                      DataCommand.Create(),
+                     BenchCommand.Create(),
                      TrainCommand.Create(),
                      RunsCommand.Create(),
                      EvalCommand.Create(),
                      ExperimentCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
+                     StressCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.DemoCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -9,6 +9,8 @@ public class AnalogMatMulTests
     [InlineData("Vector512", 13, 37, 70)]
     [InlineData("Scalar", 5, 9, 17)]
     [InlineData("Auto", 64, 100, 96)]
+    [InlineData("Vector256", 20, 600, 40)]
+    [InlineData("Vector512", 7, 530, 64)]
     public void Every_kernel_computes_the_window_product(string kernelName, int batch, int k, int n)
     {
         var kernel = Enum.Parse<AnalogMatMul.Kernel>(kernelName);

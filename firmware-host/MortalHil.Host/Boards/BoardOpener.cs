@@ -14,6 +14,8 @@ public static class BoardOpener
     {
         ["sim"] = (SimBoardSpec.SimUsage, SimBoardSpec.OpenSim),
         ["simfile"] = (SimBoardSpec.SimFileUsage, SimBoardSpec.OpenSimFile),
+        ["serial"] = ("serial:<port>  (a board on a serial port speaking hardware/PROTOCOL.md, e.g. serial:/dev/ttyACM0 or serial:/dev/pts/3)", port => MortalHil.Hardware.Serial.SerialBoard.Open(port)),
+        ["spi"] = ("spi:<profile.json>  (a Raspberry Pi wired to DAC8568/MCP3208 converters; see hardware/MortalHil.Hardware/Spi/README.md)", MortalHil.Hardware.Spi.SpiBoard.Open),
     };
 
     /// <summary>The accepted spec forms, for help texts and error messages.</summary>

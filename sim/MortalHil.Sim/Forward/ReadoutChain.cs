@@ -1,82 +1,75 @@
-using MortalHil.Core.Devices;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using MortalHil.Sim.Presets;
-using MortalHil.Sim.Randomness;
 
 namespace MortalHil.Sim.Forward;
 
 /// <summary>
-/// The periphery around the array: row DACs on the way in; column offsets, read noise, analog
-/// neurons and column ADCs on the way out. Column gain mismatch is folded into the effective
-/// conductances instead, so it costs nothing here.
+/// The periphery around the array: row DACs on the way in; column offsets, read noise, analog neurons and
+/// column ADCs on the way out. Column gain mismatch is folded into the effective conductances instead, so it
+/// costs nothing here. The output side runs as the epilogue of each finished register tile of the product
+/// (<see cref="ReadoutEpilogue"/>), while the tile is still in L1.
 /// </summary>
 internal sealed class ReadoutChain(DevicePreset preset)
 {
     private readonly bool _dacQuantize = preset.Dac.Quantize;
     private readonly float _dacStep = (float)(2 * preset.Dac.FullScaleVolts / ((1 << preset.Dac.Bits) - 2));
     private readonly float _dacFullScale = (float)preset.Dac.FullScaleVolts;
-    private readonly bool _adcQuantize = preset.Adc.Quantize, _adcSaturate = preset.Adc.Saturate;
-    private readonly float _adcFullScale = (float)(preset.Adc.FullScaleMicroamps * 1e-6);
-    private readonly float _adcStep = (float)(2 * preset.Adc.FullScaleMicroamps * 1e-6 / ((1 << preset.Adc.Bits) - 2));
+
+    /// <summary>ADC full scale, A.</summary>
+    public float AdcFullScale { get; } = (float)(preset.Adc.FullScaleMicroamps * 1e-6);
+
+    /// <summary>ADC step, A.</summary>
+    public float AdcStep { get; } = (float)(2 * preset.Adc.FullScaleMicroamps * 1e-6 / ((1 << preset.Adc.Bits) - 2));
+
+    public bool AdcQuantize { get; } = preset.Adc.Quantize;
+    public bool AdcSaturate { get; } = preset.Adc.Saturate;
+
     private readonly float _adcNoise = (float)(preset.Adc.NoiseRel * preset.Adc.FullScaleMicroamps * 1e-6);
     private readonly float _cellNoise = (float)(preset.Read.NoiseRel * preset.Conductance.GMaxMicrosiemens * 1e-6);
 
-    /// <summary>Row DACs: quantise each input to the DAC step; returns the sum of squares of each batch row.</summary>
-    public void Dac(ReadOnlySpan<float> volts, Span<float> applied, int rows, Span<float> sumSquares)
+    /// <summary>Row DACs for one batch row: quantise each input to the DAC step; returns the sum of squares of what was applied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Dac(ReadOnlySpan<float> volts, Span<float> applied)
     {
-        for (int b = 0; b < sumSquares.Length; b++)
+        int n = volts.Length, i = 0;
+        if (!_dacQuantize)
         {
-            var v = volts.Slice(b * rows, rows);
-            var a = applied.Slice(b * rows, rows);
-            float ss = 0;
-            if (_dacQuantize)
-            {
-                float inv = 1f / _dacStep;
-                for (int i = 0; i < rows; i++)
-                {
-                    float q = Math.Clamp(MathF.Round(v[i] * inv) * _dacStep, -_dacFullScale, _dacFullScale);
-                    a[i] = q;
-                    ss += q * q;
-                }
-            }
-            else
-            {
-                v.CopyTo(a);
-                for (int i = 0; i < rows; i++) ss += v[i] * v[i];
-            }
-            sumSquares[b] = ss;
+            volts.CopyTo(applied);
+            float s = 0;
+            for (; i < n; i++) s += volts[i] * volts[i];
+            return s;
         }
+        var step = Vector256.Create(_dacStep);
+        var inv = Vector256.Create(1f / _dacStep);
+        var hi = Vector256.Create(_dacFullScale);
+        var lo = Vector256.Create(-_dacFullScale);
+        var acc = Vector256<float>.Zero;
+        for (; i + 8 <= n; i += 8)
+        {
+            var q = Vector256.Min(hi, Vector256.Max(lo, Vector256.Round(Vector256.Create(volts.Slice(i, 8)) * inv) * step));
+            q.CopyTo(applied.Slice(i, 8));
+            acc += q * q;
+        }
+        float ss = Vector256.Sum(acc);
+        for (; i < n; i++)
+        {
+            float q = Math.Clamp(MathF.Round(volts[i] / _dacStep) * _dacStep, -_dacFullScale, _dacFullScale);
+            applied[i] = q;
+            ss += q * q;
+        }
+        return ss;
     }
 
     /// <summary>
-    /// Everything after the column sums of one batch row: offset, noise, neuron, ADC.
+    /// Standard deviation of one output of a batch row whose applied inputs have <paramref name="sumSquares"/>.
     /// Read noise is aihwkit's additive weight noise: every driven cell fluctuates by noise_rel * g_max
-    /// independently, so a column sees sigma = noise_rel * g_max * ||V||.
+    /// independently, so a column sees sigma = noise_rel * g_max * ||V||; the ADC's own noise adds in
+    /// quadrature, so one normal draw per output carries both.
     /// </summary>
-    public void Columns(Span<float> y, float sumSquares, ReadOnlySpan<float> offsets, ReadOnlySpan<float> neuronGain,
-        ReadOnlySpan<float> neuronOffset, AnalogActivation activation, float readNoiseMultiplier, ulong noiseSeed)
+    public float Sigma(float sumSquares, float readNoiseMultiplier)
     {
-        float sigma = _cellNoise * readNoiseMultiplier * MathF.Sqrt(sumSquares);
-        bool noisy = sigma > 0 || _adcNoise > 0;
-        var rng = new Xoshiro256(noiseSeed);
-        float swing = 0.5f * _adcFullScale;
-        for (int j = 0; j < y.Length; j++)
-        {
-            float v = y[j] + offsets[j];
-            if (noisy)
-            {
-                if (sigma > 0) v += sigma * rng.NextGaussianFast();
-                if (_adcNoise > 0) v += _adcNoise * rng.NextGaussianFast();
-            }
-            v = activation switch
-            {
-                AnalogActivation.Relu => neuronGain[j] * MathF.Max(0f, v + neuronOffset[j]),
-                // A saturating neuron with unit small-signal gain and a swing of half the ADC range.
-                AnalogActivation.Tanh => swing * MathF.Tanh(neuronGain[j] * (v + neuronOffset[j]) / swing),
-                _ => v,
-            };
-            if (_adcSaturate) v = Math.Clamp(v, -_adcFullScale, _adcFullScale);
-            if (_adcQuantize) v = MathF.Round(v / _adcStep) * _adcStep;
-            y[j] = v;
-        }
+        float cell = _cellNoise * readNoiseMultiplier;
+        return MathF.Sqrt(cell * cell * sumSquares + _adcNoise * _adcNoise);
     }
 }

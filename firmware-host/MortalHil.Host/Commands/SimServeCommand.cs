@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using MortalHil.Hardware.Protocol;
+using MortalHil.Hardware.Virtual;
+using MortalHil.Host.Boards;
+using MortalHil.Host.Cli;
+
+namespace MortalHil.Host.Commands;
+
+/// <summary>
+/// <c>mortalhil sim serve</c>: serves any board (usually a simulated one) over the serial wire
+/// protocol (hardware/PROTOCOL.md) on a pseudo-terminal, so <c>--board serial:/dev/pts/N</c>
+/// exercises the real serial driver end to end without hardware.
+/// </summary>
+public static class SimServeCommand
+{
+    /// <summary>The <c>sim</c> command group with <c>serve</c> in it.</summary>
+    public static Command Create()
+    {
+        var sim = new Command("sim", "Simulated boards: serve one over the serial wire protocol.");
+        sim.Subcommands.Add(CreateServe());
+        return sim;
+    }
+
+    /// <summary>The <c>serve</c> subcommand alone (for a <c>sim</c> group defined elsewhere).</summary>
+    public static Command CreateServe()
+    {
+        var board = new Option<string>("--board") { Description = "Board to serve, e.g. sim:reram:42 (see 'mortalhil boards').", Required = true };
+        var pty = new Option<bool>("--pty") { Description = "Serve on a new pseudo-terminal; its path is the first line of output. Without it, serve on standard input/output." };
+        var link = new Option<string?>("--link") { Description = "Also make a symbolic link with this path to the pseudo-terminal (a stable name across restarts)." };
+        var drop = new Option<double>("--drop") { Description = "Fault injection: probability a frame (either direction) is lost.", DefaultValueFactory = _ => 0 };
+        var corrupt = new Option<double>("--corrupt") { Description = "Fault injection: probability a frame gets one corrupted byte.", DefaultValueFactory = _ => 0 };
+        var duplicate = new Option<double>("--duplicate") { Description = "Fault injection: probability a frame is delivered twice.", DefaultValueFactory = _ => 0 };
+        var delay = new Option<int>("--delay-ms") { Description = "Fault injection: delay before every answer, milliseconds.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--fault-seed") { Description = "Seed of the fault injector.", DefaultValueFactory = _ => 1 };
+        var maxPayload = new Option<int>("--max-payload") { Description = $"Payload limit the board advertises, bytes ({ProtocolConstants.MinBoardMaxPayload}..{ProtocolConstants.MaxPayload}).", DefaultValueFactory = _ => ProtocolConstants.MaxPayload };
+        var maxSeconds = new Option<double>("--max-seconds") { Description = "Stop after this many seconds (0 = only when stopped).", DefaultValueFactory = _ => 86_400 };
+        var cmd = new Command("serve", "Serve a board over the serial wire protocol until SIGINT/SIGTERM, end of standard input, or --max-seconds.");
+        foreach (var o in new Option[] { board, pty, link, drop, corrupt, duplicate, delay, seed, maxPayload, maxSeconds }) cmd.Options.Add(o);
+        cmd.SetAction(parse =>
+        {
+            var faults = new LinkFaults
+            {
+                DropRate = parse.GetValue(drop),
+                CorruptRate = parse.GetValue(corrupt),
+                DuplicateRate = parse.GetValue(duplicate),
+                Delay = TimeSpan.FromMilliseconds(parse.GetValue(delay)),
+                Seed = parse.GetValue(seed),
+            };
+            try { faults.Validate(); }
+            catch (ArgumentException e) { throw new CliUsageException(e.Message); }
+            int limit = parse.GetValue(maxPayload);
+            if (limit < ProtocolConstants.MinBoardMaxPayload || limit > ProtocolConstants.MaxPayload)
+                throw new CliUsageException($"--max-payload {limit} outside {ProtocolConstants.MinBoardMaxPayload}..{ProtocolConstants.MaxPayload}");
+            double seconds = parse.GetValue(maxSeconds);
+            if (!(seconds >= 0)) throw new CliUsageException($"--max-seconds {seconds} must be >= 0");
+            bool onPty = parse.GetValue(pty);
+            string? linkPath = parse.GetValue(link);
+            if (linkPath is not null && !onPty) throw new CliUsageException("--link needs --pty");
+            return Serve(parse.GetValue(board)!, onPty, linkPath, faults, limit, seconds);
+        });
+        return cmd;
+    }
+
+    private static int Serve(string spec, bool onPty, string? linkPath, LinkFaults faults, int maxPayload, double maxSeconds)
+    {
+        using var device = BoardOpener.Open(spec);
+        var server = new BoardProtocolServer(device, faults, maxPayload);
+        using var stop = maxSeconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(maxSeconds)) : new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        if (onPty)
+        {
+            using var terminal = PseudoTerminal.Open(linkPath);
+            Console.Out.WriteLine(terminal.PortPath);
+            Console.Out.Flush();
+            Console.Error.WriteLine($"serving {device.Description.Kind} {device.Description.SerialNumber} on {terminal.SlavePath}{(linkPath is null ? "" : $" (link {linkPath})")}; stop with Ctrl-C, SIGTERM or end of input");
+            WatchStandardInput(stop);
+            server.Serve(terminal.Master, stop.Token);
+        }
+        else
+        {
+            // Standard input/output carry the protocol (e.g. under socat); only SIGINT/SIGTERM or end of input stop it.
+            using var input = Console.OpenStandardInput();
+            using var output = Console.OpenStandardOutput();
+            server.Serve(new StdioStream(input, output), stop.Token);
+        }
+        var c = server.Counters;
+        Console.Error.WriteLine($"stopped: {c.FramesReceived} frames received, {c.FramesSent} sent, {c.BadFrames} bad, {c.Replays} replays, {c.DuplicatePulses} duplicate pulses, {c.FaultsInjected} faults injected");
+        return 0;
+    }
+
+    /// <summary>Stops the server when standard input closes, unless it is /dev/null (a background job) where it is closed from the start.</summary>
+    private static void WatchStandardInput(CancellationTokenSource stop)
+    {
+        if (IsDevNull()) return;
+        var watcher = new Thread(() =>
+        {
+            try
+            {
+                using var input = Console.OpenStandardInput();
+                var buffer = new byte[256];
+                while (input.Read(buffer, 0, buffer.Length) > 0) { }
+            }
+            catch (IOException) { }
+            stop.Cancel();
+        }) { IsBackground = true, Name = "stdin-watch" };
+        watcher.Start();
+    }
+
+    private static bool IsDevNull()
+    {
+        try { return OperatingSystem.IsLinux() && new FileInfo("/proc/self/fd/0").LinkTarget == "/dev/null"; }
+        catch (IOException) { return false; }
+    }
+
+    /// <summary>Standard input and output as one duplex stream.</summary>
+    private sealed class StdioStream(Stream input, Stream output) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => output.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, count);
+        public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,22 @@
+namespace MortalHil.Hardware.Protocol;
+
+/// <summary>Fixed numbers of wire protocol version 1 (see hardware/PROTOCOL.md).</summary>
+public static class ProtocolConstants
+{
+    /// <summary>Protocol version carried in every header.</summary>
+    public const byte Version = 1;
+    /// <summary>Header bytes: version, command, flags, reserved, sequence (u32), payload length (u32).</summary>
+    public const int HeaderSize = 12;
+    /// <summary>CRC-32 trailer bytes.</summary>
+    public const int CrcSize = 4;
+    /// <summary>Largest payload any version-1 peer may send (1 MiB). A board may advertise less.</summary>
+    public const int MaxPayload = 1 << 20;
+    /// <summary>Smallest payload limit a board may advertise.</summary>
+    public const int MinBoardMaxPayload = 1024;
+    /// <summary>Largest decoded frame (header + payload + CRC).</summary>
+    public const int MaxFrame = HeaderSize + MaxPayload + CrcSize;
+    /// <summary>Largest COBS-encoded frame on the wire, without its delimiter.</summary>
+    public static int MaxEncodedFrame => Cobs.MaxEncodedLength(MaxFrame);
+    /// <summary>Pulse receipts a board must remember (by request id and part) to answer repeats.</summary>
+    public const int MinRememberedPulseIds = 256;
+}

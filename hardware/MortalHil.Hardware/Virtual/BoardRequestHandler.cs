@@ -1,0 +1,210 @@
+using MortalHil.Core.Devices;
+using MortalHil.Hardware.Protocol;
+using MortalHil.Hardware.Protocol.Messages;
+
+namespace MortalHil.Hardware.Virtual;
+
+/// <summary>
+/// The board side of the protocol without any I/O: turns one checked request frame into the frame
+/// to send back, executing it on an <see cref="IDevice"/> at most once. It keeps the two memories
+/// PROTOCOL.md §6 requires: the last answer (a retransmitted request is answered from it) and the
+/// receipts of recent pulse ids (a repeated pulse request is answered with its first receipt).
+/// </summary>
+public sealed class BoardRequestHandler
+{
+    private readonly IDevice _device;
+    private readonly int _maxPayload;
+    private readonly PulseReceiptCache _receipts;
+    private uint _lastSequence;
+    private uint _lastCrc;
+    private byte[]? _lastAnswer;
+
+    /// <summary>Serves <paramref name="device"/>, advertising a payload limit of <paramref name="maxPayload"/> bytes.</summary>
+    public BoardRequestHandler(IDevice device, int maxPayload = ProtocolConstants.MaxPayload, int rememberedPulseIds = 4096)
+    {
+        if (maxPayload < ProtocolConstants.MinBoardMaxPayload || maxPayload > ProtocolConstants.MaxPayload)
+            throw new ArgumentOutOfRangeException(nameof(maxPayload), $"payload limit must be {ProtocolConstants.MinBoardMaxPayload}..{ProtocolConstants.MaxPayload}");
+        if (rememberedPulseIds < ProtocolConstants.MinRememberedPulseIds)
+            throw new ArgumentOutOfRangeException(nameof(rememberedPulseIds), $"a board must remember at least {ProtocolConstants.MinRememberedPulseIds} pulse ids");
+        _device = device;
+        _maxPayload = maxPayload;
+        _receipts = new PulseReceiptCache(rememberedPulseIds);
+    }
+
+    /// <summary>The board's payload limit.</summary>
+    public int MaxPayload => _maxPayload;
+
+    public long FramesReceived { get; private set; }
+    public long BadFrames { get; private set; }
+    public long Replays { get; private set; }
+    public long DuplicatePulses { get; private set; }
+    public long PulseCallsForwarded { get; private set; }
+
+    /// <summary>
+    /// Handles one block received between delimiters. Returns the encoded frame to send (delimiter
+    /// included), or null when nothing is to be answered.
+    /// </summary>
+    public byte[]? Handle(ReadOnlySpan<byte> block)
+    {
+        var parse = FrameCodec.TryParse(block, out var frame, out var damaged);
+        if (parse == FrameParseError.Empty) return null;
+        if (parse != FrameParseError.None)
+        {
+            BadFrames++;
+            // Answer only when the header survived well enough to address the host; otherwise stay
+            // silent and let the host's timeout resend (line noise must not provoke a flood of errors).
+            if (damaged is { } h && !h.IsResponse && h.Version == ProtocolConstants.Version && Enum.IsDefined(h.Command))
+                return Error(h.Command, h.Sequence, ProtocolErrorCode.BadCrc, $"frame failed its {parse} check");
+            return null;
+        }
+        var header = frame!.Header;
+        if (header.IsResponse)
+        {
+            BadFrames++; // a board never receives responses (a looped-back line)
+            return null;
+        }
+        FramesReceived++;
+        if (_lastAnswer is not null && header.Sequence == _lastSequence && frame.Crc == _lastCrc)
+        {
+            Replays++;
+            return _lastAnswer;
+        }
+        var answer = Execute(frame, out bool cacheable);
+        if (cacheable)
+        {
+            _lastSequence = header.Sequence;
+            _lastCrc = frame.Crc;
+            _lastAnswer = answer;
+        }
+        return answer;
+    }
+
+    /// <summary>Counts a block that was dropped before parsing (over-long garbage).</summary>
+    public void NoteBadFrame() => BadFrames++;
+
+    /// <summary>Board-side counters in the form the HEALTH answer carries.</summary>
+    public BoardLinkCounters LinkCounters => new((uint)FramesReceived, (uint)BadFrames, (uint)Replays, (uint)DuplicatePulses);
+
+    private byte[] Execute(Frame frame, out bool cacheable)
+    {
+        var h = frame.Header;
+        cacheable = true;
+        if (h.Version != ProtocolConstants.Version)
+            return Error(h.Command, h.Sequence, ProtocolErrorCode.UnsupportedVersion, $"board speaks protocol version {ProtocolConstants.Version}, request has {h.Version}");
+        if (frame.Payload.Length > _maxPayload)
+            return Error(h.Command, h.Sequence, ProtocolErrorCode.TooLarge, $"payload of {frame.Payload.Length} bytes exceeds the board's limit {_maxPayload}");
+        try
+        {
+            byte[] payload = h.Command switch
+            {
+                ProtocolCommand.Describe => Describe(frame.Payload),
+                ProtocolCommand.Read => Read(frame.Payload),
+                ProtocolCommand.PulseCells => PulseCells(frame.Payload),
+                ProtocolCommand.PulseOuterProduct => PulseOuter(frame.Payload),
+                ProtocolCommand.Measure => Measure(frame.Payload),
+                ProtocolCommand.Health => Health(frame.Payload),
+                ProtocolCommand.Echo => frame.Payload,
+                _ => throw new UnknownCommandException(h.Command),
+            };
+            if (payload.Length > _maxPayload)
+                return Error(h.Command, h.Sequence, ProtocolErrorCode.TooLarge, $"the answer of {payload.Length} bytes would exceed the board's limit {_maxPayload}; ask for less");
+            return FrameCodec.Encode(h.Command, FrameFlags.Response, h.Sequence, payload);
+        }
+        catch (UnknownCommandException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.UnknownCommand, e.Message); }
+        catch (MalformedFrameException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.MalformedPayload, e.Message); }
+        catch (DeviceLimitException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.LimitRefused, e.Message); }
+        catch (DeviceFailedException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.DeviceFailed, e.Message); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Error(h.Command, h.Sequence, ProtocolErrorCode.Internal, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private byte[] Describe(byte[] payload)
+    {
+        if (payload.Length != 0) throw new MalformedFrameException("DESCRIBE takes no payload");
+        return DescribeMessage.Encode(_device.Description, _maxPayload);
+    }
+
+    private byte[] Read(byte[] payload)
+    {
+        var request = ReadMessages.DecodeRequest(payload);
+        if (!Enum.IsDefined(request.Activation)) throw new MalformedFrameException($"activation {(int)request.Activation} is not defined");
+        var outputs = new float[(long)request.Batch * request.Window.ColumnCount];
+        _device.Read(request.Window, request.InputVolts, outputs, request.Activation);
+        return ReadMessages.EncodeResponse(request.Batch, request.Window.ColumnCount, outputs);
+    }
+
+    private byte[] PulseCells(byte[] payload)
+    {
+        var p = PulseMessages.DecodeCells(payload);
+        if (p.Request.Id == 0) throw new DeviceLimitException("pulse request id must be non-zero");
+        if (_receipts.TryGet(p.Request.Id, p.Part, out var first))
+        {
+            DuplicatePulses++;
+            return PulseMessages.EncodeReceipt(first with { Duplicate = true });
+        }
+        PulseCallsForwarded++;
+        var inner = _device.ApplyCellPulses(p.Request with { Id = InnerId(p.Request.Id, p.Part) }, p.Window, p.Counts);
+        return Remember(p.Request.Id, p.Part, inner);
+    }
+
+    private byte[] PulseOuter(byte[] payload)
+    {
+        var p = PulseMessages.DecodeOuter(payload);
+        if (p.Request.Id == 0) throw new DeviceLimitException("pulse request id must be non-zero");
+        if (_receipts.TryGet(p.Request.Id, 0, out var first))
+        {
+            DuplicatePulses++;
+            return PulseMessages.EncodeReceipt(first with { Duplicate = true });
+        }
+        PulseCallsForwarded++;
+        var trains = new OuterProductTrains(p.Slots, p.RowTrains, p.RowPolarity, p.ColumnTrains, p.ColumnPolarity);
+        var inner = _device.ApplyOuterProductPulses(p.Request, p.Window, trains);
+        return Remember(p.Request.Id, 0, inner);
+    }
+
+    private byte[] Remember(ulong id, int part, PulseReceipt inner)
+    {
+        // The served device may itself have recognised the id (e.g. after this server restarted):
+        // its receipt then already says Duplicate.
+        if (inner.Duplicate) DuplicatePulses++;
+        var receipt = new PartReceipt(id, part, inner.PulsesApplied, false);
+        _receipts.Remember(receipt);
+        return PulseMessages.EncodeReceipt(receipt with { Duplicate = inner.Duplicate });
+    }
+
+    /// <summary>
+    /// Part 0 keeps the wire id, so the served device's own exactly-once memory also covers it; later
+    /// parts get a distinct id derived by a SplitMix64 step (Steele, Lea, Flood 2014), deterministic
+    /// so a restarted server maps a retried part to the same device id.
+    /// </summary>
+    internal static ulong InnerId(ulong id, int part)
+    {
+        if (part == 0) return id;
+        ulong z = id + 0x9E3779B97F4A7C15UL * (ulong)part;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return z == 0 ? 1 : z;
+    }
+
+    private byte[] Measure(byte[] payload)
+    {
+        var window = MeasureMessages.DecodeRequest(payload);
+        var siemens = new float[window.CellCount];
+        _device.MeasureConductances(window, siemens);
+        return MeasureMessages.EncodeResponse(siemens);
+    }
+
+    private byte[] Health(byte[] payload)
+    {
+        if (payload.Length != 0) throw new MalformedFrameException("HEALTH takes no payload");
+        return HealthMessage.Encode(_device.ReadHealth(), LinkCounters);
+    }
+
+    private static byte[] Error(ProtocolCommand command, uint sequence, ProtocolErrorCode code, string message)
+        => FrameCodec.Encode(command, FrameFlags.Response | FrameFlags.Error, sequence, ErrorMessage.Encode(code, message));
+
+    private sealed class UnknownCommandException(ProtocolCommand c) : Exception($"unknown command 0x{(byte)c:X2}");
+}

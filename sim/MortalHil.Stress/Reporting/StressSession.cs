@@ -1,0 +1,41 @@
+using MortalHil.Stress.Fleet;
+using MortalHil.Stress.Ports;
+using MortalHil.Stress.Scenarios;
+
+namespace MortalHil.Stress.Reporting;
+
+/// <summary>Options of one stress run.</summary>
+/// <param name="Threads">Lineages simulated at once (null = all cores).</param>
+/// <param name="KeepJournals">Keep every handover journal under DIR/journals for inspection.</param>
+/// <param name="Plots">Write the PNG plots.</param>
+/// <param name="Toolkit">Learning and mortality behind the port (null = <see cref="StressToolkits.Default"/>).</param>
+public sealed record StressOptions(int? Threads = null, bool KeepJournals = false, bool Plots = true, StressToolkitFactory? Toolkit = null);
+
+/// <summary>What a stress run wrote.</summary>
+public sealed record StressOutcome(StressReport Report, FleetRun Run, string ReportPath, IReadOnlyList<string> PlotPaths);
+
+/// <summary>Runs a scenario into an output folder: <c>stress.json</c> plus plots.</summary>
+public static class StressSession
+{
+    public static StressOutcome Run(Scenario scenario, string? scenarioFile, string outFolder, StressOptions options, Action<FleetProgress>? progress = null,
+        CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(outFolder);
+        string journals = Path.Combine(outFolder, "journals");
+        if (Directory.Exists(journals)) Directory.Delete(journals, recursive: true);
+        FleetRun run;
+        try
+        {
+            run = new FleetRunner(scenario, options.Toolkit ?? StressToolkits.Default, journals, options.Threads).Run(progress, cancel);
+        }
+        finally
+        {
+            if (!options.KeepJournals && Directory.Exists(journals)) Directory.Delete(journals, recursive: true);
+        }
+        var report = StressReport.From(run, scenarioFile);
+        string path = Path.Combine(outFolder, "stress.json");
+        report.Save(path);
+        var plots = options.Plots ? StressPlots.Write(report, run, outFolder) : [];
+        return new StressOutcome(report, run, path, plots);
+    }
+}

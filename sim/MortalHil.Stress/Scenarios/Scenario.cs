@@ -1,0 +1,98 @@
+using MortalHil.Sim.Presets;
+
+namespace MortalHil.Stress.Scenarios;
+
+/// <summary>
+/// A validated stress scenario: a fleet of simulated boards, how they age and fail, which faults are
+/// injected, the spare pool, the handover policy and the task the boards serve. Built only by
+/// <see cref="ScenarioLoader"/>; every value is in range and every default filled in.
+/// Field meanings: sim/scenarios/README.md.
+/// </summary>
+public sealed record Scenario
+{
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    /// <summary>One independent run of the whole fleet per seed.</summary>
+    public required IReadOnlyList<ulong> Seeds { get; init; }
+    public required ScenarioDuration Duration { get; init; }
+    /// <summary>Number of service positions (lineages); each starts with one board.</summary>
+    public required int FleetSize { get; init; }
+    public required DeviceMix Devices { get; init; }
+    public required Hazards Hazards { get; init; }
+    public required InjectedFaults Faults { get; init; }
+    public required SparePoolSpec Spares { get; init; }
+    public required HandoverPolicy Policy { get; init; }
+    public required SyntheticTaskSpec Task { get; init; }
+    public required TrainingSpec Training { get; init; }
+    public required MonitorSpec Monitor { get; init; }
+    public required TimingSpec Timing { get; init; }
+
+    /// <summary>The same scenario with another fleet size (for <c>--boards</c> and the bench).</summary>
+    public Scenario WithFleetSize(int boards) => this with { FleetSize = boards };
+}
+
+/// <summary>Simulated time to cover, and optionally a cap on the boards per lineage.</summary>
+/// <param name="Years">Simulated years per run.</param>
+/// <param name="MaxGenerations">A lineage stops once its board number <c>MaxGenerations - 1</c> (0-based) starts serving; null = no cap.</param>
+public sealed record ScenarioDuration(double Years, int? MaxGenerations);
+
+/// <summary>Which device presets the fleet's boards are drawn from, on what tiles, with what board-to-board spread.</summary>
+/// <param name="Presets">The presets and their shares, with geometry, converter range and hazards applied.</param>
+/// <param name="Geometry">Tile geometry replacing the presets' own, or null.</param>
+/// <param name="AdcFullScaleMicroamps">Column converter range replacing the presets' own, or null.</param>
+/// <param name="Spread">Lot-to-lot spread.</param>
+public sealed record DeviceMix(IReadOnlyList<PresetShare> Presets, GeometrySpec? Geometry, double? AdcFullScaleMicroamps, FleetSpread Spread);
+
+/// <summary>A preset and its share of the fleet (shares are normalised).</summary>
+/// <param name="Preset">The preset with the scenario's geometry and hazards applied.</param>
+/// <param name="Share">Fraction of the fleet's boards of this preset.</param>
+/// <param name="Source">What the file said: a built-in name or the resolved path.</param>
+public sealed record PresetShare(DevicePreset Preset, double Share, string Source);
+
+/// <summary>
+/// Lot-to-lot spread on top of the simulator's own cell-level variation: each board's Weibull scale and
+/// wear rate are multiplied by exp(sigma * N(0,1)); the preset's device-to-device spreads are scaled.
+/// </summary>
+public sealed record FleetSpread(double LifetimeLogSigma, double WearRateLogSigma, double DtodScale);
+
+/// <summary>How boards age and die. Null fields keep the preset's own value.</summary>
+public sealed record Hazards(
+    double? StuckPerCellPerYear, double? StuckPerPulse, double? ReadNoiseGrowthPerYear, double? DeadStuckFraction,
+    double? WeibullScaleYears, double? WeibullShape, double SuddenDeathPerYear);
+
+/// <summary>Faults the runner injects.</summary>
+public sealed record InjectedFaults(
+    double TeacherDeathMidHandover, double StudentDeathMidHandover,
+    double HostCrashesPerHandover, double HostCrashesPerYear, double RestartDelayMinutes,
+    LinkFaults Link);
+
+/// <summary>A flaky link to each board; the host retries failed calls with the same request.</summary>
+/// <param name="ErrorRate">Probability that one device call fails on the link.</param>
+/// <param name="MaxRetries">Retries per call before the host declares the link down.</param>
+/// <param name="RetryDelayMs">Simulated time each retry costs.</param>
+/// <param name="ResponseLostFraction">Of the failures, the share where the board acted but its answer was lost.</param>
+public sealed record LinkFaults(double ErrorRate, double ResponseLostFraction, int MaxRetries, double RetryDelayMs);
+
+/// <summary>The fleet's pool of spare boards.</summary>
+/// <param name="InitialStock">Spares on the shelf at the start; null = unlimited.</param>
+/// <param name="ProvisioningDelayHours">From request to a board ready to learn.</param>
+/// <param name="RestockEveryDays">Period of restock deliveries; null = none.</param>
+/// <param name="RestockBatch">Boards per restock delivery.</param>
+public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHours, double? RestockEveryDays, int RestockBatch);
+
+/// <summary>When and how a board hands over.</summary>
+public sealed record HandoverPolicy(
+    double MarginHours, double Temperature, int TeacherQueryBudget, int StudentStepBudget, int TransferSet,
+    double MinTransferFraction, double? PreventiveAgeYears, bool ColdStartFromLabels);
+
+/// <summary>A synthetic classification task: Gaussian clusters around random class centres.</summary>
+public sealed record SyntheticTaskSpec(int Features, int Classes, double ClusterSpread, int Train, int Canary, int Eval);
+
+/// <summary>On-chip training from labels (generation 0 and cold starts) and the step size of every on-chip trainer.</summary>
+public sealed record TrainingSpec(int Steps, int Batch, double LearningRatePulses);
+
+/// <summary>How often the host measures a serving board, and how many samples the trend fit uses.</summary>
+public sealed record MonitorSpec(double IntervalDays, int TrendSamples);
+
+/// <summary>Simulated time the link and board take per operation.</summary>
+public sealed record TimingSpec(double ReadMsPerSample, double PulseMsPerRequest);

@@ -1,0 +1,426 @@
+using System.IO.Compression;
+using Microsoft.Data.Sqlite;
+
+namespace MortalHil.Core.Mortality.Handover;
+
+/// <summary>
+/// The handover's durable memory: an append-only SQLite journal (WAL mode, one transaction per
+/// step) of state transitions, teacher queries, teacher outputs, student checkpoints and rounds.
+/// Rows are only ever inserted, never updated or deleted, so a process killed at any moment
+/// leaves a journal whose every committed step is intact; reopening it continues from there.
+/// </summary>
+/// <remarks>
+/// WAL with synchronous=NORMAL keeps every committed transaction across a crash of the process
+/// (only a power loss or OS crash can roll back the last ones: sqlite.org/wal.html,
+/// sqlite.org/pragma.html#pragma_synchronous). Blobs (board files, host state, logits) are
+/// stored zlib-compressed. The journal records which handover it belongs to (its
+/// fingerprint: boards, seed, plan); reopening it for a different handover is refused.
+/// </remarks>
+public sealed class HandoverJournal : IDisposable
+{
+    /// <summary>Schema version; a journal of another version is refused rather than misread.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly SqliteConnection _db;
+
+    private HandoverJournal(SqliteConnection db, string path, int attempt, bool resumed)
+    {
+        _db = db;
+        Path = path;
+        Attempt = attempt;
+        Resumed = resumed;
+    }
+
+    /// <summary>File the journal lives in.</summary>
+    public string Path { get; }
+
+    /// <summary>This process's attempt number: 1 for a fresh journal, one more for each reopening.</summary>
+    public int Attempt { get; }
+
+    /// <summary>True when this attempt continues a journal an earlier attempt wrote.</summary>
+    public bool Resumed { get; }
+
+    /// <summary>
+    /// Opens the journal at <paramref name="path"/>, creating it if absent, and records a new attempt.
+    /// Throws <see cref="InvalidDataException"/> when the file is not a handover journal or belongs to
+    /// a handover with a different <paramref name="fingerprint"/>.
+    /// </summary>
+    public static HandoverJournal Open(string path, IReadOnlyDictionary<string, string> fingerprint)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var dir = System.IO.Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir)) throw new DirectoryNotFoundException($"journal directory {dir} does not exist");
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate }.ToString());
+        try
+        {
+            db.Open();
+            Exec(db, "PRAGMA journal_mode=WAL;");
+            Exec(db, "PRAGMA synchronous=NORMAL;");
+            Exec(db, "PRAGMA busy_timeout=5000;");
+            bool fresh;
+            using (var tx = db.BeginTransaction())
+            {
+                fresh = Scalar<long>(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'", tx) == 0;
+                if (fresh)
+                {
+                    if (Scalar<long>(db, "SELECT count(*) FROM sqlite_master", tx) != 0)
+                        throw new InvalidDataException($"{path} is an SQLite database but not a handover journal");
+                    CreateSchema(db, tx, fingerprint);
+                }
+                else
+                    CheckIdentity(db, tx, path, fingerprint);
+                tx.Commit();
+            }
+            int attempt;
+            bool resumed;
+            using (var tx = db.BeginTransaction())
+            {
+                // Resumed means an earlier attempt got as far as journaling something beyond its own start.
+                long earlierAttempts = Scalar<long>(db, "SELECT count(*) FROM attempts", tx);
+                resumed = earlierAttempts > 0;
+                attempt = (int)earlierAttempts + 1;
+                Exec(db, "INSERT INTO attempts(id, started_utc, pid) VALUES ($a, $t, $p)", tx,
+                    ("$a", attempt), ("$t", DateTime.UtcNow.ToString("O")), ("$p", Environment.ProcessId));
+                tx.Commit();
+            }
+            return new HandoverJournal(db, full, attempt, resumed);
+        }
+        catch (SqliteException e)
+        {
+            db.Dispose();
+            throw new InvalidDataException($"{path} is not a usable handover journal: {e.Message}", e);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    private static void CreateSchema(SqliteConnection db, SqliteTransaction tx, IReadOnlyDictionary<string, string> fingerprint)
+    {
+        Exec(db, """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE attempts (id INTEGER PRIMARY KEY, started_utc TEXT NOT NULL, pid INTEGER NOT NULL);
+            CREATE TABLE transitions (seq INTEGER PRIMARY KEY AUTOINCREMENT, attempt INTEGER NOT NULL,
+                from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, board_seconds REAL NOT NULL, at_utc TEXT NOT NULL);
+            CREATE TABLE query_intents (seq INTEGER PRIMARY KEY AUTOINCREMENT, attempt INTEGER NOT NULL,
+                purpose TEXT NOT NULL, batch INTEGER NOT NULL, count INTEGER NOT NULL);
+            CREATE TABLE teacher_outputs (batch INTEGER PRIMARY KEY, first_index INTEGER NOT NULL, count INTEGER NOT NULL,
+                classes INTEGER NOT NULL, logits BLOB NOT NULL, attempt INTEGER NOT NULL);
+            CREATE TABLE checkpoints (seq INTEGER PRIMARY KEY AUTOINCREMENT, attempt INTEGER NOT NULL, round INTEGER NOT NULL,
+                trainer_step INTEGER NOT NULL, student_board BLOB, student_board_base INTEGER, student_host BLOB NOT NULL, teacher_seconds REAL,
+                student_canary REAL NOT NULL, teacher_canary REAL, student_pulses INTEGER NOT NULL, board_seconds REAL NOT NULL);
+            CREATE TABLE rounds (seq INTEGER PRIMARY KEY AUTOINCREMENT, round INTEGER NOT NULL, attempt INTEGER NOT NULL,
+                state TEXT NOT NULL, served_by TEXT NOT NULL, requests INTEGER NOT NULL, correct INTEGER NOT NULL,
+                student_canary REAL, teacher_canary REAL, trainer_step INTEGER NOT NULL, collected_batches INTEGER NOT NULL,
+                board_seconds REAL NOT NULL);
+            CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, attempt INTEGER NOT NULL, kind TEXT NOT NULL,
+                detail TEXT NOT NULL, board_seconds REAL NOT NULL, at_utc TEXT NOT NULL);
+            CREATE TRIGGER no_update_outputs BEFORE UPDATE ON teacher_outputs BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+            CREATE TRIGGER no_delete_outputs BEFORE DELETE ON teacher_outputs BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+            CREATE TRIGGER no_update_transitions BEFORE UPDATE ON transitions BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+            CREATE TRIGGER no_delete_transitions BEFORE DELETE ON transitions BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+            """, tx);
+        Exec(db, "INSERT INTO meta(key, value) VALUES ('schema', $v)", tx, ("$v", SchemaVersion.ToString()));
+        foreach (var (k, v) in fingerprint.OrderBy(p => p.Key, StringComparer.Ordinal))
+            Exec(db, "INSERT INTO meta(key, value) VALUES ($k, $v)", tx, ("$k", "fp." + k), ("$v", v));
+    }
+
+    private static void CheckIdentity(SqliteConnection db, SqliteTransaction tx, string path, IReadOnlyDictionary<string, string> fingerprint)
+    {
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var cmd = Command(db, "SELECT key, value FROM meta", tx))
+        using (var r = cmd.ExecuteReader())
+            while (r.Read()) meta[r.GetString(0)] = r.GetString(1);
+        if (!meta.TryGetValue("schema", out var schema) || schema != SchemaVersion.ToString())
+            throw new InvalidDataException($"{path} is a handover journal of schema {schema ?? "?"}, this build reads {SchemaVersion}");
+        var stored = meta.Where(p => p.Key.StartsWith("fp.", StringComparison.Ordinal)).ToDictionary(p => p.Key[3..], p => p.Value);
+        foreach (var key in stored.Keys.Union(fingerprint.Keys).Order(StringComparer.Ordinal))
+        {
+            stored.TryGetValue(key, out var was);
+            fingerprint.TryGetValue(key, out var now);
+            if (was != now)
+                throw new InvalidDataException($"journal {path} belongs to a different handover: {key} was '{was ?? "(none)"}', now '{now ?? "(none)"}'");
+        }
+    }
+
+    /// <summary>The handover's identity as stored (the fingerprint it was created with).</summary>
+    public IReadOnlyDictionary<string, string> Fingerprint()
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var cmd = Command(_db, "SELECT key, value FROM meta WHERE key LIKE 'fp.%'");
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) d[r.GetString(0)[3..]] = r.GetString(1);
+        return d;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /// <summary>The latest journaled state (Serving for a fresh journal).</summary>
+    public HandoverState State
+    {
+        get
+        {
+            var s = Scalar<string?>(_db, "SELECT to_state FROM transitions ORDER BY seq DESC LIMIT 1");
+            return s is null ? HandoverState.Serving : HandoverStateNames.Parse(s);
+        }
+    }
+
+    /// <summary>Journals a state change; refuses a change the state machine does not allow.</summary>
+    public void Transition(HandoverState to, string reason, TimeSpan boardTime)
+    {
+        using var tx = _db.BeginTransaction();
+        var fromName = Scalar<string?>(_db, "SELECT to_state FROM transitions ORDER BY seq DESC LIMIT 1", tx);
+        var from = fromName is null ? HandoverState.Serving : HandoverStateNames.Parse(fromName);
+        if (!HandoverStateNames.CanMove(from, to))
+            throw new InvalidOperationException($"handover cannot move from {from.Name()} to {to.Name()}");
+        Exec(_db, "INSERT INTO transitions(attempt, from_state, to_state, reason, board_seconds, at_utc) VALUES ($a, $f, $t, $r, $b, $u)", tx,
+            ("$a", Attempt), ("$f", from.Name()), ("$t", to.Name()), ("$r", reason), ("$b", boardTime.TotalSeconds), ("$u", DateTime.UtcNow.ToString("O")));
+        tx.Commit();
+    }
+
+    /// <summary>Every state change, oldest first.</summary>
+    public IReadOnlyList<StateTransition> Transitions()
+    {
+        var list = new List<StateTransition>();
+        using var cmd = Command(_db, "SELECT seq, attempt, from_state, to_state, reason, board_seconds FROM transitions ORDER BY seq");
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add(new StateTransition(r.GetInt64(0), r.GetInt32(1), HandoverStateNames.Parse(r.GetString(2)),
+                HandoverStateNames.Parse(r.GetString(3)), r.GetString(4), TimeSpan.FromSeconds(r.GetDouble(5))));
+        return list;
+    }
+
+    // ---------------------------------------------------------------- teacher queries and outputs
+
+    /// <summary>
+    /// Journals, before asking, that the teacher is about to be asked <paramref name="count"/> queries.
+    /// Committed first, so a query whose answer is lost to a crash is still counted.
+    /// </summary>
+    public void RecordQueryIntent(QueryPurpose purpose, int batch, int count)
+    {
+        using var tx = _db.BeginTransaction();
+        Exec(_db, "INSERT INTO query_intents(attempt, purpose, batch, count) VALUES ($a, $p, $b, $c)", tx,
+            ("$a", Attempt), ("$p", purpose.ToString().ToLowerInvariant()), ("$b", batch), ("$c", count));
+        tx.Commit();
+    }
+
+    /// <summary>Teacher queries over all attempts (null purpose: all purposes).</summary>
+    public long TeacherQueries(QueryPurpose? purpose = null) => purpose is { } p
+        ? Scalar<long>(_db, "SELECT coalesce(sum(count), 0) FROM query_intents WHERE purpose = $p", null, ("$p", p.ToString().ToLowerInvariant()))
+        : Scalar<long>(_db, "SELECT coalesce(sum(count), 0) FROM query_intents");
+
+    /// <summary>Journals one batch of teacher logits. A batch is journaled once; a second copy is refused.</summary>
+    public void AppendTeacherOutputs(int batch, long firstIndex, int count, int classes, ReadOnlySpan<float> logits)
+    {
+        if (logits.Length != count * classes) throw new ArgumentException($"{logits.Length} logits are not {count} x {classes}");
+        var bytes = Compress(System.Runtime.InteropServices.MemoryMarshal.AsBytes(logits));
+        using var tx = _db.BeginTransaction();
+        Exec(_db, "INSERT INTO teacher_outputs(batch, first_index, count, classes, logits, attempt) VALUES ($b, $f, $c, $k, $l, $a)", tx,
+            ("$b", batch), ("$f", firstIndex), ("$c", count), ("$k", classes), ("$l", bytes), ("$a", Attempt));
+        tx.Commit();
+    }
+
+    /// <summary>Number of teacher output batches journaled.</summary>
+    public int TeacherBatchCount => (int)Scalar<long>(_db, "SELECT count(*) FROM teacher_outputs");
+
+    /// <summary>Every journaled teacher batch in batch order.</summary>
+    public IReadOnlyList<TeacherBatch> TeacherOutputs()
+    {
+        var list = new List<TeacherBatch>();
+        using var cmd = Command(_db, "SELECT batch, first_index, count, classes, logits, attempt FROM teacher_outputs ORDER BY batch");
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var raw = Decompress((byte[])r.GetValue(4));
+            var logits = new float[raw.Length / sizeof(float)];
+            Buffer.BlockCopy(raw, 0, logits, 0, raw.Length);
+            list.Add(new TeacherBatch(r.GetInt32(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), logits, r.GetInt32(5)));
+        }
+        return list;
+    }
+
+    // ---------------------------------------------------------------- student checkpoints
+
+    /// <summary>
+    /// Journals a student checkpoint in one transaction. The student board is stored as a delta
+    /// against the first full board state of the journal (XOR, then zlib): a board file is mostly
+    /// physics that never changes, so the delta is small.
+    /// </summary>
+    public void AppendCheckpoint(HandoverCheckpoint c)
+    {
+        object boardBlob = DBNull.Value, baseSeq = DBNull.Value;
+        if (c.StudentBoard is { } board)
+        {
+            var (seq, baseBoard) = BaseBoard();
+            if (baseBoard is not null && baseBoard.Length == board.Length)
+            {
+                var delta = new byte[board.Length];
+                for (int i = 0; i < delta.Length; i++) delta[i] = (byte)(board[i] ^ baseBoard[i]);
+                boardBlob = Compress(delta);
+                baseSeq = seq;
+            }
+            else boardBlob = Compress(board);
+        }
+        using var tx = _db.BeginTransaction();
+        Exec(_db, """
+            INSERT INTO checkpoints(attempt, round, trainer_step, student_board, student_board_base, student_host, teacher_seconds, student_canary, teacher_canary, student_pulses, board_seconds)
+            VALUES ($a, $r, $s, $sb, $base, $sh, $tt, $sc, $tc, $p, $b)
+            """, tx,
+            ("$a", Attempt), ("$r", c.Round), ("$s", c.TrainerStep), ("$sb", boardBlob), ("$base", baseSeq),
+            ("$sh", Compress(c.StudentHost)), ("$tt", c.TeacherBoardTime is { } tt ? tt.TotalSeconds : DBNull.Value),
+            ("$sc", c.StudentCanary), ("$tc", c.TeacherCanary is { } t ? t : DBNull.Value), ("$p", c.StudentPulses), ("$b", c.BoardTime.TotalSeconds));
+        tx.Commit();
+    }
+
+    private (long Seq, byte[]? Board) _baseBoard = (-1, null);
+
+    /// <summary>The first checkpoint's full student board (cached).</summary>
+    private (long Seq, byte[]? Board) BaseBoard()
+    {
+        if (_baseBoard.Board is not null) return _baseBoard;
+        using var cmd = Command(_db, "SELECT seq, student_board FROM checkpoints WHERE student_board IS NOT NULL AND student_board_base IS NULL ORDER BY seq LIMIT 1");
+        using var r = cmd.ExecuteReader();
+        if (r.Read()) _baseBoard = (r.GetInt64(0), Decompress((byte[])r.GetValue(1)));
+        return _baseBoard;
+    }
+
+    /// <summary>The newest checkpoint, or null if none was taken.</summary>
+    public HandoverCheckpoint? LatestCheckpoint()
+    {
+        using var cmd = Command(_db, """
+            SELECT trainer_step, student_board, student_board_base, student_host, teacher_seconds, student_canary, teacher_canary, student_pulses, board_seconds, round
+            FROM checkpoints ORDER BY seq DESC LIMIT 1
+            """);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        byte[]? board = null;
+        if (!r.IsDBNull(1))
+        {
+            board = Decompress((byte[])r.GetValue(1));
+            if (!r.IsDBNull(2))
+            {
+                var (seq, baseBoard) = BaseBoard();
+                if (baseBoard is null || seq != r.GetInt64(2) || baseBoard.Length != board.Length)
+                    throw new InvalidDataException($"journal {Path}: checkpoint refers to a base board state that is missing");
+                for (int i = 0; i < board.Length; i++) board[i] ^= baseBoard[i];
+            }
+        }
+        return new HandoverCheckpoint(
+            r.GetInt64(0), board, Decompress((byte[])r.GetValue(3)),
+            r.IsDBNull(4) ? null : TimeSpan.FromSeconds(r.GetDouble(4)), r.GetDouble(5), r.IsDBNull(6) ? null : r.GetDouble(6),
+            r.GetInt64(7), TimeSpan.FromSeconds(r.GetDouble(8)), r.GetInt64(9));
+    }
+
+    /// <summary>The teacher's clock at the newest checkpoint that read it, or null.</summary>
+    public TimeSpan? LatestTeacherBoardTime()
+    {
+        var seconds = Scalar<double?>(_db, "SELECT teacher_seconds FROM checkpoints WHERE teacher_seconds IS NOT NULL ORDER BY seq DESC LIMIT 1");
+        return seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+    }
+
+    /// <summary>Number of checkpoints taken over all attempts.</summary>
+    public int CheckpointCount => (int)Scalar<long>(_db, "SELECT count(*) FROM checkpoints");
+
+    // ---------------------------------------------------------------- rounds and events
+
+    /// <summary>Journals one handover round.</summary>
+    public void AppendRound(HandoverRound round)
+    {
+        using var tx = _db.BeginTransaction();
+        Exec(_db, """
+            INSERT INTO rounds(round, attempt, state, served_by, requests, correct, student_canary, teacher_canary, trainer_step, collected_batches, board_seconds)
+            VALUES ($r, $a, $s, $by, $n, $c, $sc, $tc, $ts, $cb, $b)
+            """, tx,
+            ("$r", round.Round), ("$a", Attempt), ("$s", round.State.Name()), ("$by", round.ServedBy), ("$n", round.Requests), ("$c", round.Correct),
+            ("$sc", round.StudentCanary is { } s ? s : DBNull.Value), ("$tc", round.TeacherCanary is { } t ? t : DBNull.Value),
+            ("$ts", round.TrainerStep), ("$cb", round.CollectedBatches), ("$b", round.BoardTime.TotalSeconds));
+        tx.Commit();
+    }
+
+    /// <summary>Every journaled round over all attempts, in journal order (a round redone after a resume appears twice).</summary>
+    public IReadOnlyList<HandoverRound> Rounds()
+    {
+        var list = new List<HandoverRound>();
+        using var cmd = Command(_db, """
+            SELECT round, attempt, state, served_by, requests, correct, student_canary, teacher_canary, trainer_step, collected_batches, board_seconds
+            FROM rounds ORDER BY seq
+            """);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add(new HandoverRound(r.GetInt64(0), r.GetInt32(1), HandoverStateNames.Parse(r.GetString(2)), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
+                r.IsDBNull(6) ? null : r.GetDouble(6), r.IsDBNull(7) ? null : r.GetDouble(7), r.GetInt64(8), r.GetInt32(9), TimeSpan.FromSeconds(r.GetDouble(10))));
+        return list;
+    }
+
+    /// <summary>Journals an event that is not a state change.</summary>
+    public void AppendEvent(string kind, string detail, TimeSpan boardTime)
+    {
+        using var tx = _db.BeginTransaction();
+        Exec(_db, "INSERT INTO events(attempt, kind, detail, board_seconds, at_utc) VALUES ($a, $k, $d, $b, $u)", tx,
+            ("$a", Attempt), ("$k", kind), ("$d", detail), ("$b", boardTime.TotalSeconds), ("$u", DateTime.UtcNow.ToString("O")));
+        tx.Commit();
+    }
+
+    /// <summary>Journaled events, optionally of one kind only.</summary>
+    public IReadOnlyList<JournalEvent> Events(string? kind = null)
+    {
+        var list = new List<JournalEvent>();
+        using var cmd = kind is null
+            ? Command(_db, "SELECT seq, attempt, kind, detail, board_seconds FROM events ORDER BY seq")
+            : Command(_db, "SELECT seq, attempt, kind, detail, board_seconds FROM events WHERE kind = $k ORDER BY seq", null, ("$k", kind));
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(new JournalEvent(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), TimeSpan.FromSeconds(r.GetDouble(4))));
+        return list;
+    }
+
+    /// <summary>Number of attempts (processes) that opened this journal, including this one.</summary>
+    public int AttemptCount => (int)Scalar<long>(_db, "SELECT count(*) FROM attempts");
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    internal static byte[] Compress(ReadOnlySpan<byte> data)
+    {
+        using var ms = new MemoryStream();
+        using (var z = new ZLibStream(ms, CompressionLevel.Fastest, leaveOpen: true)) z.Write(data);
+        return ms.ToArray();
+    }
+
+    internal static byte[] Decompress(byte[] data)
+    {
+        using var z = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var ms = new MemoryStream();
+        z.CopyTo(ms);
+        return ms.ToArray();
+    }
+
+    private static SqliteCommand Command(SqliteConnection db, string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] args)
+    {
+        var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
+        return cmd;
+    }
+
+    private static void Exec(SqliteConnection db, string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] args)
+    {
+        using var cmd = Command(db, sql, tx, args);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static T Scalar<T>(SqliteConnection db, string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] args)
+    {
+        using var cmd = Command(db, sql, tx, args);
+        var v = cmd.ExecuteScalar();
+        if (v is null || v is DBNull) return default!;
+        return (T)Convert.ChangeType(v, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+
+namespace MortalHil.Host.Tests.Mortality;
+
+/// <summary>
+/// A real <c>mortalhil handover</c> process killed (SIGKILL) in each handover state, then run again
+/// on the same journal: it resumes, says so, and loses nothing the teacher had already answered.
+/// </summary>
+public class HandoverKillResumeTests(MortalityFixture fx) : IClassFixture<MortalityFixture>
+{
+    private const int TransferExamples = 256, QueryBatch = 32;
+
+    /// <summary>What the journal held when the child was killed.</summary>
+    private sealed record JournalView(string State, Dictionary<long, (byte[] Logits, long Attempt)> Outputs);
+
+    private static JournalView Read(string journal)
+    {
+        if (!File.Exists(journal)) return new JournalView("none", []);
+        using var db = new SqliteConnection($"Data Source={journal};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using (var tables = db.CreateCommand())
+        {
+            tables.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'teacher_outputs'";
+            if ((long)tables.ExecuteScalar()! == 0) return new JournalView("none", []); // killed before the schema was committed
+        }
+        using var state = db.CreateCommand();
+        state.CommandText = "SELECT to_state FROM transitions ORDER BY seq DESC LIMIT 1";
+        var s = state.ExecuteScalar() as string ?? "serving";
+        var outputs = new Dictionary<long, (byte[], long)>();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT batch, logits, attempt FROM teacher_outputs";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) outputs[r.GetInt64(0)] = ((byte[])r.GetValue(1), r.GetInt64(2));
+        return new JournalView(s, outputs);
+    }
+
+    /// <summary>Runs the handover as a child process and kills it as soon as a stdout line starts with <paramref name="killAt"/>.</summary>
+    private static void RunAndKill(string[] args, string killAt)
+    {
+        using var p = Process.Start(MortalityFixture.Child(args))!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            string? line;
+            var seen = new List<string>();
+            while ((line = p.StandardOutput.ReadLine()) is not null)
+            {
+                seen.Add(line);
+                if (line.StartsWith(killAt, StringComparison.Ordinal))
+                {
+                    p.Kill(entireProcessTree: true);
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, "child ran too long");
+            }
+            Assert.True(p.WaitForExit(30_000), "killed child did not exit");
+            Assert.True(line is not null, $"child ended before printing '{killAt}': {string.Join(" | ", seen)} {p.StandardError.ReadToEnd()}");
+            Assert.NotEqual(0, p.ExitCode);
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static JsonNode RunToEnd(string[] args, string dir)
+    {
+        using var p = Process.Start(MortalityFixture.Child(args))!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(120_000), "resumed child did not finish");
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {stdout.Result} {stderr.Result}");
+        return JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "handover.json")))!;
+    }
+
+    [Theory]
+    [InlineData("state serving", "serving")]
+    [InlineData("round 10:", "distilling")]
+    [InlineData("state cut_over", "cut_over")]
+    [InlineData("state retired", "retired")]
+    public void A_handover_killed_in_any_state_resumes_and_keeps_every_teacher_output(string killAtLine, string expectedState)
+    {
+        var dir = Path.Combine(fx.Root, "kill-" + expectedState);
+        var journal = dir + ".db";
+        // Paced so that each state lasts long enough for the kill to land in it.
+        var args = fx.HandoverArgs(dir, journal, "--pace-ms", "100");
+        RunAndKill(args, killAtLine);
+        var atKill = Read(journal);
+        Assert.Equal(expectedState, atKill.State);
+        if (expectedState == "distilling") Assert.NotEmpty(atKill.Outputs);
+
+        var json = RunToEnd(args, dir);
+        Assert.Equal("retired", (string?)json["state"]);
+        Assert.True((bool)json["resumed"]!);
+        Assert.Equal(2, (int)json["attempts"]!);
+        Assert.True((double)json["student_accuracy"]! > 0.5, $"student accuracy {json["student_accuracy"]}");
+
+        var after = Read(journal);
+        foreach (var (batch, (logits, attempt)) in atKill.Outputs)
+        {
+            Assert.True(after.Outputs.TryGetValue(batch, out var kept), $"batch {batch} was lost");
+            Assert.Equal(logits, kept.Logits);
+            Assert.Equal(attempt, kept.Attempt);
+        }
+        Assert.Equal(TransferExamples / QueryBatch, after.Outputs.Count);
+        // Every transfer example was asked for; one batch at most twice (asked, killed before its answer was journaled).
+        Assert.InRange((long)json["teacher_transfer_queries"]!, TransferExamples, TransferExamples + QueryBatch);
+        Assert.Equal((long)json["teacher_transfer_queries"]! + (long)json["teacher_canary_queries"]!, (long)json["teacher_queries"]!);
+    }
+
+    [Fact]
+    public void A_handover_killed_again_and_again_at_arbitrary_moments_still_finishes_with_nothing_lost()
+    {
+        var dir = Path.Combine(fx.Root, "kill-repeated");
+        var journal = dir + ".db";
+        var args = fx.HandoverArgs(dir, journal, "--pace-ms", "20");
+        var kept = new Dictionary<long, byte[]>();
+        int kills = 0;
+        foreach (var delayMs in new[] { 1200, 2400, 3600 })
+        {
+            using var p = Process.Start(MortalityFixture.Child(args))!;
+            _ = p.StandardOutput.ReadToEndAsync();
+            _ = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(delayMs))
+            {
+                p.Kill(entireProcessTree: true);
+                Assert.True(p.WaitForExit(30_000));
+                kills++;
+            }
+            foreach (var (batch, (logits, _)) in Read(journal).Outputs)
+            {
+                if (kept.TryGetValue(batch, out var before)) Assert.Equal(before, logits);
+                kept[batch] = logits;
+            }
+        }
+        Assert.True(kills >= 1, "no run was killed: the handover finished too quickly to test");
+        var json = RunToEnd(args, dir);
+        Assert.Equal("retired", (string?)json["state"]);
+        Assert.True((bool)json["resumed"]!);
+        foreach (var (batch, logits) in kept) Assert.Equal(logits, Read(journal).Outputs[batch].Logits);
+        Assert.InRange((long)json["teacher_transfer_queries"]!, TransferExamples, TransferExamples + kills * QueryBatch);
+    }
+}

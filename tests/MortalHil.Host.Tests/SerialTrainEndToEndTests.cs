@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MortalHil.Core.Data;
+using MortalHil.Host.Cli;
+using MortalHil.Sim.Presets;
+
+namespace MortalHil.Host.Tests;
+
+/// <summary>
+/// <c>mortalhil train --board serial:/dev/pts/N</c> against <c>mortalhil sim serve --pty</c>: every read
+/// and pulse crosses the real serial driver, and because each call reaches the simulated board
+/// unchanged, the run is bit for bit the run on <c>sim:</c> directly (only timings differ).
+/// </summary>
+public class SerialTrainEndToEndTests
+{
+    [Fact]
+    public async Task A_short_training_run_over_a_served_pty_is_identical_to_the_run_on_the_simulator()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/ptmx")) return; // no pseudo-terminals on this system
+        var dir = Path.Combine(Path.GetTempPath(), $"mortalhil-train-e2e-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var preset = Path.Combine(dir, "reram-256.json");
+        DevicePresetJson.Save(BuiltInPresets.ReRam with { Geometry = new GeometrySpec { Tiles = 2, Rows = 256, Columns = 128 } }, preset);
+        var data = WriteStripes(Path.Combine(dir, "data"));
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mortalhil.dll"), "sim", "serve", "--board", $"sim:{preset}:42", "--pty", "--max-seconds", "120" })
+            psi.ArgumentList.Add(a);
+        using var server = Process.Start(psi)!;
+        try
+        {
+            string port = (await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)))!;
+            var viaSerial = Train($"serial:{port}", data, Path.Combine(dir, "serial"), Path.Combine(dir, "runs.db"));
+            var direct = Train($"sim:{preset}:42", data, Path.Combine(dir, "direct"), Path.Combine(dir, "runs.db"));
+            foreach (var run in new[] { viaSerial, direct })
+            {
+                foreach (var key in new[] { "run_id", "board", "wall_seconds" }) run.Remove(key);
+                foreach (var point in run["curve"]!.AsArray()) point!.AsObject().Remove("wall_seconds");
+            }
+            Assert.True(viaSerial["programming_pulses"]!.GetValue<long>() > 0);
+            Assert.Equal(direct.ToJsonString(), viaSerial.ToJsonString());
+            server.StandardInput.Close();
+            Assert.True(server.WaitForExit(10_000));
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static JsonObject Train(string board, string data, string output, string db)
+    {
+        var err = new StringWriter();
+        int code = CliRunner.Run(Program.BuildRoot(), ["train", "--board", board, "--algo", "np", "--dataset", $"idx:{data}", "--out", output,
+            "--downsample", "2", "--shape", "196-16-10", "--epochs", "1", "--train-limit", "100", "--test-limit", "50", "--evals-per-epoch", "1", "--db", db], err);
+        Assert.True(code == 0, $"train --board {board}: exit {code}: {err}");
+        return JsonNode.Parse(File.ReadAllText(Path.Combine(output, "train.json")))!.AsObject();
+    }
+
+    /// <summary>A small learnable image set in MNIST's IDX layout: class k is a bright band at rows 2k+2..2k+4.</summary>
+    private static string WriteStripes(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var (stem, n, seed) in new[] { ("train", 200, 1), ("t10k", 100, 2) })
+        {
+            var rng = new Random(seed);
+            var labels = new byte[n];
+            var pixels = new byte[n * 28 * 28];
+            for (int e = 0; e < n; e++)
+            {
+                int k = rng.Next(10);
+                labels[e] = (byte)k;
+                for (int y = 0; y < 28; y++)
+                    for (int x = 0; x < 28; x++)
+                        pixels[(e * 28 + y) * 28 + x] = (byte)(y >= 2 + 2 * k && y < 5 + 2 * k ? 200 + rng.Next(55) : rng.Next(40));
+            }
+            File.WriteAllBytes(Path.Combine(dir, $"{stem}-images-idx3-ubyte"), IdxFile.Encode([n, 28, 28], pixels));
+            File.WriteAllBytes(Path.Combine(dir, $"{stem}-labels-idx1-ubyte"), IdxFile.Encode([n], labels));
+        }
+        return dir;
+    }
+}
