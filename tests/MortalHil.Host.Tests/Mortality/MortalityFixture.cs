@@ -23,6 +23,8 @@ public sealed class MortalityFixture : IDisposable
             Name = "tiny-ideal",
             Geometry = new GeometrySpec { Tiles = 2, Rows = 64, Columns = 64 },
         }));
+        AgeingPresetFile = Path.Combine(Root, "tiny-ageing.json");
+        File.WriteAllText(AgeingPresetFile, DevicePresetJson.Serialize(AgeingPreset));
         TeacherFile = Path.Combine(Root, "teacher.board");
         var data = MnistForBoards.Load("idx:" + DataDir, 4, null, TextWriter.Null);
         var board = SimulatedBoard.Create(DevicePresetJson.Load(PresetFile), "T1");
@@ -36,6 +38,22 @@ public sealed class MortalityFixture : IDisposable
     public string Root { get; }
     public string DataDir { get; }
     public string PresetFile { get; }
+    /// <summary>A preset file of <see cref="AgeingPreset"/>.</summary>
+    public string AgeingPresetFile { get; }
+
+    /// <summary>
+    /// Ideal physics (no noise, so every measurement is exact) on small tiles, with ageing on: 3 % of cells
+    /// stick per year, no sudden death, the board dies when half its cells are stuck (about 23 years).
+    /// </summary>
+    public static DevicePreset AgeingPreset { get; } = BuiltInPresets.Ideal with
+    {
+        Name = "tiny-ageing",
+        Geometry = new GeometrySpec { Tiles = 2, Rows = 64, Columns = 64 },
+        Ageing = BuiltInPresets.Ideal.Ageing with
+        {
+            Enabled = true, StuckPerCellPerYear = 0.03, LifetimeYears = 0, LifetimeShape = 1, DeadStuckFraction = 0.5,
+        },
+    };
     public string TeacherFile { get; }
     public double TeacherAccuracy { get; }
     public string StudentSpec(string serial) => $"sim:{PresetFile}:{serial}";

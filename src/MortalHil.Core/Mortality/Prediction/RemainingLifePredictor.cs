@@ -76,8 +76,12 @@ public sealed class RemainingLifePredictor
         TimeSpan? median = FirstCrossing(now, t => indicator.HasFailed(fit.Predict(t)));
         TimeSpan? lower = FirstCrossing(now, t => indicator.HasFailed(fit.PredictionInterval(t, Confidence).Worse));
         TimeSpan? upper = FirstCrossing(now, t => indicator.HasFailed(fit.PredictionInterval(t, Confidence).Better));
-        // A signal already past its threshold has no life left, whatever the fit says.
-        if (indicator.HasFailed(series[^1].Value)) lower = TimeSpan.Zero;
+        // A signal already past its threshold has no life left, whatever the fit says. "Already" means the
+        // mean of the last three samples, so one unlucky canary check on a noisy board does not end its life.
+        int recent = Math.Min(3, series.Count);
+        double recentMean = 0;
+        for (int i = series.Count - recent; i < series.Count; i++) recentMean += series[i].Value / recent;
+        if (indicator.HasFailed(recentMean)) lower = TimeSpan.Zero;
         if (median is { } md && (lower is null || lower > md)) lower = md; // the interval always contains the median
         return new RemainingLifeEstimate(indicator.Name, fit.Model, median, lower, upper, Confidence, series[^1].Value, now);
     }

@@ -88,6 +88,19 @@ public class RemainingLifePredictorTests
     }
 
     [Fact]
+    public void One_noisy_sample_past_the_threshold_does_not_end_a_healthy_life()
+    {
+        var series = ScriptedDegradation.Sample(_ => 0.90, 24, 24 * 20, ScriptedDegradation.Noise(5, 0.002));
+        series[^1] = series[^1] with { Value = 0.79 }; // one bad canary check
+        var e = new RemainingLifePredictor().Predict(series, Accuracy)!;
+        Assert.True(e.Lower > TimeSpan.FromHours(1), $"pessimistic life {e.Lower}");
+        // Two more checks past the threshold, and the board is failed.
+        series.Add(new TimedValue(series[^1].Time + TimeSpan.FromHours(24), 0.78));
+        series.Add(new TimedValue(series[^1].Time + TimeSpan.FromHours(24), 0.785));
+        Assert.Equal(TimeSpan.Zero, new RemainingLifePredictor().Predict(series, Accuracy)!.Lower);
+    }
+
+    [Fact]
     public void Too_few_samples_give_no_estimate_and_no_call()
     {
         var series = ScriptedDegradation.Sample(t => 0.95 - 0.01 * t, 1, 6, () => 0);

@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Mortality.Adapters;
+using MortalHil.Core.Mortality.Distillation;
+using MortalHil.Core.Mortality.Handover;
+using MortalHil.Core.Mortality.Ports;
+using MortalHil.Host.Plots;
+using MortalHil.Sim;
+using MortalHil.Sim.Presets;
+using Spectre.Console;
+
+namespace MortalHil.Host.Commands.Mortality;
+
+/// <summary>
+/// <c>mortalhil experiment mortality --out DIR</c>: the claims of issue 4, measured. (1) Copying a
+/// teacher's weights versus distilling it, onto five student serials. (2) Soft targets versus the
+/// teacher's hard labels versus true labels, at equal student budget. (3) Hinton, Vinyals and Dean's
+/// omitted-class experiment: the transfer set lacks one digit; that digit's accuracy before and after
+/// their bias correction. (4) Five generations: teacher, student, grand-student, ...
+/// </summary>
+public static class ExperimentMortalityCommand
+{
+    public sealed record Settings
+    {
+        public required string OutDir { get; init; }
+        public string Preset { get; init; } = "reram";
+        public string TeacherSerial { get; init; } = "42";
+        public string? Teacher { get; init; }
+        public IReadOnlyList<string> StudentSerials { get; init; } = ["201", "202", "203", "204", "205"];
+        public string Algo { get; init; } = "np";
+        public string Shape { get; init; } = "196-64-10";
+        public int TeacherSteps { get; init; } = 3000;
+        public int Batch { get; init; } = 32;
+        public int Transfer { get; init; } = 10_000;
+        public int StudentSteps { get; init; } = 2000;
+        public float Temperature { get; init; } = 4f;
+        public int OmittedDigit { get; init; } = 3;
+        public int Generations { get; init; } = 5;
+        public int Canary { get; init; } = 500;
+        public int Test { get; init; } = 10_000;
+        public int Seed { get; init; } = 1;
+        public string Dataset { get; init; } = "mnist";
+        public string? DataRoot { get; init; }
+        public int Parallel { get; init; } = Environment.ProcessorCount;
+    }
+
+    public static Command Create()
+    {
+        var d = new Settings { OutDir = "" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: mortality.json, plots, journals", Required = true };
+        var preset = new Option<string>("--preset") { Description = "Board preset", DefaultValueFactory = _ => d.Preset };
+        var teacher = new Option<string?>("--teacher") { Description = "A trained teacher to use (simfile:FILE with FILE.net.json); default: train one" };
+        var teacherSerial = new Option<string>("--teacher-serial") { Description = "Serial of the teacher trained when --teacher is not given", DefaultValueFactory = _ => d.TeacherSerial };
+        var serials = new Option<string>("--student-serials") { Description = "Comma-separated serials of the student boards", DefaultValueFactory = _ => string.Join(",", d.StudentSerials) };
+        var algo = new Option<string>("--algo") { Description = "On-chip trainer: np, ll or wp", DefaultValueFactory = _ => d.Algo };
+        var shape = new Option<string>("--shape") { Description = "Network", DefaultValueFactory = _ => d.Shape };
+        var teacherSteps = new Option<int>("--teacher-steps") { Description = "Teacher training steps", DefaultValueFactory = _ => d.TeacherSteps };
+        var batch = new Option<int>("--batch") { Description = "Examples per step", DefaultValueFactory = _ => d.Batch };
+        var transfer = new Option<int>("--transfer") { Description = "Transfer set size", DefaultValueFactory = _ => d.Transfer };
+        var studentSteps = new Option<int>("--student-steps") { Description = "Steps of every student (the equal budget)", DefaultValueFactory = _ => d.StudentSteps };
+        var temperature = new Option<float>("--temperature") { Description = "Distillation temperature", DefaultValueFactory = _ => d.Temperature };
+        var omitted = new Option<int>("--omitted-digit") { Description = "Digit left out of the transfer set", DefaultValueFactory = _ => d.OmittedDigit };
+        var generations = new Option<int>("--generations") { Description = "Generations of students", DefaultValueFactory = _ => d.Generations };
+        var test = new Option<int>("--test") { Description = "Test images", DefaultValueFactory = _ => d.Test };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
+        var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
+        var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
+        var parallel = new Option<int>("--parallel") { Description = "Students trained at once", DefaultValueFactory = _ => d.Parallel };
+        var cmd = new Command("mortality", "Copy vs distill on 5 serials; soft vs hard vs true labels; Hinton's omitted class with bias correction; 5 generations.");
+        foreach (var o in new Option[] { output, preset, teacher, teacherSerial, serials, algo, shape, teacherSteps, batch, transfer, studentSteps, temperature, omitted,
+                     generations, test, seed, dataset, dataRoot, parallel })
+            cmd.Options.Add(o);
+        cmd.SetAction(p =>
+        {
+            Run(new Settings
+            {
+                OutDir = p.GetValue(output)!.FullName, Preset = p.GetValue(preset)!, Teacher = p.GetValue(teacher), TeacherSerial = p.GetValue(teacherSerial)!,
+                StudentSerials = p.GetValue(serials)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherSteps = p.GetValue(teacherSteps), Batch = p.GetValue(batch),
+                Transfer = p.GetValue(transfer), StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature),
+                OmittedDigit = p.GetValue(omitted), Generations = p.GetValue(generations), Test = p.GetValue(test), Seed = p.GetValue(seed),
+                Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = Math.Max(1, p.GetValue(parallel)),
+            });
+            return 0;
+        });
+        return cmd;
+    }
+
+    private sealed record Context(Settings S, DevicePreset Preset, NetworkShape Shape, MnistForBoards Data, LabelledSet Canary, LabelledSet Test,
+        float[] Sample, int SampleCount, TextWriter Log, Stopwatch Wall)
+    {
+        public void Say(string text)
+        {
+            lock (Log) { Log.WriteLine($"[{Wall.Elapsed:hh\\:mm\\:ss}] {text}"); Log.Flush(); }
+        }
+
+        public HandoverPlan Plan(LessonKind lesson = LessonKind.Soft, int? transfer = null) => new()
+        {
+            TransferExamples = transfer ?? S.Transfer, QueryBatch = 64, TrainBatch = S.Batch, StudentSteps = S.StudentSteps, StepsPerRound = 8,
+            EvaluateEveryRounds = 50, Temperature = S.Temperature, Lesson = lesson, BoardTimePerRound = TimeSpan.FromMinutes(30),
+            ServeRequestsPerRound = 0, Seed = S.Seed,
+        };
+    }
+
+    public static JsonObject Run(Settings s)
+    {
+        var wall = Stopwatch.StartNew();
+        Directory.CreateDirectory(s.OutDir);
+        Directory.CreateDirectory(Path.Combine(s.OutDir, "journals"));
+        if (s.StudentSerials.Count == 0) throw new Cli.CliUsageException("--student-serials needs at least one serial");
+        if (s.OmittedDigit is < 0 or > 9) throw new Cli.CliUsageException("--omitted-digit must be 0..9");
+        if (s.Generations < 1) throw new Cli.CliUsageException("--generations must be at least 1");
+        var shape = NetworkShape.Parse(s.Shape);
+        var data = MnistForBoards.Load(s.Dataset, HandoverCommand.DownsampleFor(shape.Inputs), s.DataRoot, Console.Out);
+        int sampleCount = 256;
+        var ctx = new Context(s, TeacherSchool.Preset(s.Preset), shape, data,
+            MnistForBoards.Labelled(data.Train, data.Train.Count - s.Canary, s.Canary),
+            MnistForBoards.Labelled(data.Test, 0, Math.Min(s.Test, data.Test.Count)),
+            data.Train.Pixels.AsSpan(0, sampleCount * data.Features).ToArray(), sampleCount, Console.Out, wall);
+        int usable = Math.Min(50_000, data.Train.Count - s.Canary);
+        if (s.Transfer > usable) throw new Cli.CliUsageException($"--transfer {s.Transfer} exceeds the {usable} training images available");
+
+        // The teacher.
+        SimulatedBoard teacherBoard;
+        MappedNetwork teacherNet;
+        if (s.Teacher is { } spec)
+        {
+            var (device, net) = BoardBundle.Open(spec, null);
+            teacherBoard = device as SimulatedBoard ?? throw new Cli.CliUsageException("--teacher must be a simulated board (simfile:FILE)");
+            teacherNet = net;
+        }
+        else
+        {
+            ctx.Say($"training the teacher: {s.Preset} #{s.TeacherSerial}, {s.Shape}, {s.Algo}, {s.TeacherSteps} steps of {s.Batch}");
+            var school = TeacherSchool.Train(ctx.Preset, s.TeacherSerial, shape, s.Algo, data.Train, usable, s.TeacherSteps, s.Batch, s.Seed,
+                step => { if ((step + 1) % Math.Max(1, s.TeacherSteps / 5) == 0) ctx.Say($"  teacher step {step + 1}/{s.TeacherSteps}"); });
+            teacherBoard = school.Board;
+            teacherNet = school.Network;
+            BoardBundle.Save(teacherBoard, teacherNet, Path.Combine(s.OutDir, "teacher.board"));
+        }
+        double teacherBest = ClassifierEvaluation.Accuracy(teacherNet, ctx.Test);
+        ctx.Say($"teacher: {teacherBest:P2}");
+        var teacherBytes = SimBoardKeeper.ToBytes(teacherBoard);
+        var teacherNetBytes = NetworkBytes.Save(teacherNet);
+        (SimulatedBoard, MappedNetwork) TeacherCopy()
+        {
+            // Each concurrent handover asks its own copy of the teacher (a simulated board serves one caller at a time).
+            var b = SimBoardKeeper.FromBytes(teacherBytes);
+            return (b, NetworkBytes.Load(b, teacherNetBytes));
+        }
+        var copySource = CopyBaseline.Read(teacherNet);
+        var transfer = new TransferSet(MnistForBoards.Unlabelled(data.Train, 0, s.Transfer), data.Features, s.Transfer, s.Seed, data.Width);
+
+        var json = new JsonObject
+        {
+            ["preset"] = s.Preset, ["algo"] = s.Algo, ["shape"] = s.Shape, ["teacher_best"] = teacherBest, ["student_steps"] = s.StudentSteps,
+            ["batch"] = s.Batch, ["transfer"] = s.Transfer, ["temperature"] = s.Temperature, ["test_examples"] = ctx.Test.Count,
+        };
+
+        // 1. Copy versus distill, one student serial at a time (in parallel).
+        ctx.Say($"1. copy vs distill onto {s.StudentSerials.Count} serials");
+        var rows = new ConcurrentDictionary<string, (double Copied, double Distilled, long CopyPulses, long StudentPulses, SimulatedBoard Board, MappedNetwork Net)>();
+        System.Threading.Tasks.Parallel.ForEach(s.StudentSerials, new ParallelOptions { MaxDegreeOfParallelism = s.Parallel }, serial =>
+        {
+            var copy = CopyBaseline.Copy(copySource, ctx.Preset, serial, shape, s.Algo, ctx.Sample, ctx.SampleCount, s.Seed);
+            double copied = ClassifierEvaluation.Accuracy(copy.Network, ctx.Test);
+            var d = Distill(ctx, TeacherCopy(), serial, ctx.Plan(), transfer, $"distill-{serial}");
+            ctx.Say($"  #{serial}: copied {copied:P2}, distilled {d.Accuracy:P2}");
+            rows[serial] = (copied, d.Accuracy, copy.Report.Pulses, d.Outcome.Result.StudentPulses, d.Outcome.StudentBoard, d.Outcome.StudentNetwork);
+        });
+        var ordered = s.StudentSerials.Select(x => (Serial: x, Row: rows[x])).ToArray();
+        json["copy_vs_distill"] = new JsonObject
+        {
+            ["rows"] = new JsonArray(ordered.Select(o => (JsonNode)new JsonObject
+            {
+                ["serial"] = o.Serial, ["copied"] = o.Row.Copied, ["distilled"] = o.Row.Distilled, ["copy_programming_pulses"] = o.Row.CopyPulses,
+                ["student_pulses"] = o.Row.StudentPulses,
+            }).ToArray()),
+            ["mean_copied"] = ordered.Average(o => o.Row.Copied),
+            ["mean_distilled"] = ordered.Average(o => o.Row.Distilled),
+            ["distill_minus_copy_points"] = Math.Round(100 * (ordered.Average(o => o.Row.Distilled) - ordered.Average(o => o.Row.Copied)), 2),
+            ["mean_distilled_vs_teacher_best"] = Math.Round(ordered.Average(o => o.Row.Distilled) / teacherBest, 4),
+        };
+
+        // 2. Soft vs hard vs true labels, equal budget, on the first serial.
+        string first = s.StudentSerials[0];
+        ctx.Say($"2. soft vs teacher-hard vs true labels on #{first}, {s.StudentSteps} steps of {s.Batch} each");
+        double soft = rows[first].Distilled;
+        var hard = Distill(ctx, TeacherCopy(), first, ctx.Plan(LessonKind.TeacherHard), transfer, $"hard-{first}");
+        var truth = TeacherSchool.Train(ctx.Preset, first, shape, s.Algo, data.Train, s.Transfer, s.StudentSteps, s.Batch, s.Seed + 17);
+        double trueLabels = ClassifierEvaluation.Accuracy(truth.Network, ctx.Test);
+        ctx.Say($"  soft {soft:P2}, teacher-hard {hard.Accuracy:P2}, true labels {trueLabels:P2}");
+        json["lessons"] = new JsonObject
+        {
+            ["serial"] = first, ["soft"] = soft, ["teacher_hard"] = hard.Accuracy, ["true_labels"] = trueLabels,
+            // Both counted on the same teacher outputs: what the soft targets carry vs what their argmax carries.
+            ["soft_information_bits_per_example"] = Math.Round(hard.Outcome.Result.InformationBitsPerExample, 3),
+            ["hard_label_bits_per_example"] = Math.Round(hard.Outcome.Result.LabelBitsPerExample, 3),
+            ["note"] = "the same transfer images for all three; true labels are those images' labels; same steps and batch",
+        };
+
+        // 3. The omitted class.
+        int digit = s.OmittedDigit;
+        ctx.Say($"3. omitted class: transfer set without {digit}s, student #{first}");
+        var keep = Enumerable.Range(0, s.Transfer).Where(i => data.Train.Labels[i] != digit).ToArray();
+        var pool = new float[keep.Length * data.Features];
+        for (int j = 0; j < keep.Length; j++) data.Train.Example(keep[j]).CopyTo(pool.AsSpan(j * data.Features));
+        var omittedTransfer = new TransferSet(pool, data.Features, keep.Length, s.Seed, data.Width);
+        var omittedRun = Distill(ctx, TeacherCopy(), first, ctx.Plan(transfer: keep.Length), omittedTransfer, $"omitted-{digit}");
+        var bias = BiasCorrection.Choose(omittedRun.Outcome.StudentNetwork, ctx.Canary, digit);
+        var biasVector = new float[shape.Outputs];
+        biasVector[digit] = bias.Shift;
+        double digitBefore = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, digit);
+        double digitAfter = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, digit, logitBias: biasVector);
+        double overallAfter = ClassifierEvaluation.Accuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, logitBias: biasVector);
+        double teacherDigit = ClassifierEvaluation.ClassAccuracy(teacherNet, ctx.Test, digit);
+        ctx.Say($"  {digit}s: teacher {teacherDigit:P1}; student {digitBefore:P1} before, {digitAfter:P1} after raising its bias by {bias.Shift:F2}; overall {omittedRun.Accuracy:P2} -> {overallAfter:P2}");
+        json["omitted_class"] = new JsonObject
+        {
+            ["digit"] = digit, ["transfer_examples"] = keep.Length, ["teacher_digit_accuracy"] = teacherDigit,
+            ["student_digit_accuracy_before"] = digitBefore, ["student_digit_accuracy_after"] = digitAfter,
+            ["student_overall_before"] = omittedRun.Accuracy, ["student_overall_after"] = overallAfter, ["bias_shift"] = bias.Shift,
+            ["bias_chosen_on"] = $"the {ctx.Canary.Count}-image labelled canary set (held out from training and test), maximising overall accuracy",
+            ["hinton_2015"] = "784-800-800-10 student on MNIST without 3s: 206 test errors, 133 of them on the 1,010 threes; bias of 3 raised by 3.5: 109 errors, 14 on threes",
+        };
+
+        // 4. Generations.
+        ctx.Say($"4. {s.Generations} generations, each distilled from the one before");
+        var generations = new List<(string Serial, double Accuracy)> { ("teacher #" + (s.Teacher is null ? s.TeacherSerial : teacherBoard.Description.SerialNumber), teacherBest) };
+        (SimulatedBoard Board, MappedNetwork Net) parent = (rows[first].Board, rows[first].Net);
+        generations.Add(($"#{first}", rows[first].Distilled));
+        for (int g = 2; g <= s.Generations; g++)
+        {
+            string serial = (300 + g).ToString(CultureInfo.InvariantCulture);
+            var child = Distill(ctx, parent, serial, ctx.Plan(), transfer, $"generation-{g}");
+            generations.Add(($"#{serial}", child.Accuracy));
+            ctx.Say($"  generation {g} (#{serial}): {child.Accuracy:P2}");
+            parent = (child.Outcome.StudentBoard, child.Outcome.StudentNetwork);
+        }
+        json["generations"] = new JsonArray(generations.Select((x, i) => (JsonNode)new JsonObject
+        {
+            ["generation"] = i, ["board"] = x.Serial, ["accuracy"] = x.Accuracy,
+        }).ToArray());
+        json["wall_seconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
+
+        HandoverCommand.WriteJson(Path.Combine(s.OutDir, "mortality.json"), json);
+        LinePlots.Save(Path.Combine(s.OutDir, "generations.png"), $"generations of distillation ({s.Preset}, {s.Algo}, {s.Shape})", "generation", "test accuracy",
+            [new PlotSeries("accuracy", generations.Select((_, i) => (double)i).ToArray(), generations.Select(x => x.Accuracy).ToArray())], yRange: (0, 1));
+        LinePlots.Save(Path.Combine(s.OutDir, "copy-vs-distill.png"), $"copy vs distill per student serial ({s.Preset})", "student (index)", "test accuracy",
+            [
+                new PlotSeries("copied weights", ordered.Select((_, i) => (double)i).ToArray(), ordered.Select(o => o.Row.Copied).ToArray()),
+                new PlotSeries("distilled", ordered.Select((_, i) => (double)i).ToArray(), ordered.Select(o => o.Row.Distilled).ToArray()),
+                new PlotSeries("teacher", ordered.Select((_, i) => (double)i).ToArray(), ordered.Select(_ => teacherBest).ToArray()),
+            ], yRange: (0, 1));
+        PrintTables(json);
+        ctx.Say($"wrote {Path.Combine(s.OutDir, "mortality.json")}, generations.png, copy-vs-distill.png");
+        return json;
+    }
+
+    private sealed record Distilled(LiveHandover.Outcome Outcome, double Accuracy);
+
+    private static Distilled Distill(Context ctx, (SimulatedBoard Board, MappedNetwork Network) teacher, string serial, HandoverPlan plan, TransferSet transfer, string name)
+    {
+        var student = TeacherSchool.Fresh(ctx.Preset, serial, ctx.Shape, ctx.S.Algo, ctx.Sample, ctx.SampleCount, ctx.S.Seed);
+        var outcome = LiveHandover.Run(teacher, student, plan, transfer, ctx.Canary, null, Path.Combine(ctx.S.OutDir, "journals", name + ".db"),
+            ctx.S.Algo, null, $"experiment: {name}");
+        if (outcome.Result.State != HandoverState.Retired)
+            throw new InvalidOperationException($"handover {name} ended in {outcome.Result.State.Name()}: {outcome.Result.Reason}");
+        return new Distilled(outcome, ClassifierEvaluation.Accuracy(outcome.StudentNetwork, ctx.Test));
+    }
+
+    private static void PrintTables(JsonObject j)
+    {
+        static string P(JsonNode? n) => n is null ? "-" : ((double)n).ToString("P2", CultureInfo.InvariantCulture);
+        var copy = new Table().Title("copy vs distill").AddColumns("student serial", "copied", "distilled");
+        foreach (var r in j["copy_vs_distill"]!["rows"]!.AsArray()) copy.AddRow(r!["serial"]!.ToString(), P(r["copied"]), P(r["distilled"]));
+        copy.AddRow("[bold]mean[/]", P(j["copy_vs_distill"]!["mean_copied"]), P(j["copy_vs_distill"]!["mean_distilled"]));
+        AnsiConsole.Write(copy);
+        var lessons = new Table().Title("what the student learns from (equal budget)").AddColumns("soft targets", "teacher's hard labels", "true labels");
+        lessons.AddRow(P(j["lessons"]!["soft"]), P(j["lessons"]!["teacher_hard"]), P(j["lessons"]!["true_labels"]));
+        AnsiConsole.Write(lessons);
+        var o = j["omitted_class"]!;
+        var omitted = new Table().Title($"transfer set without {o["digit"]}s").AddColumns("", "before bias correction", "after");
+        omitted.AddRow($"accuracy on {o["digit"]}s", P(o["student_digit_accuracy_before"]), P(o["student_digit_accuracy_after"]));
+        omitted.AddRow("overall", P(o["student_overall_before"]), P(o["student_overall_after"]));
+        AnsiConsole.Write(omitted);
+        var gens = new Table().Title("generations").AddColumns("generation", "board", "accuracy");
+        foreach (var g in j["generations"]!.AsArray()) gens.AddRow(g!["generation"]!.ToString(), g["board"]!.ToString(), P(g["accuracy"]));
+        AnsiConsole.Write(gens);
+    }
+}
