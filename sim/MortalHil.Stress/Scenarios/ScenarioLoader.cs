@@ -306,7 +306,9 @@ public static partial class ScenarioLoader
             // System.Text.Json reports the object's path and the unknown name in the message.
             var m = UnknownProperty().Match(msg);
             string unknown = m.Success ? m.Groups[1].Value : "?";
-            return new ScenarioFieldException(field == "$" ? unknown : $"{field}.{unknown}", "is not a known field (see sim/scenarios/README.md)", e);
+            // System.Text.Json's path already ends with the unknown name (it may not, in older versions).
+            string path = field == "$" ? unknown : field == unknown || field.EndsWith("." + unknown, StringComparison.Ordinal) ? field : $"{field}.{unknown}";
+            return new ScenarioFieldException(path, "is not a known field (see sim/scenarios/README.md)", e);
         }
         if (msg.Contains("could not be converted", StringComparison.Ordinal))
             return new ScenarioFieldException(field, $"has the wrong type: {Expected(msg)}", e);
