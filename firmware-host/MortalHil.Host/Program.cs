@@ -19,9 +19,11 @@ public static class Program
                      BenchCommand.Create(),
                      TrainCommand.Create(),
                      RunsCommand.Create(),
+                     EvalCommand.Create(),
                      ExperimentCommand.Create(),
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                      StressCommand.Create(),
+                     MortalHil.Host.Commands.Mortality.DemoCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

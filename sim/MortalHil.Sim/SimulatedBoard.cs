@@ -26,7 +26,6 @@ public sealed partial class SimulatedBoard : IDevice
     private readonly DriftModel _drift;
     private readonly WearModel _wear;
     private readonly ConductanceModel _conductance;
-    private readonly ReadoutChain _readout;
     private readonly PulseLedger _ledger = new();
     private readonly double _suddenDeathSeconds;
 
@@ -34,11 +33,12 @@ public sealed partial class SimulatedBoard : IDevice
     private ulong _readCount, _measureCount, _timeEpoch;
     private Xoshiro256 _pulseRng;
     private long _totalPulses, _totalReads, _maxCellPulses;
+    private long _stuckCells; // kept as cells stick, so the end-of-life check after every pulse costs nothing
+    private readonly long _cellCount;
     private string? _deathReason;
 
-    private float[] _dacBuffer = [];
-    private float[] _sumSquares = [];
-    private float[] _scratch = [];
+    private readonly ForwardPass _forward;
+    private readonly EffectiveConductances[] _effective;
 
     private SimulatedBoard(DevicePreset preset, string serialNumber, ulong seed, TileCells[]? tiles)
     {
@@ -52,10 +52,13 @@ public sealed partial class SimulatedBoard : IDevice
         _drift = new DriftModel(preset);
         _wear = new WearModel(preset);
         _conductance = new ConductanceModel(preset, _drift);
-        _readout = new ReadoutChain(preset);
+        _forward = new ForwardPass(new ReadoutChain(preset));
+        _effective = _tiles.Select(t => new EffectiveConductances(t, preset.IrDrop)).ToArray();
         _suddenDeathSeconds = BoardManufacture.SuddenDeathSeconds(preset, _key);
         _pulseRng = new Xoshiro256(StableHash.Hash(_key, RandomStreams.PulseNoise, 0));
         Description = Describe(preset, serialNumber);
+        _stuckCells = _tiles.Sum(t => (long)t.StuckCount());
+        _cellCount = _tiles.Sum(t => (long)t.Count);
         if (tiles is null)
             foreach (var t in _tiles)
                 for (int i = 0; i < t.Count; i++) t.Nu[i] = _drift.ExponentAfterWrite(t, i);
@@ -112,47 +115,16 @@ public sealed partial class SimulatedBoard : IDevice
     {
         int batch = DeviceGuards.CheckRead(Description, window, inputVolts, outputAmps, activation);
         ThrowIfDead();
-        var tile = _tiles[window.Tile];
-        int rows = window.RowCount, cols = window.ColumnCount;
-        if (_dacBuffer.Length < inputVolts.Length) _dacBuffer = new float[inputVolts.Length];
-        if (_sumSquares.Length < batch) _sumSquares = new float[batch];
-        if (_scratch.Length < batch * cols) _scratch = new float[batch * cols];
-        var applied = _dacBuffer;
-        var sums = _sumSquares;
-        var scratch = _scratch;
         ulong readKey = StableHash.Hash(_key, RandomStreams.Read, _readCount++);
-        float noiseMultiplier = ReadNoiseMultiplier();
-        int offset = window.Column0;
-        // Batch rows are independent: DACs, and later the periphery, run in parallel blocks of rows.
-        int block = Math.Max(1, Math.Min(32, (int)(16384L / Math.Max(1, rows + cols))));
-        int blocks = (batch + block - 1) / block;
-        unsafe
-        {
-            fixed (float* pv = inputVolts, py = outputAmps)
-            {
-                nint av = (nint)pv, ay = (nint)py;
-                void DacBlock(int k)
-                {
-                    for (int b = k * block; b < Math.Min(batch, (k + 1) * block); b++)
-                        sums[b] = _readout.Dac(new ReadOnlySpan<float>((float*)av + (long)b * rows, rows), applied.AsSpan(b * rows, rows));
-                }
-                if (blocks > 1) Parallel.For(0, blocks, DacBlock); else DacBlock(0);
-
-                AnalogMatMul.Multiply(applied.AsSpan(0, inputVolts.Length), batch, rows, tile.Effective, window.Row0 * tile.Columns + window.Column0,
-                    tile.Columns, cols, outputAmps);
-
-                void PeripheryBlock(int k)
-                {
-                    for (int b = k * block; b < Math.Min(batch, (k + 1) * block); b++)
-                        _readout.Columns(new Span<float>((float*)ay + (long)b * cols, cols), sums[b], tile.ColumnOffsetAmps.AsSpan(offset, cols),
-                            tile.NeuronGain.AsSpan(offset, cols), tile.NeuronOffsetAmps.AsSpan(offset, cols), activation, noiseMultiplier,
-                            StableHash.Hash(readKey, 0, (ulong)b), scratch.AsSpan(b * cols, cols));
-                }
-                if (blocks > 1) Parallel.For(0, blocks, PeripheryBlock); else PeripheryBlock(0);
-            }
-        }
+        _forward.Read(_tiles[window.Tile], _effective[window.Tile].Version, window, inputVolts, outputAmps, activation, ReadNoiseMultiplier(), readKey);
         _totalReads += batch;
     }
+
+    /// <summary>Stuck cells as the board counts them (for the simulator's own tests: it must match the tiles).</summary>
+    internal long StuckCells => _stuckCells;
+
+    /// <summary>The read pipeline, for the simulator's own tests and benchmarks (kernel and thread overrides).</summary>
+    internal ForwardPass Forward => _forward;
 
     // ---------------------------------------------------------------- IDevice: pulses
 
@@ -210,7 +182,9 @@ public sealed partial class SimulatedBoard : IDevice
     {
         if (strength <= 0) return; // below threshold: nothing switches, nothing wears
         _pulseResponse.Apply(tile, i, count, strength, now, _drift, ref _pulseRng);
+        bool wasFree = tile.Stuck[i] == TileCells.Free;
         _wear.AfterPulses(tile, i, Math.Abs(count), ref _pulseRng);
+        if (wasFree && tile.Stuck[i] != TileCells.Free) _stuckCells++;
         if (tile.Wear[i] > _maxCellPulses) _maxCellPulses = tile.Wear[i];
     }
 
@@ -274,12 +248,7 @@ public sealed partial class SimulatedBoard : IDevice
     private float ReadNoiseMultiplier()
         => _preset.Ageing.Enabled ? (float)(1.0 + _preset.Ageing.ReadNoiseGrowthPerYear * NowSeconds / SecondsPerYear) : 1f;
 
-    private double StuckFraction()
-    {
-        long stuck = 0, cells = 0;
-        foreach (var t in _tiles) { stuck += t.StuckCount(); cells += t.Count; }
-        return stuck / (double)cells;
-    }
+    private double StuckFraction() => _stuckCells / (double)_cellCount;
 
     private bool AgeCells()
     {
@@ -294,6 +263,7 @@ public sealed partial class SimulatedBoard : IDevice
                 if (t.Stuck[i] == TileCells.Free && t.AgeStuckSeconds[i] <= now)
                 {
                     t.Stuck[i] = StableHash.Uniform(tkey, RandomStreams.WearSide, (ulong)i) < 0.5 ? TileCells.StuckLow : TileCells.StuckHigh;
+                    _stuckCells++;
                     any = true;
                 }
             }
@@ -324,7 +294,7 @@ public sealed partial class SimulatedBoard : IDevice
                 int b = r * t.Columns;
                 for (int c = 0; c < t.Columns; c++) t.Visible[b + c] = _conductance.Visible(t, b + c, m);
             });
-            RefreshEffective(t, 0, t.Rows, 0, t.Columns, wholeTileIr: true);
+            _effective[ti].RefreshAll();
         }
     }
 
@@ -335,23 +305,7 @@ public sealed partial class SimulatedBoard : IDevice
         for (int r = w.Row0; r < w.Row0 + w.RowCount; r++)
             for (int c = w.Column0; c < w.Column0 + w.ColumnCount; c++)
                 t.Visible[r * t.Columns + c] = _conductance.Visible(t, r * t.Columns + c, m);
-        if (_preset.IrDrop.Enabled) RefreshEffective(t, 0, t.Rows, 0, t.Columns, wholeTileIr: true);
-        else RefreshEffective(t, w.Row0, w.RowCount, w.Column0, w.ColumnCount, wholeTileIr: false);
-    }
-
-    private void RefreshEffective(TileCells t, int row0, int rows, int col0, int cols, bool wholeTileIr)
-    {
-        if (wholeTileIr)
-        {
-            if (_preset.IrDrop.Enabled) IrDropModel.Compute(t, _preset.IrDrop.SegmentOhms);
-            else IrDropModel.SetNone(t);
-        }
-        for (int r = row0; r < row0 + rows; r++)
-        {
-            int b = r * t.Columns;
-            for (int c = col0; c < col0 + cols; c++)
-                t.Effective[b + c] = t.Visible[b + c] * t.IrFactor[b + c] * t.ColumnGain[c];
-        }
+        _effective[w.Tile].RefreshWindow(w.Row0, w.RowCount, w.Column0, w.ColumnCount);
     }
 
     private static DeviceDescription Describe(DevicePreset p, string serial) => new()

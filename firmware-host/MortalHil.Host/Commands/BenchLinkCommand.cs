@@ -93,13 +93,16 @@ public static class BenchLinkCommand
             }
             double elapsed = clock.Elapsed.TotalSeconds;
             var after = board.LinkStatistics;
+            board.Dispose(); // close the port before the raw comparison opens the same pty
             long frames = after.FramesSent - before.FramesSent;
             // Payload bytes carried (inputs out, outputs back), f32 each.
             double payloadBytes = vectors * 4.0 * (r + c);
 
+            RawTtyComparison? raw = null;
             double? direct = null;
             if (served is not null)
             {
+                raw = MeasureRawTty(portPath, s.RoundTrips, window, x.AsSpan(0, r).ToArray());
                 var directClock = Stopwatch.StartNew();
                 long directVectors = 0;
                 while (directClock.Elapsed.TotalSeconds < Math.Min(1, s.Seconds))
@@ -121,6 +124,7 @@ public static class BenchLinkCommand
                 SingleVectorReadLatencyMicroseconds = read1,
                 Throughput = new Throughput(requests, vectors, frames, elapsed, vectors / elapsed, payloadBytes / elapsed),
                 DirectDeviceVectorsPerSecond = direct,
+                RawTtyComparison = raw,
                 Link = after,
                 ProcessorCount = Environment.ProcessorCount,
                 LoadAverageOneMinute = LoadAverage(),
@@ -134,6 +138,8 @@ public static class BenchLinkCommand
             Console.WriteLine($"echo round trip     p50 {echo.P50:F0} us  p90 {echo.P90:F0} us  p99 {echo.P99:F0} us");
             Console.WriteLine($"1-vector read       p50 {read1.P50:F0} us  p90 {read1.P90:F0} us  p99 {read1.P99:F0} us");
             Console.WriteLine($"read throughput     {result.Throughput.VectorsPerSecond:F0} vectors/s ({result.Throughput.PayloadBytesPerSecond / 1e6:F1} MB/s payload), batch {batch}, window {r}x{c}");
+            if (raw is not null)
+                Console.WriteLine($"raw tty I/O         echo p50 {raw.EchoLatencyMicroseconds.P50:F0} us, 1-vector read p50 {raw.SingleVectorReadLatencyMicroseconds.P50:F0} us (same pty, FileStream instead of System.IO.Ports)");
             if (direct is { } dv) Console.WriteLine($"same board direct   {dv:F0} vectors/s (no link)");
             Console.WriteLine($"wrote {path}");
             return 0;
@@ -146,6 +152,29 @@ public static class BenchLinkCommand
             served?.Dispose();
         }
     }
+
+    /// <summary>
+    /// The same round trips through a plain FileStream on the pseudo-terminal (which the bench put in
+    /// raw mode itself), to show how much of the latency is System.IO.Ports' own I/O loop.
+    /// </summary>
+    private static RawTtyComparison MeasureRawTty(string port, int roundTrips, CrossbarWindow window, float[] oneVector)
+    {
+        using var board = new SerialBoard(new RawTtyConnector(port));
+        for (int i = 0; i < 50; i++) board.Echo(new byte[16]);
+        var echo = Latency(roundTrips, () => board.Echo(new byte[16]));
+        var y = new float[window.ColumnCount];
+        var read1 = Latency(Math.Max(10, roundTrips / 4), () => board.Read(window, oneVector, y));
+        return new RawTtyComparison(echo, read1);
+    }
+
+    private sealed class RawTtyConnector(string path) : ILinkConnector
+    {
+        public string Name => path;
+        public Stream Connect() => new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+    }
+
+    /// <summary>Latencies through a plain FileStream on the same pseudo-terminal.</summary>
+    public sealed record RawTtyComparison(Percentiles EchoLatencyMicroseconds, Percentiles SingleVectorReadLatencyMicroseconds);
 
     private static double? LoadAverage()
     {
@@ -196,6 +225,8 @@ public static class BenchLinkCommand
         public required Percentiles SingleVectorReadLatencyMicroseconds { get; init; }
         public required Throughput Throughput { get; init; }
         public double? DirectDeviceVectorsPerSecond { get; init; }
+        /// <summary>The same latencies without System.IO.Ports (only when the bench serves its own pty).</summary>
+        public RawTtyComparison? RawTtyComparison { get; init; }
         public required LinkStatistics Link { get; init; }
         public required int ProcessorCount { get; init; }
         /// <summary>The machine's 1-minute load average when measured (other work shares the cores), if known.</summary>

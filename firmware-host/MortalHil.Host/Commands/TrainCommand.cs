@@ -40,6 +40,7 @@ public static class TrainCommand
         var sigma = new Option<float?>("--sigma") { Description = "Perturbation size as a fraction of the activity range (np, ll)" };
         var groups = new Option<int?>("--groups") { Description = "Local-readout groups per hidden layer (ll)" };
         var threshold = new Option<float?>("--transfer-threshold") { Description = "Accumulated updates: pair pulses a weight's change must reach before it is written" };
+        var transferEvery = new Option<int?>("--transfer-every") { Description = "Accumulated updates: program the board every N steps" };
         var wpPulses = new Option<int?>("--wp-pulses") { Description = "Perturbation size in pair pulses (wp)" };
         var update = new Option<string?>("--update") { Description = "How updates become pulses: auto, outer (rank-1 trains per example), cell (per-cell counts per batch), accumulated (host accumulator, whole pulses only)" };
         var pairs = new Option<string?>("--pairs") { Description = "Differential pairs on adjacent columns (columns) or rows (rows)" };
@@ -51,7 +52,7 @@ public static class TrainCommand
         var db = RunsCommand.DbOption();
         var dataDir = DataCommand.DataDirOption();
         foreach (var o in new Option[] { board, algo, dataset, output, epochs, batch, shape, downsample, seed, lrHidden, lrOutput, lrBias, lr, lrDecay,
-                     directions, sigma, groups, threshold, wpPulses, update, pairs, initFraction, trainLimit, testLimit, evals, saveBoard, db, dataDir })
+                     directions, sigma, groups, threshold, transferEvery, wpPulses, update, pairs, initFraction, trainLimit, testLimit, evals, saveBoard, db, dataDir })
             cmd.Options.Add(o);
 
         cmd.SetAction(parse =>
@@ -71,11 +72,13 @@ public static class TrainCommand
                 PerturbationFraction = parse.GetValue(sigma) ?? defaults.Settings.PerturbationFraction,
                 PerturbationPulses = parse.GetValue(wpPulses) ?? defaults.Settings.PerturbationPulses,
                 TransferThreshold = parse.GetValue(threshold) ?? defaults.Settings.TransferThreshold,
+                TransferEvery = parse.GetValue(transferEvery) ?? defaults.Settings.TransferEvery,
                 UpdateMode = parse.GetValue(update) is { } u ? ParseUpdate(u) : defaults.Settings.UpdateMode,
                 Seed = parse.GetValue(seed),
             };
             Positive("--directions", settings.Directions);
             Positive("--wp-pulses", settings.PerturbationPulses);
+            Positive("--transfer-every", settings.TransferEvery);
             if (!(settings.PerturbationFraction > 0)) throw new CliUsageException("--sigma must be positive");
             var mapping = new MappingOptions
             {

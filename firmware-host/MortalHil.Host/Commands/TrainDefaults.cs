@@ -22,18 +22,26 @@ public sealed record TrainDefaults
     {
         "np" => new TrainDefaults
         {
-            Epochs = 3, Batch = 32, LearningRateDecay = 0.7f,
-            Settings = new TrainerSettings { HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 16, PerturbationFraction = 0.05f, UpdateMode = UpdateMode.CellPulses },
+            Epochs = 3, Batch = 32, LearningRateDecay = 0.7f, Pairs = PairOrientation.Rows,
+            Settings = new TrainerSettings
+            {
+                HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 16, PerturbationFraction = 0.05f,
+                UpdateMode = UpdateMode.Accumulated, TransferThreshold = 4, TransferEvery = 4,
+            },
         },
         "ll" => new TrainDefaults
         {
-            Epochs = 3, Batch = 32, LearningRateDecay = 0.7f, ReadoutGroups = 16,
-            Settings = new TrainerSettings { HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 8, PerturbationFraction = 0.05f, UpdateMode = UpdateMode.CellPulses },
+            Epochs = 3, Batch = 32, LearningRateDecay = 0.7f, ReadoutGroups = 4, Pairs = PairOrientation.Rows,
+            Settings = new TrainerSettings
+            {
+                HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 16, PerturbationFraction = 0.05f,
+                UpdateMode = UpdateMode.Accumulated, TransferThreshold = 4, TransferEvery = 4,
+            },
         },
         "wp" => new TrainDefaults
         {
-            Epochs = 1, Batch = 100, LearningRateDecay = 1f,
-            Settings = new TrainerSettings { WeightPerturbationLearningRate = 0.002f, PerturbationPulses = 2, UpdateMode = UpdateMode.Auto },
+            Epochs = 1, Batch = 100, LearningRateDecay = 1f, Pairs = PairOrientation.Rows,
+            Settings = new TrainerSettings { WeightPerturbationLearningRate = 1e-5f, PerturbationPulses = 2, UpdateMode = UpdateMode.CellPulses },
         },
         "bp-digital" => new TrainDefaults
         {

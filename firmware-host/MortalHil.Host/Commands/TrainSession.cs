@@ -118,7 +118,7 @@ public static class TrainSession
             () => (trainer.Account.ForwardPasses, trainer.Account.Board.PulsesApplied, wall.Elapsed.TotalSeconds),
             afterEpoch: _ =>
             {
-                BoardCalibration.FitRanges(net, sample, sampleCount);
+                BoardCalibration.FitRanges(net, sample, sampleCount, widenOnly: true);
                 if (sim is not null)
                 {
                     sim.AdvanceTime(TimeSpan.FromSeconds(net.Ledger.BusySeconds - advanced));

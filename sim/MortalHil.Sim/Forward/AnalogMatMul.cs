@@ -4,164 +4,204 @@ using System.Runtime.Intrinsics;
 namespace MortalHil.Sim.Forward;
 
 /// <summary>
-/// Y (batch x n) = X (batch x k) * W (k x n, row stride ldw): the summing of column currents,
-/// by hand-blocked SIMD. Register tiles of 6 batch rows x 2 vectors of columns (6x16 with AVX2,
-/// 6x32 with AVX-512) keep 12 accumulators in registers while W streams through once per tile;
-/// column panels are spread across cores.
+/// Y (batch x n) = X (batch x k) * W (k x n): the summing of column currents, blocked as in Goto &amp; van de
+/// Geijn, "Anatomy of high-performance matrix multiplication" (ACM TOMS 34(3), 2008). Both operands are packed
+/// (<see cref="OperandPacking"/>); for each k block the packed inputs of a block of batch rows stay in L2 while
+/// the worker walks its own contiguous range of weight micro-panels, each of which stays in L1 while every input
+/// micro-panel streams past it. Each output is one fused multiply-add chain over k in order, computed by exactly
+/// one worker, so results are bit-identical whatever the number of threads or the kernel.
 /// </summary>
 internal static unsafe class AnalogMatMul
 {
-    private const int Mr = 6;
-    private const int Kc = 256;
+    /// <summary>Packed inputs kept in L2 per k block (Zen 3 and most current cores have 512 KiB or more per core).</summary>
+    private const int InputBlockBytes = 256 * 1024;
 
     /// <summary>Which register kernel to use; tests force each one.</summary>
-    public enum Kernel { Auto, Vector256, Vector512, Scalar }
+    public enum Kernel { Auto, Vector256, Vector512, Vector128, Scalar }
 
-    public static void Multiply(ReadOnlySpan<float> x, int batch, int k, ReadOnlySpan<float> w, int wOffset, int ldw, int n,
-        Span<float> y, Kernel kernel = Kernel.Auto, int maxThreads = 0)
+    /// <summary>Something done to each finished register tile (Mr x nr, row stride ldt) before it is stored.</summary>
+    public interface ITileEpilogue
     {
-        if (kernel == Kernel.Auto)
-            kernel = Vector512.IsHardwareAccelerated ? Kernel.Vector512 : Vector256.IsHardwareAccelerated ? Kernel.Vector256 : Kernel.Scalar;
-        int nr = kernel switch { Kernel.Vector512 => 32, Kernel.Vector256 => 16, _ => 16 };
-        int panels = (n + nr - 1) / nr;
-        fixed (float* px = x, pw = w, py = y)
-        {
-            nint ax = (nint)px, aw = (nint)(pw + wOffset), ay = (nint)py;
-            long flops = 2L * batch * k * n;
-            int threads = maxThreads > 0 ? maxThreads : Environment.ProcessorCount;
-            if (threads <= 1 || flops < 2_000_000 || panels < 2)
-            {
-                for (int p = 0; p < panels; p++) Panel(kernel, (float*)ax, batch, k, (float*)aw, ldw, n, (float*)ay, p * nr, nr);
-            }
-            else
-            {
-                var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-                Parallel.For(0, panels, options, p => Panel(kernel, (float*)ax, batch, k, (float*)aw, ldw, n, (float*)ay, p * nr, nr));
-            }
-        }
+        /// <summary>Transforms the tile whose top-left output is (batch row <paramref name="b0"/>, column <paramref name="j0"/>).</summary>
+        void Apply(float* tile, int ldt, int b0, int j0);
     }
 
-    [ThreadStatic] private static float[]? _packed;
+    /// <summary>Plain product.</summary>
+    public readonly struct NoEpilogue : ITileEpilogue
+    {
+        public void Apply(float* tile, int ldt, int b0, int j0) { }
+    }
 
     /// <summary>
-    /// One column panel, blocked over k. The panel's slice of W (Kc x nr floats) is first copied into a
-    /// contiguous buffer: in the tile, rows of W lie a power-of-two stride apart and would all fall into
-    /// the same few L1 sets; packed, the slice stays in L1 while every batch block streams past it.
-    /// Partial sums go through Y between k blocks, always in the same order (deterministic).
+    /// The inputs: packed micro-panels (<see cref="OperandPacking.PackInputs"/>), or row-major rows in place with
+    /// row stride <see cref="Stride"/> and at least <see cref="GemmShape.PaddedBatch"/> rows (the padding rows zero).
     /// </summary>
-    private static void Panel(Kernel kernel, float* x, int batch, int k, float* w, int ldw, int n, float* y, int j0, int nr)
+    public readonly struct Inputs
     {
-        int width = Math.Min(nr, n - j0);
-        var packed = _packed ??= new float[Kc * 32];
-        fixed (float* pack = packed)
+        public readonly float* Data;
+        public readonly bool Packed;
+        public readonly int Stride;
+
+        private Inputs(float* data, bool packed, int stride) { Data = data; Packed = packed; Stride = stride; }
+
+        public static Inputs PackedPanels(float* data) => new(data, true, 0);
+        public static Inputs RowMajor(float* data, int stride) => new(data, false, stride);
+    }
+
+    /// <summary>
+    /// Whether packing the inputs pays: each input is reused once per weight micro-panel, and in place the
+    /// kernel reads six row streams instead of one; packing costs a pass over the inputs.
+    /// </summary>
+    public static bool PackingInputsPays(in GemmShape s) => s.ColumnPanels >= PackInputsFromColumnPanels;
+
+    /// <summary>Threshold of <see cref="PackingInputsPays"/>.</summary>
+    internal static int PackInputsFromColumnPanels = 8;
+
+    /// <summary>A worker's share: input micro-panels [IpFrom, IpTo) x weight micro-panels [JpFrom, JpTo).</summary>
+    public readonly record struct WorkRange(int IpFrom, int IpTo, int JpFrom, int JpTo)
+    {
+        public bool IsEmpty => IpFrom >= IpTo || JpFrom >= JpTo;
+    }
+
+    /// <summary>The fastest kernel this machine runs in hardware.</summary>
+    public static Kernel Resolve(Kernel kernel)
+    {
+        if (kernel != Kernel.Auto) return kernel;
+        if (Vector512.IsHardwareAccelerated) return Kernel.Vector512;
+        if (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported) return Kernel.Vector256;
+        if (Vector128.IsHardwareAccelerated && (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported || System.Runtime.Intrinsics.X86.Fma.IsSupported))
+            return Kernel.Vector128;
+        return Kernel.Scalar;
+    }
+
+    /// <summary>Columns per register tile of <paramref name="kernel"/>.</summary>
+    public static int Width(Kernel kernel) => Resolve(kernel) switch
+    {
+        Kernel.Vector512 => 32,
+        Kernel.Vector128 => 8,
+        _ => 16,
+    };
+
+    /// <summary>
+    /// Splits the tiles among <paramref name="parts"/> workers: contiguous column ranges when there are enough
+    /// weight micro-panels (every worker reads all inputs, each its own weights), otherwise batch-row ranges.
+    /// </summary>
+    public static WorkRange Split(in GemmShape s, int parts, int index)
+    {
+        int byColumns = (s.ColumnPanels + parts - 1) / parts * s.RowPanels;
+        int byRows = (s.RowPanels + parts - 1) / parts * s.ColumnPanels;
+        if (byColumns <= byRows)
+            return new WorkRange(0, s.RowPanels, (int)((long)s.ColumnPanels * index / parts), (int)((long)s.ColumnPanels * (index + 1) / parts));
+        return new WorkRange((int)((long)s.RowPanels * index / parts), (int)((long)s.RowPanels * (index + 1) / parts), 0, s.ColumnPanels);
+    }
+
+    /// <summary>
+    /// Computes the tiles of <paramref name="range"/> into row-major <paramref name="y"/> (row stride
+    /// <paramref name="ldy"/>) from packed operands; <paramref name="epilogue"/> runs on every finished tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Compute<TEpilogue>(in GemmShape s, Kernel kernel, Inputs x, float* packedW, float* y, int ldy,
+        WorkRange range, ref TEpilogue epilogue) where TEpilogue : struct, ITileEpilogue
+    {
+        if (range.IsEmpty) return;
+        const int Mr = GemmShape.Mr;
+        kernel = Resolve(kernel);
+        int nr = s.Nr;
+        nint rowStride = x.Packed ? 1 : x.Stride, step = x.Packed ? Mr : 1;
+        float* edge = stackalloc float[Mr * 32 + 16];
+        edge = (float*)(((nint)edge + 63) & ~(nint)63);
+        for (int kb = 0; kb < s.KBlocks; kb++)
         {
-            for (int k0 = 0; k0 < k; k0 += Kc)
+            int kc = s.KLength(kb), k0 = s.KStart(kb);
+            bool accumulate = kb > 0, last = kb == s.KBlocks - 1;
+            int mcPanels = Math.Max(1, InputBlockBytes / (Mr * kc * sizeof(float)));
+            for (int ic = range.IpFrom; ic < range.IpTo; ic += mcPanels)
             {
-                int kc = Math.Min(Kc, k - k0);
-                bool accumulate = k0 > 0;
-                float* wk = w + (long)k0 * ldw + j0;
-                for (int p = 0; p < kc; p++)
-                    new ReadOnlySpan<float>(wk + (long)p * ldw, width).CopyTo(new Span<float>(pack + p * nr, width));
-                int b = 0;
-                if (width == nr && kernel != Kernel.Scalar)
+                int icEnd = Math.Min(range.IpTo, ic + mcPanels);
+                for (int jp = range.JpFrom; jp < range.JpTo; jp++)
                 {
-                    for (; b + Mr <= batch; b += Mr)
+                    float* b = packedW + s.WOffset(kb, jp);
+                    int j0 = jp * nr, cols = Math.Min(nr, s.N - j0);
+                    for (int ip = ic; ip < icEnd; ip++)
                     {
-                        if (kernel == Kernel.Vector512) Kernel6x32(x + (long)b * k + k0, k, pack, nr, kc, y + (long)b * n + j0, n, accumulate);
-                        else Kernel6x16(x + (long)b * k + k0, k, pack, nr, kc, y + (long)b * n + j0, n, accumulate);
+                        float* a = x.Packed ? x.Data + s.XOffset(kb, ip) : x.Data + (long)ip * Mr * x.Stride + k0;
+                        int b0 = ip * Mr, rows = Math.Min(Mr, s.Batch - b0);
+                        float* c = y + (long)b0 * ldy + j0;
+                        if (rows == Mr && cols == nr)
+                        {
+                            Run(kernel, a, rowStride, step, b, nr, kc, c, ldy, accumulate);
+                            if (last) epilogue.Apply(c, ldy, b0, j0);
+                        }
+                        else
+                        {
+                            // Edge tile: the same kernel on a padded copy, so edges round exactly like the rest.
+                            if (accumulate)
+                            {
+                                new Span<float>(edge, Mr * nr).Clear();
+                                for (int r = 0; r < rows; r++) new ReadOnlySpan<float>(c + (long)r * ldy, cols).CopyTo(new Span<float>(edge + r * nr, cols));
+                            }
+                            Run(kernel, a, rowStride, step, b, nr, kc, edge, nr, accumulate);
+                            if (last) epilogue.Apply(edge, nr, b0, j0);
+                            for (int r = 0; r < rows; r++) new ReadOnlySpan<float>(edge + r * nr, cols).CopyTo(new Span<float>(c + (long)r * ldy, cols));
+                        }
                     }
                 }
-                for (; b < batch; b++) RowEdge(x + (long)b * k + k0, pack, nr, kc, y + (long)b * n + j0, width, accumulate);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(float* x, int ldx, float* w, int ldw, int kc, float* y, int ldy, bool accumulate)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run(Kernel kernel, float* a, nint rowStride, nint step, float* b, int nr, int kc, float* c, int ldc, bool accumulate)
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        if (accumulate)
+        switch (kernel)
         {
-            float* yy = y;
-            c00 = Vector256.Load(yy); c01 = Vector256.Load(yy + 8); yy += ldy;
-            c10 = Vector256.Load(yy); c11 = Vector256.Load(yy + 8); yy += ldy;
-            c20 = Vector256.Load(yy); c21 = Vector256.Load(yy + 8); yy += ldy;
-            c30 = Vector256.Load(yy); c31 = Vector256.Load(yy + 8); yy += ldy;
-            c40 = Vector256.Load(yy); c41 = Vector256.Load(yy + 8); yy += ldy;
-            c50 = Vector256.Load(yy); c51 = Vector256.Load(yy + 8);
+            case Kernel.Vector256: MicroKernels.Vector256x16(a, rowStride, step, b, kc, c, ldc, accumulate); break;
+            case Kernel.Vector512: MicroKernels.Vector512x32(a, rowStride, step, b, kc, c, ldc, accumulate); break;
+            case Kernel.Vector128: MicroKernels.Vector128x8(a, rowStride, step, b, kc, c, ldc, accumulate); break;
+            default: MicroKernels.Scalar(a, rowStride, step, b, nr, kc, c, ldc, accumulate); break;
         }
-        float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx, x4 = x + 4 * ldx, x5 = x + 5 * ldx;
-        float* wp = w;
-        for (int p = 0; p < kc; p++, wp += ldw)
-        {
-            var w0 = Vector256.Load(wp);
-            var w1 = Vector256.Load(wp + 8);
-            var a = Vector256.Create(x0[p]); c00 = Vector256.MultiplyAddEstimate(a, w0, c00); c01 = Vector256.MultiplyAddEstimate(a, w1, c01);
-            a = Vector256.Create(x1[p]); c10 = Vector256.MultiplyAddEstimate(a, w0, c10); c11 = Vector256.MultiplyAddEstimate(a, w1, c11);
-            a = Vector256.Create(x2[p]); c20 = Vector256.MultiplyAddEstimate(a, w0, c20); c21 = Vector256.MultiplyAddEstimate(a, w1, c21);
-            a = Vector256.Create(x3[p]); c30 = Vector256.MultiplyAddEstimate(a, w0, c30); c31 = Vector256.MultiplyAddEstimate(a, w1, c31);
-            a = Vector256.Create(x4[p]); c40 = Vector256.MultiplyAddEstimate(a, w0, c40); c41 = Vector256.MultiplyAddEstimate(a, w1, c41);
-            a = Vector256.Create(x5[p]); c50 = Vector256.MultiplyAddEstimate(a, w0, c50); c51 = Vector256.MultiplyAddEstimate(a, w1, c51);
-        }
-        c00.Store(y); c01.Store(y + 8); y += ldy;
-        c10.Store(y); c11.Store(y + 8); y += ldy;
-        c20.Store(y); c21.Store(y + 8); y += ldy;
-        c30.Store(y); c31.Store(y + 8); y += ldy;
-        c40.Store(y); c41.Store(y + 8); y += ldy;
-        c50.Store(y); c51.Store(y + 8);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x32(float* x, int ldx, float* w, int ldw, int kc, float* y, int ldy, bool accumulate)
+    /// <summary>
+    /// Convenience for tests and one-off products: multiplies on up to <paramref name="maxThreads"/> workers
+    /// (0: one per processor), packing the inputs if <paramref name="packInputs"/> (default: if it pays).
+    /// W is the window at <paramref name="wOffset"/> of a row-major matrix with row stride <paramref name="ldw"/>.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> x, int batch, int k, ReadOnlySpan<float> w, int wOffset, int ldw, int n,
+        Span<float> y, Kernel kernel = Kernel.Auto, int maxThreads = 0, bool? packInputs = null)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        if (accumulate)
+        if (x.Length < batch * k || y.Length < batch * n || w.Length < wOffset + (long)(k - 1) * ldw + n)
+            throw new ArgumentException("operand buffers too small");
+        kernel = Resolve(kernel);
+        var s = new GemmShape(batch, k, n, Width(kernel));
+        bool pack = packInputs ?? PackingInputsPays(s);
+        var inputBuffer = new PinnedBuffer();
+        var packedW = new PinnedBuffer();
+        float* px = inputBuffer.Ensure(s.PackedXLength), pw = packedW.Ensure(s.PackedWLength);
+        fixed (float* xp = x, wp = w, yp = y)
         {
-            float* yy = y;
-            c00 = Vector512.Load(yy); c01 = Vector512.Load(yy + 16); yy += ldy;
-            c10 = Vector512.Load(yy); c11 = Vector512.Load(yy + 16); yy += ldy;
-            c20 = Vector512.Load(yy); c21 = Vector512.Load(yy + 16); yy += ldy;
-            c30 = Vector512.Load(yy); c31 = Vector512.Load(yy + 16); yy += ldy;
-            c40 = Vector512.Load(yy); c41 = Vector512.Load(yy + 16); yy += ldy;
-            c50 = Vector512.Load(yy); c51 = Vector512.Load(yy + 16);
+            if (pack)
+                for (int ip = 0; ip < s.RowPanels; ip++)
+                    OperandPacking.PackInputs(s, xp + (long)ip * GemmShape.Mr * k, k, Math.Min(GemmShape.Mr, batch - ip * GemmShape.Mr), px, ip);
+            else
+            {
+                x[..(batch * k)].CopyTo(inputBuffer.Span(batch * k));
+                inputBuffer.Span(s.PackedXLength)[(batch * k)..].Clear();
+            }
+            var inputs = pack ? Inputs.PackedPanels(px) : Inputs.RowMajor(px, k);
+            OperandPacking.PackWeights(s, wp + wOffset, ldw, pw, 0, s.ColumnPanels);
+            int threads = Math.Max(1, maxThreads > 0 ? maxThreads : Environment.ProcessorCount);
+            nint ay = (nint)yp, apw = (nint)pw;
+            var epilogue = new NoEpilogue();
+            if (threads == 1) Compute(s, kernel, inputs, pw, yp, n, Split(s, 1, 0), ref epilogue);
+            else
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                {
+                    var e = new NoEpilogue();
+                    Compute(s, kernel, inputs, (float*)apw, (float*)ay, n, Split(s, threads, t), ref e);
+                });
         }
-        float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx, x4 = x + 4 * ldx, x5 = x + 5 * ldx;
-        float* wp = w;
-        for (int p = 0; p < kc; p++, wp += ldw)
-        {
-            var w0 = Vector512.Load(wp);
-            var w1 = Vector512.Load(wp + 16);
-            var a = Vector512.Create(x0[p]); c00 = Vector512.MultiplyAddEstimate(a, w0, c00); c01 = Vector512.MultiplyAddEstimate(a, w1, c01);
-            a = Vector512.Create(x1[p]); c10 = Vector512.MultiplyAddEstimate(a, w0, c10); c11 = Vector512.MultiplyAddEstimate(a, w1, c11);
-            a = Vector512.Create(x2[p]); c20 = Vector512.MultiplyAddEstimate(a, w0, c20); c21 = Vector512.MultiplyAddEstimate(a, w1, c21);
-            a = Vector512.Create(x3[p]); c30 = Vector512.MultiplyAddEstimate(a, w0, c30); c31 = Vector512.MultiplyAddEstimate(a, w1, c31);
-            a = Vector512.Create(x4[p]); c40 = Vector512.MultiplyAddEstimate(a, w0, c40); c41 = Vector512.MultiplyAddEstimate(a, w1, c41);
-            a = Vector512.Create(x5[p]); c50 = Vector512.MultiplyAddEstimate(a, w0, c50); c51 = Vector512.MultiplyAddEstimate(a, w1, c51);
-        }
-        c00.Store(y); c01.Store(y + 16); y += ldy;
-        c10.Store(y); c11.Store(y + 16); y += ldy;
-        c20.Store(y); c21.Store(y + 16); y += ldy;
-        c30.Store(y); c31.Store(y + 16); y += ldy;
-        c40.Store(y); c41.Store(y + 16); y += ldy;
-        c50.Store(y); c51.Store(y + 16);
-    }
-
-    /// <summary>One batch row against up to one panel of columns: for edges and odd shapes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RowEdge(float* x, float* w, int ldw, int kc, float* y, int width, bool accumulate)
-    {
-        Span<float> acc = stackalloc float[32];
-        acc = acc[..width];
-        if (accumulate) new ReadOnlySpan<float>(y, width).CopyTo(acc);
-        else acc.Clear();
-        float* wp = w;
-        for (int p = 0; p < kc; p++, wp += ldw)
-        {
-            float a = x[p];
-            for (int j = 0; j < width; j++) acc[j] = float.MultiplyAddEstimate(a, wp[j], acc[j]); // same rounding as the vector kernels
-        }
-        for (int j = 0; j < width; j++) y[j] = acc[j];
+        GC.KeepAlive(inputBuffer);
+        GC.KeepAlive(packedW);
     }
 }

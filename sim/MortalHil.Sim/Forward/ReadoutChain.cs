@@ -1,25 +1,30 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using MortalHil.Core.Devices;
 using MortalHil.Sim.Presets;
-using MortalHil.Sim.Randomness;
 
 namespace MortalHil.Sim.Forward;
 
 /// <summary>
-/// The periphery around the array: row DACs on the way in; column offsets, read noise, analog
-/// neurons and column ADCs on the way out. Column gain mismatch is folded into the effective
-/// conductances instead, so it costs nothing here. Vectorised with <see cref="Vector256"/>: this runs
-/// on every element of every read.
+/// The periphery around the array: row DACs on the way in; column offsets, read noise, analog neurons and
+/// column ADCs on the way out. Column gain mismatch is folded into the effective conductances instead, so it
+/// costs nothing here. The output side runs as the epilogue of each finished register tile of the product
+/// (<see cref="ReadoutEpilogue"/>), while the tile is still in L1.
 /// </summary>
 internal sealed class ReadoutChain(DevicePreset preset)
 {
     private readonly bool _dacQuantize = preset.Dac.Quantize;
     private readonly float _dacStep = (float)(2 * preset.Dac.FullScaleVolts / ((1 << preset.Dac.Bits) - 2));
     private readonly float _dacFullScale = (float)preset.Dac.FullScaleVolts;
-    private readonly bool _adcQuantize = preset.Adc.Quantize, _adcSaturate = preset.Adc.Saturate;
-    private readonly float _adcFullScale = (float)(preset.Adc.FullScaleMicroamps * 1e-6);
-    private readonly float _adcStep = (float)(2 * preset.Adc.FullScaleMicroamps * 1e-6 / ((1 << preset.Adc.Bits) - 2));
+
+    /// <summary>ADC full scale, A.</summary>
+    public float AdcFullScale { get; } = (float)(preset.Adc.FullScaleMicroamps * 1e-6);
+
+    /// <summary>ADC step, A.</summary>
+    public float AdcStep { get; } = (float)(2 * preset.Adc.FullScaleMicroamps * 1e-6 / ((1 << preset.Adc.Bits) - 2));
+
+    public bool AdcQuantize { get; } = preset.Adc.Quantize;
+    public bool AdcSaturate { get; } = preset.Adc.Saturate;
+
     private readonly float _adcNoise = (float)(preset.Adc.NoiseRel * preset.Adc.FullScaleMicroamps * 1e-6);
     private readonly float _cellNoise = (float)(preset.Read.NoiseRel * preset.Conductance.GMaxMicrosiemens * 1e-6);
 
@@ -57,57 +62,14 @@ internal sealed class ReadoutChain(DevicePreset preset)
     }
 
     /// <summary>
-    /// Everything after the column sums of one batch row: offset, noise, neuron, ADC.
+    /// Standard deviation of one output of a batch row whose applied inputs have <paramref name="sumSquares"/>.
     /// Read noise is aihwkit's additive weight noise: every driven cell fluctuates by noise_rel * g_max
     /// independently, so a column sees sigma = noise_rel * g_max * ||V||; the ADC's own noise adds in
     /// quadrature, so one normal draw per output carries both.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Columns(Span<float> y, float sumSquares, ReadOnlySpan<float> offsets, ReadOnlySpan<float> neuronGain,
-        ReadOnlySpan<float> neuronOffset, AnalogActivation activation, float readNoiseMultiplier, ulong noiseSeed, Span<float> scratch)
+    public float Sigma(float sumSquares, float readNoiseMultiplier)
     {
-        int n = y.Length;
         float cell = _cellNoise * readNoiseMultiplier;
-        float sigma = MathF.Sqrt(cell * cell * sumSquares + _adcNoise * _adcNoise);
-        var noise = scratch[..n];
-        if (sigma > 0)
-        {
-            var rng = new Xoshiro256(noiseSeed);
-            for (int j = 0; j < n; j++) noise[j] = offsets[j] + sigma * rng.NextGaussianFast();
-        }
-        else offsets.CopyTo(noise);
-
-        float swing = 0.5f * _adcFullScale;
-        int i = 0;
-        if (activation != AnalogActivation.Tanh)
-        {
-            var fs = Vector256.Create(_adcFullScale);
-            var nfs = Vector256.Create(-_adcFullScale);
-            var step = Vector256.Create(_adcStep);
-            var inv = Vector256.Create(1f / _adcStep);
-            bool relu = activation == AnalogActivation.Relu;
-            for (; i + 8 <= n; i += 8)
-            {
-                var v = Vector256.Create(y.Slice(i, 8)) + Vector256.Create(noise.Slice(i, 8));
-                if (relu) v = Vector256.Create(neuronGain.Slice(i, 8)) * Vector256.Max(Vector256<float>.Zero, v + Vector256.Create(neuronOffset.Slice(i, 8)));
-                if (_adcSaturate) v = Vector256.Min(fs, Vector256.Max(nfs, v));
-                if (_adcQuantize) v = Vector256.Round(v * inv) * step;
-                v.CopyTo(y.Slice(i, 8));
-            }
-        }
-        for (; i < n; i++)
-        {
-            float v = y[i] + noise[i];
-            v = activation switch
-            {
-                AnalogActivation.Relu => neuronGain[i] * MathF.Max(0f, v + neuronOffset[i]),
-                // A saturating neuron with unit small-signal gain and a swing of half the ADC range.
-                AnalogActivation.Tanh => swing * MathF.Tanh(neuronGain[i] * (v + neuronOffset[i]) / swing),
-                _ => v,
-            };
-            if (_adcSaturate) v = Math.Clamp(v, -_adcFullScale, _adcFullScale);
-            if (_adcQuantize) v = MathF.Round(v * (1f / _adcStep)) * _adcStep;
-            y[i] = v;
-        }
+        return MathF.Sqrt(cell * cell * sumSquares + _adcNoise * _adcNoise);
     }
 }

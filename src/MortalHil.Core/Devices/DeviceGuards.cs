@@ -19,13 +19,32 @@ public static class DeviceGuards
         if (!d.Capabilities.Supports(activation))
             throw new DeviceLimitException($"board has no analog {activation} neurons");
         float vmax = MathF.Min(d.Limits.MaxReadVolts, d.Dac.FullScaleVolts);
-        for (int i = 0; i < inputVolts.Length; i++)
-        {
-            float v = inputVolts[i];
-            if (!(MathF.Abs(v) <= vmax)) // also catches NaN
-                throw new DeviceLimitException($"input {i} is {v} V, outside the safe read range ±{vmax} V");
-        }
+        int bad = FirstOutside(inputVolts, vmax);
+        if (bad >= 0)
+            throw new DeviceLimitException($"input {bad} is {inputVolts[bad]} V, outside the safe read range ±{vmax} V");
         return batch;
+    }
+
+    /// <summary>Index of the first value with !(|v| &lt;= limit) (NaN included), or -1. Vectorised: it runs on every read.</summary>
+    private static int FirstOutside(ReadOnlySpan<float> values, float limit)
+    {
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var max = new System.Numerics.Vector<float>(limit);
+            var cast = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(values);
+            for (int v = 0; v < cast.Length; v++)
+            {
+                // LessThanOrEqual is false for NaN, so a NaN lane counts as outside.
+                if (!System.Numerics.Vector.LessThanOrEqualAll(System.Numerics.Vector.Abs(cast[v]), max))
+                    break;
+                i += System.Numerics.Vector<float>.Count;
+            }
+        }
+        for (; i < values.Length; i++)
+            if (!(MathF.Abs(values[i]) <= limit))
+                return i;
+        return -1;
     }
 
     public static long CheckCellPulses(DeviceDescription d, in PulseRequest r, CrossbarWindow w, ReadOnlySpan<short> counts)

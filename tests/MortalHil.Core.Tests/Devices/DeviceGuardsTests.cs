@@ -27,6 +27,19 @@ public class DeviceGuardsTests
     }
 
     [Theory]
+    [InlineData(397, 0.25f)]
+    [InlineData(479, float.NaN)]
+    [InlineData(8, -1f)]
+    public void A_bad_voltage_deep_in_a_large_batch_is_found_and_named(int index, float v)
+    {
+        var input = new float[60 * 8];
+        for (int i = 0; i < input.Length; i++) input[i] = 0.2f * ((i % 5) - 2) / 2;
+        input[index] = v;
+        var e = Assert.Throws<DeviceLimitException>(() => DeviceGuards.CheckRead(_d, CrossbarWindow.Whole(0, _d.Geometry), input, new float[60 * 6], AnalogActivation.None));
+        Assert.Contains($"input {index} ", e.Message);
+    }
+
+    [Theory]
     [InlineData(2, 0, 8, 0, 6)]   // no such tile
     [InlineData(0, 1, 8, 0, 6)]   // rows overflow
     [InlineData(0, 0, 8, 4, 3)]   // columns overflow

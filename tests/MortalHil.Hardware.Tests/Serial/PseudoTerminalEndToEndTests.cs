@@ -17,7 +17,7 @@ public class PseudoTerminalEndToEndTests
 
     private static SerialBoardOptions Options => new()
     {
-        ResponseTimeout = TimeSpan.FromMilliseconds(300),
+        ResponseTimeout = TimeSpan.FromSeconds(2),
         MaxRetries = 8,
         ReconnectWindow = TimeSpan.FromSeconds(5),
         ReconnectInterval = TimeSpan.FromMilliseconds(50),

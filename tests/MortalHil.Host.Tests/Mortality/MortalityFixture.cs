@@ -26,8 +26,8 @@ public sealed class MortalityFixture : IDisposable
         TeacherFile = Path.Combine(Root, "teacher.board");
         var data = MnistForBoards.Load("idx:" + DataDir, 4, null, TextWriter.Null);
         var board = SimulatedBoard.Create(DevicePresetJson.Load(PresetFile), "T1");
-        var net = OnChipTraining.Map(board, NetworkShape.Parse("49-16-10"), data.Train.Pixels, 128, 1);
-        var trainer = OnChipTraining.Trainer("np", 1, 1f, 0.3f);
+        var net = OnChipTraining.Map(board, NetworkShape.Parse("49-16-10"), "np", data.Train.Pixels, 128, 1);
+        var trainer = OnChipTraining.Trainer("np", OnChipTraining.Settings("np", 1, 1f, 0.3f));
         OnChipTraining.TrainOnLabels(net, trainer, data.Train, 2000, 400, 16, 1);
         TeacherAccuracy = Core.Mortality.Ports.ClassifierEvaluation.Accuracy(net, MnistForBoards.Labelled(data.Test, 0, 600));
         BoardBundle.Save(board, net, TeacherFile);

@@ -35,8 +35,8 @@ public static class HandoverCommand
         public string Dataset { get; init; } = "mnist";
         public string? DataRoot { get; init; }
         public string Algo { get; init; } = "np";
-        public float LearningRate { get; init; } = 0.05f;
-        public UpdateMode Update { get; init; } = UpdateMode.Auto;
+        public float? LearningRate { get; init; }
+        public UpdateMode? Update { get; init; }
         public string? StudentShape { get; init; }
         public int CanarySize { get; init; } = 500;
         public int TestSize { get; init; } = 10_000;
@@ -49,8 +49,8 @@ public static class HandoverCommand
 
     public static Command Create()
     {
-        var teacher = new Option<string>("--teacher") { Description = "Trained teacher board, e.g. simfile:teacher.board (its network: FILE.network.json)", Required = true };
-        var teacherNet = new Option<string?>("--teacher-network") { Description = "Network file of the teacher (default: the simfile's FILE.network.json)" };
+        var teacher = new Option<string>("--teacher") { Description = "Trained teacher board, e.g. simfile:teacher.board (its network: FILE.net.json, as train --save-board writes it)", Required = true };
+        var teacherNet = new Option<string?>("--teacher-network") { Description = "Network file of the teacher (default: the simfile's FILE.net.json)" };
         var student = new Option<string>("--student") { Description = "Fresh student board, e.g. sim:reram:7", Required = true };
         var journal = new Option<string>("--journal") { Description = "Handover journal (SQLite); reuse it to resume a killed handover", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: handover.json and the student board", Required = true };
@@ -63,8 +63,8 @@ public static class HandoverCommand
         var bits = new Option<int>("--bits") { Description = "Bits per class probability sent to the student", DefaultValueFactory = _ => 8 };
         var lesson = new Option<string>("--lesson") { Description = "soft (distillation) or hard (teacher's argmax labels)", DefaultValueFactory = _ => "soft" };
         var algo = new Option<string>("--algo") { Description = "On-chip trainer of the student", DefaultValueFactory = _ => "np" };
-        var lr = new Option<float>("--lr") { Description = "Student learning rate", DefaultValueFactory = _ => 0.05f };
-        var update = new Option<string>("--update") { Description = "How weight changes become pulses: auto | outer | cell", DefaultValueFactory = _ => "auto" };
+        var lr = new Option<float?>("--lr") { Description = "Student learning rate (default: the train command's for the algorithm)" };
+        var update = new Option<string?>("--update") { Description = "How weight changes become pulses: auto | outer | cell (default: the train command's for the algorithm)" };
         var shape = new Option<string?>("--student-shape") { Description = "Student network (default: the teacher's shape)" };
         var canary = new Option<int>("--canary") { Description = "Canary set size (labelled, held out)", DefaultValueFactory = _ => 500 };
         var test = new Option<int>("--test") { Description = "Test examples for the final student accuracy", DefaultValueFactory = _ => 10_000 };
@@ -88,7 +88,7 @@ public static class HandoverCommand
             {
                 Teacher = p.GetValue(teacher)!, TeacherNetwork = p.GetValue(teacherNet), Student = p.GetValue(student)!,
                 Journal = p.GetValue(journal)!, OutDir = p.GetValue(output)!.FullName, Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot),
-                Algo = p.GetValue(algo)!, LearningRate = p.GetValue(lr), Update = ParseUpdate(p.GetValue(update)!), StudentShape = p.GetValue(shape),
+                Algo = p.GetValue(algo)!, LearningRate = p.GetValue(lr), Update = p.GetValue(update) is { } u ? ParseUpdate(u) : null, StudentShape = p.GetValue(shape),
                 CanarySize = p.GetValue(canary), TestSize = p.GetValue(test), JitterPixels = p.GetValue(jitter), JitterNoise = p.GetValue(noise),
                 Plan = new HandoverPlan
                 {
@@ -158,7 +158,7 @@ public static class HandoverCommand
         {
             ["teacher"] = s.Teacher, ["teacher_network"] = s.TeacherNetwork ?? "(beside the board file)", ["student"] = s.Student,
             ["student_shape"] = studentShape.ToString(), ["dataset"] = s.Dataset, ["algo"] = s.Algo,
-            ["lr"] = s.LearningRate.ToString("R", CultureInfo.InvariantCulture), ["update"] = s.Update.ToString(), ["canary"] = s.CanarySize.ToString(CultureInfo.InvariantCulture),
+            ["lr"] = s.LearningRate?.ToString("R", CultureInfo.InvariantCulture) ?? "default", ["update"] = s.Update?.ToString() ?? "default", ["canary"] = s.CanarySize.ToString(CultureInfo.InvariantCulture),
             ["jitter"] = s.JitterPixels.ToString(CultureInfo.InvariantCulture), ["noise"] = s.JitterNoise.ToString("R", CultureInfo.InvariantCulture),
         };
 
@@ -171,7 +171,7 @@ public static class HandoverCommand
                 : $"journal {s.Journal}: new handover");
             if (!journal.State.IsFinal()) Emit(log, journal.State, "current state");
             Func<long, Core.Learning.Trainers.IOnChipTrainer> trainerFor = step =>
-                OnChipTraining.Trainer(s.Algo, SeedMixer.Mix(s.Plan.Seed, step, 0x57d), s.Plan.Temperature, s.LearningRate, s.Update);
+                OnChipTraining.Trainer(s.Algo, OnChipTraining.Settings(s.Algo, SeedMixer.Mix(s.Plan.Seed, step, 0x57d), s.Plan.Temperature, s.LearningRate, s.Update));
             var run = new HandoverRun(journal, s.Plan, transfer, canary,
                 clock => OpenTeacher(s, clock),
                 checkpoint =>
@@ -213,7 +213,7 @@ public static class HandoverCommand
             using var journal = HandoverJournal.Open(s.Journal, fingerprint);
             if (journal.LatestCheckpoint() is { } c)
             {
-                using var st = OpenStudent(s, studentShape, transfer, _ => OnChipTraining.Trainer(s.Algo, 1, s.Plan.Temperature, s.LearningRate, s.Update), c);
+                using var st = OpenStudent(s, studentShape, transfer, _ => OnChipTraining.Trainer(s.Algo, OnChipTraining.Settings(s.Algo, 1, s.Plan.Temperature, s.LearningRate, s.Update)), c);
                 studentAccuracy = ClassifierEvaluation.Accuracy(st.Network, test);
             }
         }
@@ -256,7 +256,7 @@ public static class HandoverCommand
             int n = Math.Min(256, transfer.Size);
             var sample = new float[n * transfer.InputCount];
             transfer.Fill(0, n, sample);
-            var net = OnChipTraining.Map(fresh, shape, sample, n, s.Plan.Seed);
+            var net = OnChipTraining.Map(fresh, shape, s.Algo, sample, n, s.Plan.Seed);
             return new MappedStudent(fresh, net, SimBoardKeeper.Instance, trainerFor);
         }
         catch { fresh.Dispose(); throw; }

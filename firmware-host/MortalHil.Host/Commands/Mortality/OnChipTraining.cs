@@ -1,4 +1,5 @@
 using MortalHil.Core.Data;
+using MortalHil.Core.Devices;
 using MortalHil.Core.Learning.Losses;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
@@ -6,23 +7,47 @@ using MortalHil.Core.Mortality.Distillation;
 
 namespace MortalHil.Host.Commands.Mortality;
 
-/// <summary>Supervised on-chip training from labels, in seeded minibatches (the teacher's schooling and the labels-only baseline).</summary>
+/// <summary>
+/// The on-chip trainers as the mortality commands use them: <c>mortalhil train</c>'s tuned defaults
+/// (<see cref="TrainDefaults"/>), with the distillation temperature in the loss, and a seeded
+/// step-by-step supervised loop for teachers and the labels-only baseline.
+/// </summary>
 public static class OnChipTraining
 {
-    /// <summary>Builds the trainer named <paramref name="algo"/> with a soft-target loss at <paramref name="temperature"/>.</summary>
-    public static IOnChipTrainer Trainer(string algo, int seed, float temperature = 1f, float learningRate = 0.05f, UpdateMode update = UpdateMode.Auto) => algo switch
+    /// <summary>Trainer settings for <paramref name="algo"/>: the train command's defaults, this seed and temperature, optionally another learning rate.</summary>
+    public static TrainerSettings Settings(string algo, int seed, float temperature = 1f, float? learningRate = null, UpdateMode? update = null)
     {
-        "np" => new NodePerturbationTrainer(new PerturbationOptions
+        if (!TrainerFactory.OnChipNames.Contains(algo))
+            throw new Cli.CliUsageException($"unknown on-chip trainer '{algo}'; use one of: {string.Join(", ", TrainerFactory.OnChipNames)}");
+        var s = TrainDefaults.For(algo).Settings with { Seed = seed, Temperature = temperature };
+        if (learningRate is { } lr)
+            s = s with { HiddenLearningRate = lr, OutputLearningRate = lr, BiasLearningRate = lr, WeightPerturbationLearningRate = lr };
+        if (update is { } u) s = s with { UpdateMode = u };
+        return s;
+    }
+
+    /// <summary>A fresh trainer.</summary>
+    public static IOnChipTrainer Trainer(string algo, TrainerSettings settings) => TrainerFactory.Create(algo, settings);
+
+    /// <summary>
+    /// Maps a fresh network of <paramref name="shape"/> onto <paramref name="device"/> as <paramref name="algo"/> needs it
+    /// (local readouts for ll), ranges fitted on a sample of inputs.
+    /// </summary>
+    public static MappedNetwork Map(IDevice device, NetworkShape shape, string algo, ReadOnlySpan<float> sample, int sampleCount, int seed)
+    {
+        var defaults = TrainDefaults.For(algo);
+        var options = new MappingOptions
         {
-            Seed = seed, HiddenLearningRate = learningRate, OutputLearningRate = learningRate, BiasLearningRate = learningRate,
-            UpdateMode = update,
-        }, new SoftmaxCrossEntropy(temperature)),
-        _ => throw new Cli.CliUsageException($"unknown trainer '{algo}' for on-chip training; use: np"),
-    };
+            Seed = seed, Pairs = defaults.Pairs, InitialWindowFraction = defaults.InitialWindowFraction,
+            ReadoutGroups = TrainerFactory.NeedsLocalReadouts(algo) ? Math.Max(1, defaults.ReadoutGroups) : 0,
+        };
+        return NetworkMapper.Map(device, shape, options, sample, sampleCount);
+    }
 
     /// <summary>
     /// Trains <paramref name="net"/> for <paramref name="steps"/> steps on examples [0, <paramref name="usable"/>) of
-    /// <paramref name="set"/> with one-hot targets; <paramref name="onStep"/> sees each step's index.
+    /// <paramref name="set"/> with one-hot targets, minibatches drawn by a generator seeded from (seed, step);
+    /// examples of <paramref name="excludeClasses"/> are never drawn. <paramref name="onStep"/> sees each step's index.
     /// </summary>
     public static void TrainOnLabels(MappedNetwork net, IOnChipTrainer trainer, LabeledImageSet set, int usable, int steps, int batch, int seed,
         Action<int>? onStep = null, ISet<byte>? excludeClasses = null)
@@ -46,8 +71,4 @@ public static class OnChipTraining
             onStep?.Invoke(step);
         }
     }
-
-    /// <summary>Maps a fresh network of <paramref name="shape"/> onto <paramref name="device"/>, ranges fitted on a sample of inputs.</summary>
-    public static MappedNetwork Map(Core.Devices.IDevice device, NetworkShape shape, ReadOnlySpan<float> sample, int sampleCount, int seed) =>
-        NetworkMapper.Map(device, shape, new MappingOptions { Seed = seed }, sample, sampleCount);
 }

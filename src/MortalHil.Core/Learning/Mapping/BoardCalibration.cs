@@ -122,6 +122,14 @@ public static class BoardCalibration
     /// output scaling compensates for the voltage.
     /// </summary>
     public static void FitRanges(MappedNetwork net, ReadOnlySpan<float> sample, int batch, float targetFraction = 0.6f, float percentile = 0.999f)
+        => FitRanges(net, sample, batch, widenOnly: false, targetFraction, percentile);
+
+    /// <summary>
+    /// As <see cref="FitRanges(MappedNetwork, ReadOnlySpan{float}, int, float, float)"/>; with <paramref name="widenOnly"/> (for use
+    /// during training) input ranges only grow and read voltages only drop, and only where activations would clip or columns
+    /// saturate, so a network that is learning keeps the scaling it has adapted to.
+    /// </summary>
+    public static void FitRanges(MappedNetwork net, ReadOnlySpan<float> sample, int batch, bool widenOnly, float targetFraction = 0.6f, float percentile = 0.999f)
     {
         var d = net.Description;
         float vmax = MathF.Min(d.Limits.MaxReadVolts, d.Dac.FullScaleVolts);
@@ -130,15 +138,17 @@ public static class BoardCalibration
         for (int l = 0; l < net.Layers.Count; l++)
         {
             var layer = net.Layers[l];
-            layer.InputRange = l == 0 ? MathF.Max(1e-6f, MaxAbs(x)) : MathF.Max(1e-6f, Percentile(x, percentile));
-            FitBlocks(net, layer, x, batch, vmax, fullScale, targetFraction);
+            float range = l == 0 ? MathF.Max(1e-6f, MaxAbs(x)) : MathF.Max(1e-6f, Percentile(x, percentile));
+            layer.InputRange = widenOnly ? MathF.Max(layer.InputRange, range) : range;
+            FitBlocks(net, layer, x, batch, vmax, fullScale, targetFraction, widenOnly);
             if (l < net.LocalReadouts.Count && net.LocalReadouts[l] is { } readout)
             {
                 var h = new float[batch * layer.Outputs];
                 net.ReadLayer(layer, x, batch, h);
                 MappedNetwork.Activate(layer.Activation, h, h);
-                readout.InputRange = MathF.Max(1e-6f, Percentile(h, percentile));
-                FitBlocks(net, readout, h, batch, vmax, fullScale, targetFraction);
+                float readoutRange = MathF.Max(1e-6f, Percentile(h, percentile));
+                readout.InputRange = widenOnly ? MathF.Max(readout.InputRange, readoutRange) : readoutRange;
+                FitBlocks(net, readout, h, batch, vmax, fullScale, targetFraction, widenOnly);
             }
             var next = new float[batch * layer.Outputs];
             net.ReadLayer(layer, x, batch, next);
@@ -147,9 +157,9 @@ public static class BoardCalibration
         }
     }
 
-    private static void FitBlocks(MappedNetwork net, MappedLayer layer, float[] x, int batch, float vmax, float fullScale, float target)
+    private static void FitBlocks(MappedNetwork net, MappedLayer layer, float[] x, int batch, float vmax, float fullScale, float target, bool widenOnly)
     {
-        foreach (var block in layer.Blocks) block.ReadVolts = vmax;
+        if (!widenOnly) foreach (var block in layer.Blocks) block.ReadVolts = vmax;
         for (int round = 0; round < 6; round++)
         {
             bool changed = false;
@@ -160,6 +170,7 @@ public static class BoardCalibration
                 float peak = peaks[k];
                 float wanted;
                 if (peak >= 0.98f * fullScale) wanted = block.ReadVolts * 0.5f; // saturated: the true peak is unknown, halve
+                else if (widenOnly) wanted = block.ReadVolts;
                 else if (peak <= 0) wanted = vmax;
                 else wanted = MathF.Min(vmax, block.ReadVolts * target * fullScale / peak);
                 if (MathF.Abs(wanted - block.ReadVolts) > 0.05f * block.ReadVolts) { block.ReadVolts = wanted; changed = true; }

@@ -16,7 +16,6 @@ public sealed class PulseWriter
     private readonly SeededRandom _rng;
     private readonly int _maxPerRequest;
     private readonly int _maxSlots;
-    private short[] _counts = [];
     private float[] _accumulator = [];
     private readonly Dictionary<LayerBlock, float[]> _residuals = new();
     private ulong[] _rowTrains = [], _colTrains = [];
@@ -41,10 +40,51 @@ public sealed class PulseWriter
     /// </summary>
     public float TransferThreshold { get; set; } = 1f;
 
+    /// <summary>
+    /// Accumulated mode: send a block's whole pulses only on every n-th update (the accumulator keeps adding in
+    /// between), as aihwkit's transfer_every does. Fewer, larger programming requests; each request has a fixed
+    /// cost on real boards (and on the simulator).
+    /// </summary>
+    public int TransferEvery { get; set; } = 1;
+    private readonly Dictionary<LayerBlock, int> _updatesSinceTransfer = new();
+
     /// <summary>The mode in use (never <see cref="UpdateMode.Auto"/>).</summary>
     public UpdateMode Mode { get; }
     /// <summary>Updates whose size exceeded what one request can carry and were clipped.</summary>
     public long ClippedUpdates { get; private set; }
+
+    /// <summary>Where one block's cells sit inside a coalesced request: counts[(RowOffset + r) * Stride + ColumnOffset + c].</summary>
+    private readonly record struct BlockView(short[] Counts, int Stride, int RowOffset, int ColumnOffset);
+
+    /// <summary>Per-tile requests being assembled: one bounding window per tile covering all the layer's blocks there.</summary>
+    private readonly Dictionary<int, (CrossbarWindow Window, short[] Counts, bool Dirty)> _pending = new();
+
+    /// <summary>Starts one coalesced per-cell request per tile for the blocks of <paramref name="layer"/> (cells outside blocks get 0 pulses).</summary>
+    private void BeginCells(MappedLayer layer)
+    {
+        _pending.Clear();
+        foreach (var g in layer.Blocks.GroupBy(b => b.Window.Tile))
+        {
+            int r0 = g.Min(b => b.Window.Row0), r1 = g.Max(b => b.Window.Row0 + b.Window.RowCount);
+            int c0 = g.Min(b => b.Window.Column0), c1 = g.Max(b => b.Window.Column0 + b.Window.ColumnCount);
+            var w = new CrossbarWindow(g.Key, r0, r1 - r0, c0, c1 - c0);
+            _pending[g.Key] = (w, new short[w.CellCount], false);
+        }
+    }
+
+    private BlockView View(LayerBlock block, bool dirty)
+    {
+        var (w, counts, wasDirty) = _pending[block.Window.Tile];
+        if (dirty && !wasDirty) _pending[block.Window.Tile] = (w, counts, true);
+        return new BlockView(counts, w.ColumnCount, block.Window.Row0 - w.Row0, block.Window.Column0 - w.Column0);
+    }
+
+    private void FlushCells()
+    {
+        foreach (var (_, (w, counts, dirty)) in _pending)
+            if (dirty) SendCells(w, counts);
+        _pending.Clear();
+    }
 
     private PulseRequest NextRequest() => new(_net.Ids.Next(), _net.Pulse.AmplitudeVolts, _net.Pulse.WidthSeconds);
 
@@ -71,15 +111,18 @@ public sealed class PulseWriter
     {
         if (learningRate == 0) return;
         float kappa = learningRate / (batch * PairStepWeight(layer)); // expected pair pulses per unit of x·δ
-        foreach (var block in layer.Blocks)
+        if (Mode == UpdateMode.OuterProduct)
         {
-            if (Mode == UpdateMode.OuterProduct)
+            foreach (var block in layer.Blocks)
                 for (int b = 0; b < batch; b++)
                     OuterProductExample(block, x.Slice(b * layer.Inputs + block.InputStart, block.InputCount),
                         delta.Slice(b * layer.Outputs + block.OutputStart, block.OutputCount), kappa);
-            else
-                CellPulsesBlock(block, layer, x, delta, batch, kappa, Mode == UpdateMode.Accumulated);
+            return;
         }
+        BeginCells(layer);
+        foreach (var block in layer.Blocks)
+            CellPulsesBlock(block, layer, x, delta, batch, kappa, Mode == UpdateMode.Accumulated);
+        FlushCells();
     }
 
     /// <summary>Host-side residual of a block in pair pulses (accumulated mode), or null.</summary>
@@ -90,19 +133,15 @@ public sealed class PulseWriter
     {
         if (deltaW.Length != layer.Inputs * layer.Outputs) throw new ArgumentException("weight change must be inputs x outputs");
         float perPulse = 1f / PairStepWeight(layer);
+        BeginCells(layer);
         foreach (var block in layer.Blocks)
         {
-            var counts = Counts(block.Window.CellCount);
-            bool any = false;
+            var view = View(block, dirty: true);
             for (int i = 0; i < block.InputCount; i++)
             for (int j = 0; j < block.OutputCount; j++)
-            {
-                int n = Clip(_rng.StochasticRound(deltaW[(block.InputStart + i) * layer.Outputs + block.OutputStart + j] * perPulse));
-                any |= n != 0;
-                SetPair(block, counts, i, j, n);
-            }
-            if (any) SendCells(block.Window, counts);
+                SetPair(block, view, i, j, Clip(_rng.StochasticRound(deltaW[(block.InputStart + i) * layer.Outputs + block.OutputStart + j] * perPulse)));
         }
+        FlushCells();
     }
 
     /// <summary>
@@ -118,6 +157,7 @@ public sealed class PulseWriter
         {
             int n = Math.Min(remaining, Mode == UpdateMode.OuterProduct ? _maxSlots : _maxPerRequest);
             remaining -= n;
+            if (Mode != UpdateMode.OuterProduct) BeginCells(layer);
             foreach (var block in layer.Blocks)
             {
                 if (Mode == UpdateMode.OuterProduct)
@@ -133,13 +173,13 @@ public sealed class PulseWriter
                 }
                 else
                 {
-                    var counts = Counts(block.Window.CellCount);
+                    var view = View(block, dirty: true);
                     for (int i = 0; i < block.InputCount; i++)
                     for (int j = 0; j < block.OutputCount; j++)
-                        SetPair(block, counts, i, j, n * direction * rowSigns[block.InputStart + i] * columnSigns[block.OutputStart + j]);
-                    SendCells(block.Window, counts);
+                        SetPair(block, view, i, j, n * direction * rowSigns[block.InputStart + i] * columnSigns[block.OutputStart + j]);
                 }
             }
+            if (Mode != UpdateMode.OuterProduct) FlushCells();
         }
     }
 
@@ -160,13 +200,20 @@ public sealed class PulseWriter
                 System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(db, xi, row, row);
             }
         }
-        var counts = Counts(block.Window.CellCount);
         bool any = false;
         if (accumulate)
         {
             if (!_residuals.TryGetValue(block, out var residual)) _residuals[block] = residual = new float[nIn * nOut];
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(acc, -kappa, residual, residual);
+            int since = _updatesSinceTransfer.GetValueOrDefault(block) + 1;
+            if (since < TransferEvery)
+            {
+                _updatesSinceTransfer[block] = since;
+                return;
+            }
+            _updatesSinceTransfer[block] = 0;
             float threshold = MathF.Max(1f, TransferThreshold);
+            BlockView view = default;
             for (int i = 0; i < nIn; i++)
             for (int j = 0; j < nOut; j++)
             {
@@ -174,19 +221,22 @@ public sealed class PulseWriter
                 if (r > -threshold && r < threshold) continue;
                 int n = Clip((int)r); // whole pulses only; the fraction stays on the host
                 r -= n;
-                any = true;
-                SetPair(block, counts, i, j, n);
+                if (!any) { view = View(block, dirty: true); any = true; }
+                SetPair(block, view, i, j, n);
             }
         }
         else
+        {
+            BlockView view = default;
             for (int i = 0; i < nIn; i++)
             for (int j = 0; j < nOut; j++)
             {
                 int n = Clip(_rng.StochasticRound(-kappa * acc[i * nOut + j]));
-                any |= n != 0;
-                SetPair(block, counts, i, j, n);
+                if (n == 0) continue;
+                if (!any) { view = View(block, dirty: true); any = true; }
+                SetPair(block, view, i, j, n);
             }
-        if (any) SendCells(block.Window, counts);
+        }
     }
 
     private void OuterProductExample(LayerBlock block, ReadOnlySpan<float> x, ReadOnlySpan<float> delta, float kappa)
@@ -256,10 +306,12 @@ public sealed class PulseWriter
         }
     }
 
-    private void SetPair(LayerBlock block, Span<short> counts, int i, int j, int n)
+    private void SetPair(LayerBlock block, BlockView view, int i, int j, int n)
     {
         var (r, c, rm, cm) = block.CellsOf(i, j);
-        int cols = block.Window.ColumnCount;
+        var counts = view.Counts;
+        int cols = view.Stride;
+        r += view.RowOffset; rm += view.RowOffset; c += view.ColumnOffset; cm += view.ColumnOffset;
         int plus = n, minus = -n;
         if (BalancedNow && n != 0)
         {
@@ -291,14 +343,6 @@ public sealed class PulseWriter
         var request = NextRequest();
         var receipt = _net.Device.ApplyOuterProductPulses(request, w, trains);
         _net.Ledger.RecordOuterProduct(request, w, trains, receipt);
-    }
-
-    private Span<short> Counts(int n)
-    {
-        if (_counts.Length < n) _counts = new short[n];
-        var s = _counts.AsSpan(0, n);
-        s.Clear();
-        return s;
     }
 
     private Span<float> Accumulator(int n)

@@ -148,7 +148,7 @@ public sealed class LocalLossTrainer(PerturbationOptions options, SoftmaxCrossEn
     {
         if (!ReferenceEquals(net, _writerNet))
         {
-            _writer = new PulseWriter(net, options.UpdateMode, SeededRandom.For(options.Seed, "ll-pulses")) { TransferThreshold = options.TransferThreshold };
+            _writer = new PulseWriter(net, options.UpdateMode, SeededRandom.For(options.Seed, "ll-pulses")) { TransferThreshold = options.TransferThreshold, TransferEvery = options.TransferEvery };
             _writerNet = net;
         }
         return _writer!;

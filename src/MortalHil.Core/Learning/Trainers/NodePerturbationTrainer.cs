@@ -126,7 +126,7 @@ public sealed class NodePerturbationTrainer(PerturbationOptions options, Softmax
     {
         if (!ReferenceEquals(net, _writerNet))
         {
-            _writer = new PulseWriter(net, options.UpdateMode, SeededRandom.For(options.Seed, "np-pulses")) { TransferThreshold = options.TransferThreshold };
+            _writer = new PulseWriter(net, options.UpdateMode, SeededRandom.For(options.Seed, "np-pulses")) { TransferThreshold = options.TransferThreshold, TransferEvery = options.TransferEvery };
             _writerNet = net;
         }
         return _writer!;

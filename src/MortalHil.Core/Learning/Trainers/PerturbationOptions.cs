@@ -26,6 +26,8 @@ public sealed record PerturbationOptions
     public UpdateMode UpdateMode { get; init; } = UpdateMode.Auto;
     /// <summary>Accumulated updates: pair pulses a weight's change must reach before it is written (see <see cref="PulseWriter.TransferThreshold"/>).</summary>
     public float TransferThreshold { get; init; } = 1f;
+    /// <summary>Accumulated updates: program the board every this many steps (see <see cref="PulseWriter.TransferEvery"/>).</summary>
+    public int TransferEvery { get; init; } = 1;
     /// <summary>Seed of perturbations and stochastic rounding.</summary>
     public int Seed { get; init; } = 1;
 }

@@ -20,6 +20,8 @@ public sealed record TrainerSettings
     public bool SuperpositionReads { get; init; } = true;
     /// <summary>Accumulated updates: pair pulses a weight's change must reach before it is written.</summary>
     public float TransferThreshold { get; init; } = 1f;
+    /// <summary>Accumulated updates: program the board every this many steps.</summary>
+    public int TransferEvery { get; init; } = 1;
     public int Seed { get; init; } = 1;
     /// <summary>Softmax temperature of the loss (1 for labels; higher for distillation).</summary>
     public float Temperature { get; init; } = 1f;
@@ -28,7 +30,7 @@ public sealed record TrainerSettings
     {
         HiddenLearningRate = HiddenLearningRate, OutputLearningRate = OutputLearningRate, BiasLearningRate = BiasLearningRate,
         Directions = Directions, PerturbationFraction = PerturbationFraction, UpdateMode = UpdateMode, Seed = Seed,
-        SuperpositionReads = SuperpositionReads, TransferThreshold = TransferThreshold,
+        SuperpositionReads = SuperpositionReads, TransferThreshold = TransferThreshold, TransferEvery = TransferEvery,
     };
 }
 

@@ -47,7 +47,7 @@ public static class TrainingLoop
                 globalStep++;
                 bool endOfEpoch = s == stepsPerEpoch - 1;
                 if (endOfEpoch) afterEpoch?.Invoke(epoch);
-                if (endOfEpoch || (s + 1) % evalEvery == 0)
+                if (endOfEpoch || ((s + 1) % evalEvery == 0 && s + 1 + evalEvery / 2 < stepsPerEpoch))
                 {
                     lastTest = Evaluator.Accuracy(model, test, limit: schedule.TestLimit);
                     var c = counters();

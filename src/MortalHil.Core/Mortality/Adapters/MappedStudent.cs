@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
-using MortalHil.Core.Mortality.Persistence;
 using MortalHil.Core.Mortality.Ports;
 
 namespace MortalHil.Core.Mortality.Adapters;
@@ -24,8 +23,10 @@ public sealed class MappedStudent : MappedBoard, IStudentLearner
     /// <param name="keeper">Keeps the board's state and clock.</param>
     /// <param name="trainerFor">Builds the trainer for a student resuming at a given step (the loss must be the soft-target loss at the plan's temperature).</param>
     /// <param name="stepsTaken">Steps already taken (from a checkpoint), 0 for a fresh student.</param>
-    public MappedStudent(IDevice device, MappedNetwork network, IBoardKeeper keeper, Func<long, IOnChipTrainer> trainerFor, long stepsTaken = 0)
-        : base(device, network, keeper)
+    /// <param name="ownsDevice">Dispose the board with the student (false when the caller keeps using it).</param>
+    public MappedStudent(IDevice device, MappedNetwork network, IBoardKeeper keeper, Func<long, IOnChipTrainer> trainerFor, long stepsTaken = 0,
+        bool ownsDevice = true)
+        : base(device, network, keeper, ownsDevice)
     {
         _trainerFor = trainerFor;
         _trainer = trainerFor(stepsTaken);
@@ -44,10 +45,10 @@ public sealed class MappedStudent : MappedBoard, IStudentLearner
         return r.Loss;
     }
 
-    /// <summary>Host state: 8 bytes of step count, then the network snapshot.</summary>
+    /// <summary>Host state: 8 bytes of step count, then the network file (<see cref="MappedNetworkStore"/>).</summary>
     public byte[] SaveHostState()
     {
-        var net = MappedNetworkSnapshot.Save(Network);
+        var net = NetworkBytes.Save(Network);
         var bytes = new byte[8 + net.Length];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, StepsTaken);
         net.CopyTo(bytes, 8);
@@ -59,7 +60,7 @@ public sealed class MappedStudent : MappedBoard, IStudentLearner
     {
         if (hostState.Length < 9) throw new InvalidDataException("student host state is truncated");
         long steps = BinaryPrimitives.ReadInt64LittleEndian(hostState);
-        var net = MappedNetworkSnapshot.Load(device, hostState.AsSpan(8));
+        var net = NetworkBytes.Load(device, hostState.AsSpan(8));
         return new MappedStudent(device, net, keeper, trainerFor, steps);
     }
 }

@@ -17,8 +17,16 @@ public sealed record HealthMonitorOptions
     /// </summary>
     public CrossbarWindow? ProbeWindow { get; init; }
 
-    /// <summary>Pulses per direction in a probe (default 8).</summary>
+    /// <summary>
+    /// Pulses per direction the first probe starts with (default 8). If the probe cells' median move
+    /// does not clear the noise threshold by a factor of two, the first probe doubles the count (up to
+    /// <see cref="MaxProbePulses"/>) and later probes use what worked: a ReRAM cell with ~1,500 levels
+    /// moves by less than its read noise in 8 pulses.
+    /// </summary>
     public int ProbePulses { get; init; } = 8;
+
+    /// <summary>Most pulses per direction a probe may use (default 512), sent in requests within the board's per-request limit.</summary>
+    public int MaxProbePulses { get; init; } = 512;
 
     /// <summary>Share of the nominal window at each end counted as "at the edge" (default 0.02).</summary>
     public double EdgeBand { get; init; } = 0.02;

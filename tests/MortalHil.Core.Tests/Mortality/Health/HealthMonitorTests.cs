@@ -49,6 +49,20 @@ public class HealthMonitorTests
     }
 
     [Fact]
+    public void Cells_that_move_less_than_the_noise_in_a_few_pulses_are_probed_harder_not_called_stuck()
+    {
+        // 0.05 % of the window per pulse, read noise 0.2 %: 8 pulses are lost in the noise.
+        var board = new FakeCrossbar(stepFraction: 0.0005f, measureNoiseFraction: 0.002);
+        var m = Monitor(board);
+        var first = m.Check();
+        Assert.Equal(0, first.StuckFraction);
+        Assert.True(first.ProbePulsesApplied >= 2 * 64 * Spare.CellCount, $"only {first.ProbePulsesApplied} probe pulses");
+        var second = m.Check();
+        Assert.Equal(0, second.StuckFraction);
+        Assert.True(second.ProbePulsesApplied < first.ProbePulsesApplied, "later probes reuse the count the first one settled on");
+    }
+
+    [Fact]
     public void The_monitor_never_pulses_the_network_cells()
     {
         var board = new FakeCrossbar();
