@@ -116,7 +116,7 @@ internal sealed class MortalityHandover : IHandoverProcess
         var sample = new float[n * _transfer.InputCount];
         _transfer.Fill(0, n, sample);
         var net = NetworkMapper.Map(device, _toolkit.Shape, new MappingOptions { Seed = _opening.Seed }, sample, n);
-        _student = new MappedStudent(device, net, StressBoardKeeper.Instance, trainerFor);
+        _student = new MappedStudent(device, net, StressBoardKeeper.Instance, trainerFor, ownsDevice: false);
         return _student;
     }
 

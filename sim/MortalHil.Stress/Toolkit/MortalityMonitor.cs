@@ -9,19 +9,19 @@ using CorePolicy = MortalHil.Core.Mortality.Prediction.HandoverPolicy;
 namespace MortalHil.Stress.Toolkit;
 
 /// <summary>
-/// Mortality's <see cref="HealthMonitor"/> (canary accuracy, cell census, optional write probe on spare cells)
-/// and <see cref="RemainingLifePredictor"/> with its <see cref="CorePolicy"/>, for one serving board.
+/// Mortality's <see cref="HandoverWatch"/> for one serving board: its <see cref="HealthMonitor"/> (canary accuracy,
+/// cell census, optional write probe on spare cells), <see cref="RemainingLifePredictor"/> and <see cref="CorePolicy"/>.
 /// The canary indicator fails at <c>failureThreshold</c> times the board's canary accuracy at its first check;
 /// the stuck indicator (with a probe) at <c>stuckThreshold</c>.
 /// </summary>
 internal sealed class MortalityMonitor : IBoardMonitor
 {
     private readonly HealthMonitor _monitor;
-    private readonly RemainingLifePredictor _predictor = new();
     private readonly CorePolicy _policy;
     private readonly double _failureThreshold, _stuckThreshold;
     private readonly bool _probe;
-    private List<HealthIndicator>? _indicators;
+    private HandoverWatch? _watch;
+    private HandoverDecision? _decision;
 
     public MortalityMonitor(MappedNetwork network, CoreLabelledSet canary, CrossbarWindow? probeWindow, double handoverSeconds, double marginSeconds,
         double failureThreshold, double stuckThreshold, ulong pulseIdStart)
@@ -37,20 +37,22 @@ internal sealed class MortalityMonitor : IBoardMonitor
 
     public HealthCheck Check()
     {
-        var s = _monitor.Check();
-        double canary = s.CanaryAccuracy ?? double.NaN;
-        if (_indicators is null)
+        if (_watch is null)
         {
-            _indicators = [new HealthIndicator(HealthSignals.CanaryAccuracy, AgeingDirection.Falling, _failureThreshold * canary, canary)];
-            if (_probe) _indicators.Add(new HealthIndicator(HealthSignals.StuckFraction, AgeingDirection.Rising, _stuckThreshold));
+            // The indicators are set by the first check: canary accuracy fails at a share of what the board had then.
+            var first = _monitor.Check();
+            double healthy = first.CanaryAccuracy ?? double.NaN;
+            List<HealthIndicator> indicators = [new(HealthSignals.CanaryAccuracy, AgeingDirection.Falling, _failureThreshold * healthy, healthy)];
+            if (_probe) indicators.Add(new HealthIndicator(HealthSignals.StuckFraction, AgeingDirection.Rising, _stuckThreshold));
+            _watch = new HandoverWatch(_monitor, new RemainingLifePredictor(), _policy, indicators);
+            return new HealthCheck(healthy, first.StuckFraction);
         }
-        return new HealthCheck(canary, s.StuckFraction);
+        var r = _watch.Check();
+        _decision = r.Decision;
+        return new HealthCheck(r.Sample.CanaryAccuracy ?? double.NaN, r.Sample.StuckFraction);
     }
 
-    public HandoverCall Assess()
-    {
-        if (_indicators is null) return new HandoverCall(false, "no health check yet", null);
-        var decision = _policy.Decide(_monitor.Series.Predict(_predictor, _indicators));
-        return new HandoverCall(decision.CallHandover, decision.Reason, decision.Limiting?.Lower?.TotalSeconds);
-    }
+    public HandoverCall Assess() => _decision is { } d
+        ? new HandoverCall(d.CallHandover, d.Reason, d.Limiting?.Lower?.TotalSeconds)
+        : new HandoverCall(false, "too few health checks yet", null);
 }

@@ -4,7 +4,7 @@ using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
-using MortalHil.Core.Mortality.Persistence;
+using MortalHil.Core.Mortality.Adapters;
 using MortalHil.Stress.Ports;
 using MortalHil.Stress.Randomness;
 using MortalHil.Stress.Scenarios;
@@ -90,7 +90,7 @@ public sealed class MortalityToolkit : IStressToolkit
         return new MappedServingModel(net);
     }
 
-    public IServingModel RestoreModel(IDevice board, byte[] snapshot) => new MappedServingModel(MappedNetworkSnapshot.Load(board, snapshot));
+    public IServingModel RestoreModel(IDevice board, byte[] snapshot) => new MappedServingModel(NetworkBytes.Load(board, snapshot));
 
     public IBoardMonitor CreateMonitor(IServingModel model, double handoverSeconds, double marginSeconds)
     {
