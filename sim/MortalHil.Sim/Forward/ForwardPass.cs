@@ -53,7 +53,7 @@ internal sealed unsafe class ForwardPass
     {
         int rows = window.RowCount, cols = window.ColumnCount, batch = inputVolts.Length / rows;
         _kernel = AnalogMatMul.Resolve(Kernel);
-        var s = _shape = new GemmShape(batch, rows, cols, AnalogMatMul.Width(_kernel));
+        var s = _shape = AnalogMatMul.Shape(batch, rows, cols, _kernel);
         _noiseMultiplier = noiseMultiplier;
         float* sigma = _sigma.Ensure(s.PaddedBatch);
         for (int b = batch; b < s.PaddedBatch; b++) sigma[b] = 0f;
@@ -62,10 +62,10 @@ internal sealed unsafe class ForwardPass
         PadColumns(tile.NeuronGain.AsSpan(window.Column0, cols), columns + s.PaddedN, s.PaddedN);
         PadColumns(tile.NeuronOffsetAmps.AsSpan(window.Column0, cols), columns + 2 * s.PaddedN, s.PaddedN);
         _epilogue = new ReadoutEpilogue(_readout, columns, columns + s.PaddedN, columns + 2 * s.PaddedN, sigma, new ReadNoise(readKey),
-            cols, s.Nr, activation);
+            cols, activation);
         _inputs.Ensure(s.PackedXLength);
         _packInputs = AnalogMatMul.PackingInputsPays(s);
-        _packedWeights = _weights.Get(window, s.Nr, tileVersion, s.PackedWLength, out _packWeights);
+        _packedWeights = _weights.Get(window, s.Nr, s.TailWidth, tileVersion, s.PackedWLength, out _packWeights);
 
         int threads = MaxThreads > 0 ? Math.Min(MaxThreads, _processors) : _processors;
         _workers = s.MultiplyAdds >= ParallelMultiplyAdds ? Math.Max(1, threads) : 1;
