@@ -95,11 +95,13 @@ internal static unsafe class AnalogMatMul
     /// </summary>
     public static WorkRange Split(in GemmShape s, int parts, int index)
     {
-        bool byColumns = s.ColumnPanels >= 2 * parts || s.RowPanels < parts;
-        if (byColumns)
+        if (!SplitsByRows(s, parts))
             return new WorkRange(0, s.RowPanels, (int)((long)s.ColumnPanels * index / parts), (int)((long)s.ColumnPanels * (index + 1) / parts));
         return new WorkRange((int)((long)s.RowPanels * index / parts), (int)((long)s.RowPanels * (index + 1) / parts), 0, s.ColumnPanels);
     }
+
+    /// <summary>Whether <see cref="Split"/> gives workers ranges of batch rows (each then needs only its own inputs).</summary>
+    public static bool SplitsByRows(in GemmShape s, int parts) => s.ColumnPanels < 2 * parts && s.RowPanels >= parts;
 
     /// <summary>
     /// Computes the tiles of <paramref name="range"/> into row-major <paramref name="y"/> (row stride
