@@ -22,6 +22,13 @@ public class BenchCommandTests
                 Assert.Contains("not found", root.GetProperty("note").GetString());
             else
                 Assert.True(root.GetProperty("ratio").GetDouble() > 0);
+            // The shapes trainers use are timed too, each against sgemm of its own shape.
+            var shapes = root.GetProperty("shapes").EnumerateArray().ToArray();
+            Assert.Equal(["main", "batch32", "narrow", "narrow_batch32"], shapes.Select(x => x.GetProperty("name").GetString()));
+            Assert.All(shapes, x => Assert.True(x.GetProperty("analog_gflops").GetDouble() > 0));
+            Assert.Equal(20, shapes[2].GetProperty("cols").GetInt32());
+            Assert.Equal(32, shapes[3].GetProperty("batch").GetInt32());
+            Assert.True(root.GetProperty("pulse_then_read").GetProperty("pulse_seconds_median").GetDouble() > 0);
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
     }

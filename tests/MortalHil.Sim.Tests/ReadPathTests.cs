@@ -89,10 +89,11 @@ public class ReadPathTests
         using var other = SimulatedBoard.Create(preset, "threads-1");
         reference.Forward.MaxThreads = 1;
         reference.Forward.Kernel = AnalogMatMul.Kernel.Scalar;
+        other.Forward.ParallelFromMultiplyAdds = 0; // small windows, but every parallel path
         foreach (var (w, batch) in new[] { (new CrossbarWindow(0, 1, 299, 3, 67), 13), (new CrossbarWindow(1, 0, 300, 0, 70), 64), (new CrossbarWindow(0, 5, 7, 2, 1), 1) })
         {
             var v = TestBoards.RandomInputs(batch * w.RowCount, 0.01f, batch);
-            foreach (int threads in new[] { 0, 3 })
+            foreach (int threads in new[] { 3, 0, 2, 7 }) // the first read of each window packs its weights
             {
                 // Both boards make the same sequence of reads, so each read draws the same noise.
                 var expected = new float[batch * w.ColumnCount];

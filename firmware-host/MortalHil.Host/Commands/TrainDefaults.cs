@@ -25,8 +25,8 @@ public sealed record TrainDefaults
             Epochs = 3, Batch = 32, LearningRateDecay = 0.7f, Pairs = PairOrientation.Rows,
             Settings = new TrainerSettings
             {
-                HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 16, PerturbationFraction = 0.05f,
-                UpdateMode = UpdateMode.Accumulated, TransferThreshold = 4, TransferEvery = 4,
+                HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 64, PerturbationFraction = 0.05f,
+                UpdateMode = UpdateMode.Accumulated, TransferThreshold = 8, TransferEvery = 4,
             },
         },
         "ll" => new TrainDefaults

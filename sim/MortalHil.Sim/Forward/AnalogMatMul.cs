@@ -19,17 +19,17 @@ internal static unsafe class AnalogMatMul
     /// <summary>Which register kernel to use; tests force each one.</summary>
     public enum Kernel { Auto, Vector256, Vector512, Vector128, Scalar }
 
-    /// <summary>Something done to each finished register tile (Mr x nr, row stride ldt) before it is stored.</summary>
+    /// <summary>Something done to each finished register tile (Mr x width, row stride ldt) before it is stored.</summary>
     public interface ITileEpilogue
     {
         /// <summary>Transforms the tile whose top-left output is (batch row <paramref name="b0"/>, column <paramref name="j0"/>).</summary>
-        void Apply(float* tile, int ldt, int b0, int j0);
+        void Apply(float* tile, int ldt, int b0, int j0, int width);
     }
 
     /// <summary>Plain product.</summary>
     public readonly struct NoEpilogue : ITileEpilogue
     {
-        public void Apply(float* tile, int ldt, int b0, int j0) { }
+        public void Apply(float* tile, int ldt, int b0, int j0, int width) { }
     }
 
     /// <summary>
@@ -82,18 +82,26 @@ internal static unsafe class AnalogMatMul
         _ => 16,
     };
 
+    /// <summary>The shape of a product for <paramref name="kernel"/> (with a half-width last panel where it has one).</summary>
+    public static GemmShape Shape(int batch, int k, int n, Kernel kernel)
+    {
+        kernel = Resolve(kernel);
+        return new GemmShape(batch, k, n, Width(kernel), halfTail: kernel is Kernel.Vector256 or Kernel.Vector512);
+    }
+
     /// <summary>
     /// Splits the tiles among <paramref name="parts"/> workers: contiguous column ranges when there are enough
     /// weight micro-panels (every worker reads all inputs, each its own weights), otherwise batch-row ranges.
     /// </summary>
     public static WorkRange Split(in GemmShape s, int parts, int index)
     {
-        int byColumns = (s.ColumnPanels + parts - 1) / parts * s.RowPanels;
-        int byRows = (s.RowPanels + parts - 1) / parts * s.ColumnPanels;
-        if (byColumns <= byRows)
+        if (!SplitsByRows(s, parts))
             return new WorkRange(0, s.RowPanels, (int)((long)s.ColumnPanels * index / parts), (int)((long)s.ColumnPanels * (index + 1) / parts));
         return new WorkRange((int)((long)s.RowPanels * index / parts), (int)((long)s.RowPanels * (index + 1) / parts), 0, s.ColumnPanels);
     }
+
+    /// <summary>Whether <see cref="Split"/> gives workers ranges of batch rows (each then needs only its own inputs).</summary>
+    public static bool SplitsByRows(in GemmShape s, int parts) => s.ColumnPanels < 2 * parts && s.RowPanels >= parts;
 
     /// <summary>
     /// Computes the tiles of <paramref name="range"/> into row-major <paramref name="y"/> (row stride
@@ -106,7 +114,6 @@ internal static unsafe class AnalogMatMul
         if (range.IsEmpty) return;
         const int Mr = GemmShape.Mr;
         kernel = Resolve(kernel);
-        int nr = s.Nr;
         nint rowStride = x.Packed ? 1 : x.Stride, step = x.Packed ? Mr : 1;
         float* edge = stackalloc float[Mr * 32 + 16];
         edge = (float*)(((nint)edge + 63) & ~(nint)63);
@@ -121,7 +128,7 @@ internal static unsafe class AnalogMatMul
                 for (int jp = range.JpFrom; jp < range.JpTo; jp++)
                 {
                     float* b = packedW + s.WOffset(kb, jp);
-                    int j0 = jp * nr, cols = Math.Min(nr, s.N - j0);
+                    int nr = s.PanelWidth(jp), j0 = jp * s.Nr, cols = Math.Min(nr, s.N - j0);
                     for (int ip = ic; ip < icEnd; ip++)
                     {
                         float* a = x.Packed ? x.Data + s.XOffset(kb, ip) : x.Data + (long)ip * Mr * x.Stride + k0;
@@ -130,7 +137,7 @@ internal static unsafe class AnalogMatMul
                         if (rows == Mr && cols == nr)
                         {
                             Run(kernel, a, rowStride, step, b, nr, kc, c, ldy, accumulate);
-                            if (last) epilogue.Apply(c, ldy, b0, j0);
+                            if (last) epilogue.Apply(c, ldy, b0, j0, nr);
                         }
                         else
                         {
@@ -141,7 +148,7 @@ internal static unsafe class AnalogMatMul
                                 for (int r = 0; r < rows; r++) new ReadOnlySpan<float>(c + (long)r * ldy, cols).CopyTo(new Span<float>(edge + r * nr, cols));
                             }
                             Run(kernel, a, rowStride, step, b, nr, kc, edge, nr, accumulate);
-                            if (last) epilogue.Apply(edge, nr, b0, j0);
+                            if (last) epilogue.Apply(edge, nr, b0, j0, nr);
                             for (int r = 0; r < rows; r++) new ReadOnlySpan<float>(edge + r * nr, cols).CopyTo(new Span<float>(c + (long)r * ldy, cols));
                         }
                     }
@@ -155,7 +162,9 @@ internal static unsafe class AnalogMatMul
     {
         switch (kernel)
         {
+            case Kernel.Vector256 when nr == 8: MicroKernels.Vector256x8(a, rowStride, step, b, kc, c, ldc, accumulate); break;
             case Kernel.Vector256: MicroKernels.Vector256x16(a, rowStride, step, b, kc, c, ldc, accumulate); break;
+            case Kernel.Vector512 when nr == 16: MicroKernels.Vector256x16(a, rowStride, step, b, kc, c, ldc, accumulate); break;
             case Kernel.Vector512: MicroKernels.Vector512x32(a, rowStride, step, b, kc, c, ldc, accumulate); break;
             case Kernel.Vector128: MicroKernels.Vector128x8(a, rowStride, step, b, kc, c, ldc, accumulate); break;
             default: MicroKernels.Scalar(a, rowStride, step, b, nr, kc, c, ldc, accumulate); break;
@@ -173,7 +182,7 @@ internal static unsafe class AnalogMatMul
         if (x.Length < batch * k || y.Length < batch * n || w.Length < wOffset + (long)(k - 1) * ldw + n)
             throw new ArgumentException("operand buffers too small");
         kernel = Resolve(kernel);
-        var s = new GemmShape(batch, k, n, Width(kernel));
+        var s = Shape(batch, k, n, kernel);
         bool pack = packInputs ?? PackingInputsPays(s);
         var inputBuffer = new PinnedBuffer();
         var packedW = new PinnedBuffer();

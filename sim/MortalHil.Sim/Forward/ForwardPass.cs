@@ -12,12 +12,12 @@ namespace MortalHil.Sim.Forward;
 internal sealed unsafe class ForwardPass
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
-    private const long ParallelMultiplyAdds = 1_000_000;
+    internal static long ParallelMultiplyAdds = 1_000_000;
 
     private readonly ReadoutChain _readout;
     private readonly PackedWeightCache _weights = new();
     private readonly PinnedBuffer _inputs = new(), _sigma = new(), _columnParams = new();
-    private readonly Action<int> _packWorker, _productWorker;
+    private readonly Action<int> _packWorker, _productWorker, _packThenProductWorker;
     private readonly int _processors = Environment.ProcessorCount;
 
     [ThreadStatic] private static PinnedBuffer? _rowScratch;
@@ -36,6 +36,7 @@ internal sealed unsafe class ForwardPass
         _readout = readout;
         _packWorker = PackWorker;
         _productWorker = ProductWorker;
+        _packThenProductWorker = t => { PackWorker(t); ProductWorker(t); };
     }
 
     /// <summary>Kernel used for every read; tests force each one.</summary>
@@ -43,6 +44,13 @@ internal sealed unsafe class ForwardPass
 
     /// <summary>Upper bound on worker threads (0: one per processor); results do not depend on it.</summary>
     public int MaxThreads { get; set; }
+
+    /// <summary>
+    /// Reads with fewer multiply-adds than this run on the calling thread. Default 2 million (about 50 us on one
+    /// core): below it a second thread costs more than it saves, as each fork and join of the thread pool costs
+    /// microseconds even on an idle machine.
+    /// </summary>
+    public long ParallelFromMultiplyAdds { get; set; } = 2_000_000;
 
     /// <summary>
     /// Reads <paramref name="window"/> of <paramref name="tile"/>, whose effective conductances are at
@@ -53,7 +61,7 @@ internal sealed unsafe class ForwardPass
     {
         int rows = window.RowCount, cols = window.ColumnCount, batch = inputVolts.Length / rows;
         _kernel = AnalogMatMul.Resolve(Kernel);
-        var s = _shape = new GemmShape(batch, rows, cols, AnalogMatMul.Width(_kernel));
+        var s = _shape = AnalogMatMul.Shape(batch, rows, cols, _kernel);
         _noiseMultiplier = noiseMultiplier;
         float* sigma = _sigma.Ensure(s.PaddedBatch);
         for (int b = batch; b < s.PaddedBatch; b++) sigma[b] = 0f;
@@ -62,13 +70,13 @@ internal sealed unsafe class ForwardPass
         PadColumns(tile.NeuronGain.AsSpan(window.Column0, cols), columns + s.PaddedN, s.PaddedN);
         PadColumns(tile.NeuronOffsetAmps.AsSpan(window.Column0, cols), columns + 2 * s.PaddedN, s.PaddedN);
         _epilogue = new ReadoutEpilogue(_readout, columns, columns + s.PaddedN, columns + 2 * s.PaddedN, sigma, new ReadNoise(readKey),
-            cols, s.Nr, activation);
+            cols, activation);
         _inputs.Ensure(s.PackedXLength);
         _packInputs = AnalogMatMul.PackingInputsPays(s);
-        _packedWeights = _weights.Get(window, s.Nr, tileVersion, s.PackedWLength, out _packWeights);
+        _packedWeights = _weights.Get(window, s.Nr, s.TailWidth, tileVersion, s.PackedWLength, out _packWeights);
 
-        int threads = MaxThreads > 0 ? Math.Min(MaxThreads, _processors) : _processors;
-        _workers = s.MultiplyAdds >= ParallelMultiplyAdds ? Math.Max(1, threads) : 1;
+        int threads = MaxThreads > 0 ? MaxThreads : _processors;
+        _workers = s.MultiplyAdds >= ParallelFromMultiplyAdds ? Math.Max(1, threads) : 1;
         try
         {
             fixed (float* volts = inputVolts, amps = outputAmps, effective = tile.Effective)
@@ -80,6 +88,11 @@ internal sealed unsafe class ForwardPass
                 {
                     PackWorker(0);
                     ProductWorker(0);
+                }
+                else if (AnalogMatMul.SplitsByRows(s, _workers) && !_packWeights)
+                {
+                    // Each worker's tiles need only the inputs it converts itself: one fork and join.
+                    Parallel.For(0, _workers, _packThenProductWorker);
                 }
                 else
                 {

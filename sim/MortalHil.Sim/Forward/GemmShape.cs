@@ -25,12 +25,22 @@ internal readonly struct GemmShape
     public readonly int Batch, K, N, Nr;
     public readonly int RowPanels, ColumnPanels, KBlocks, KBlockLength;
 
-    public GemmShape(int batch, int k, int n, int nr)
+    /// <summary>Width of the last weight micro-panel: <see cref="Nr"/>, or half of it when that covers the columns left.</summary>
+    public readonly int TailWidth;
+
+    /// <param name="batch">Rows of X and Y.</param>
+    /// <param name="k">Columns of X, rows of W.</param>
+    /// <param name="n">Columns of W and Y.</param>
+    /// <param name="nr">Columns per register tile.</param>
+    /// <param name="halfTail">Whether a kernel half as wide exists for a narrow last panel (it saves padding work on narrow windows).</param>
+    public GemmShape(int batch, int k, int n, int nr, bool halfTail = false)
     {
         if (batch < 1 || k < 1 || n < 1) throw new ArgumentOutOfRangeException(nameof(batch), $"empty product {batch} x {k} x {n}");
         Batch = batch; K = k; N = n; Nr = nr;
         RowPanels = (batch + Mr - 1) / Mr;
         ColumnPanels = (n + nr - 1) / nr;
+        int left = n - (ColumnPanels - 1) * nr;
+        TailWidth = halfTail && left <= nr / 2 ? nr / 2 : nr;
         KBlocks = (k + MaxKBlock - 1) / MaxKBlock;
         KBlockLength = (k + KBlocks - 1) / KBlocks;
     }
@@ -39,7 +49,11 @@ internal readonly struct GemmShape
     public int PaddedBatch => RowPanels * Mr;
 
     /// <summary>Columns rounded up to whole micro-panels.</summary>
-    public int PaddedN => ColumnPanels * Nr;
+    public int PaddedN => (ColumnPanels - 1) * Nr + TailWidth;
+
+    /// <summary>Width of weight micro-panel <paramref name="jp"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int PanelWidth(int jp) => jp == ColumnPanels - 1 ? TailWidth : Nr;
 
     /// <summary>Floats in packed X.</summary>
     public int PackedXLength => PaddedBatch * K;
@@ -57,7 +71,7 @@ internal readonly struct GemmShape
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long XOffset(int kb, int ip) => (long)KStart(kb) * PaddedBatch + (long)ip * Mr * KLength(kb);
 
-    /// <summary>Offset of weight micro-panel <paramref name="jp"/> of k block <paramref name="kb"/> in packed W.</summary>
+    /// <summary>Offset of weight micro-panel <paramref name="jp"/> of k block <paramref name="kb"/> in packed W (only the last panel may be narrower).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long WOffset(int kb, int jp) => (long)KStart(kb) * PaddedN + (long)jp * Nr * KLength(kb);
 

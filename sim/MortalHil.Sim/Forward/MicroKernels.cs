@@ -53,6 +53,38 @@ internal static unsafe class MicroKernels
         c50.Store(c); c51.Store(c + 8);
     }
 
+    /// <summary>Half-width tail of the AVX2 kernel: 6 accumulators, so latency- rather than throughput-bound, but a third cheaper than padding to 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Vector256x8(float* a, nint rowStride, nint step, float* b, int kc, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c0, c1, c2, c3, c4, c5;
+        if (accumulate)
+        {
+            c0 = Vector256.Load(c); c1 = Vector256.Load(c + ldc); c2 = Vector256.Load(c + 2 * ldc);
+            c3 = Vector256.Load(c + 3 * ldc); c4 = Vector256.Load(c + 4 * ldc); c5 = Vector256.Load(c + 5 * ldc);
+        }
+        else
+        {
+            c0 = c1 = c2 = c3 = c4 = c5 = Vector256<float>.Zero;
+        }
+        float* x0 = a, x1 = a + rowStride, x2 = a + 2 * rowStride, x3 = a + 3 * rowStride, x4 = a + 4 * rowStride, x5 = a + 5 * rowStride;
+        nint offset = 0, stepBytes = step * sizeof(float);
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(*(float*)((byte*)x0 + offset)), b0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(*(float*)((byte*)x1 + offset)), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(*(float*)((byte*)x2 + offset)), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(*(float*)((byte*)x3 + offset)), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(*(float*)((byte*)x4 + offset)), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(*(float*)((byte*)x5 + offset)), b0, c5);
+            offset += stepBytes;
+            b += 8;
+        }
+        c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc);
+        c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Vector512x32(float* a, nint rowStride, nint step, float* b, int kc, float* c, int ldc, bool accumulate)
     {

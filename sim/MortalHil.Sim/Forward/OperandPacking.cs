@@ -16,13 +16,12 @@ internal static unsafe class OperandPacking
     /// </summary>
     public static void PackWeights(in GemmShape s, float* w, int ldw, float* packed, int jpFrom, int jpTo)
     {
-        int nr = s.Nr;
         for (int kb = 0; kb < s.KBlocks; kb++)
         {
             int k0 = s.KStart(kb), kc = s.KLength(kb);
             for (int jp = jpFrom; jp < jpTo; jp++)
             {
-                int j0 = jp * nr, width = Math.Min(nr, s.N - j0);
+                int nr = s.PanelWidth(jp), j0 = jp * s.Nr, width = Math.Min(nr, s.N - j0);
                 float* dst = packed + s.WOffset(kb, jp);
                 float* src = w + (long)k0 * ldw + j0;
                 if (width == nr && nr % 8 == 0)

@@ -13,7 +13,7 @@ internal sealed unsafe class PackedWeightCache
 
     private sealed class Entry
     {
-        public int Tile = -1, Width;
+        public int Tile = -1, Width, Tail;
         public CrossbarWindow Window;
         public long Version = -1, LastUse;
         public readonly PinnedBuffer Buffer = new();
@@ -23,19 +23,20 @@ internal sealed unsafe class PackedWeightCache
     private long _uses;
 
     /// <summary>
-    /// The buffer for <paramref name="window"/> at <paramref name="version"/> of its tile, and whether it must be
+    /// The buffer for <paramref name="window"/> at <paramref name="version"/> of its tile, packed in panels of
+    /// <paramref name="width"/> columns with a last panel of <paramref name="tail"/>, and whether it must be
     /// (re)packed before use (it then holds at least <paramref name="floats"/> floats of undefined content).
     /// </summary>
-    public float* Get(CrossbarWindow window, int width, long version, int floats, out bool stale)
+    public float* Get(CrossbarWindow window, int width, int tail, long version, int floats, out bool stale)
     {
         Entry? hit = null;
         foreach (var e in _entries)
-            if (e.Tile == window.Tile && e.Width == width && e.Window == window) { hit = e; break; }
+            if (e.Tile == window.Tile && e.Width == width && e.Tail == tail && e.Window == window) { hit = e; break; }
         if (hit is null)
         {
             hit = _entries[0];
             foreach (var e in _entries) if (e.LastUse < hit.LastUse) hit = e;
-            hit.Tile = window.Tile; hit.Width = width; hit.Window = window; hit.Version = -1;
+            hit.Tile = window.Tile; hit.Width = width; hit.Tail = tail; hit.Window = window; hit.Version = -1;
         }
         hit.LastUse = ++_uses;
         stale = hit.Version != version;

@@ -47,7 +47,9 @@ internal sealed class ReadoutChain(DevicePreset preset)
         var acc = Vector256<float>.Zero;
         for (; i + 8 <= n; i += 8)
         {
-            var q = Vector256.Min(hi, Vector256.Max(lo, Vector256.Round(Vector256.Create(volts.Slice(i, 8)) * inv) * step));
+            // Native min/max (one instruction each): inputs were checked finite, and at a signed zero the
+            // result is the rounded value itself, as with Math.Clamp below.
+            var q = Vector256.MinNative(Vector256.MaxNative(Vector256.Round(Vector256.Create(volts.Slice(i, 8)) * inv) * step, lo), hi);
             q.CopyTo(applied.Slice(i, 8));
             acc += q * q;
         }

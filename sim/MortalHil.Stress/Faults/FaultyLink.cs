@@ -20,12 +20,32 @@ public sealed class FaultyLink : IDevice
     private int _killAfterCalls = -1;
     private string? _killReason;
 
-    public FaultyLink(SimulatedBoard board, LinkFaults faults, HostCrashSwitch host, ulong seed)
+    /// <param name="board">The board behind the wire.</param>
+    /// <param name="faults">Link error rates.</param>
+    /// <param name="host">The host's kill switch (shared by all of one host's links).</param>
+    /// <param name="seed">Seed of the link's error stream.</param>
+    /// <param name="shockAtAge">Board age at which an injected shock kills the board (null: never).</param>
+    public FaultyLink(SimulatedBoard board, LinkFaults faults, HostCrashSwitch host, ulong seed, TimeSpan? shockAtAge = null)
     {
         _board = board;
         _faults = faults;
         _host = host;
         _rng = new SplitMixRandom(seed);
+        ShockAtAge = shockAtAge;
+    }
+
+    /// <summary>Board age at which an injected shock (the scenario's sudden-death hazard) kills the board.</summary>
+    public TimeSpan? ShockAtAge { get; }
+
+    /// <summary>
+    /// Lets board time pass (ageing; the simulator may declare the board dead) and fires the shock when its
+    /// age comes. Nothing happens to a board already dead.
+    /// </summary>
+    public void AdvanceBoardClock(TimeSpan dt)
+    {
+        if (IsDead || dt <= TimeSpan.Zero) return;
+        _board.AdvanceTime(dt);
+        if (ShockAtAge is { } age && _board.Now >= age) Kill("shock (sudden death hazard)");
     }
 
     /// <summary>The simulated board behind the link (for the runner's clock and ground truth, never for learners).</summary>
@@ -61,6 +81,9 @@ public sealed class FaultyLink : IDevice
     }
 
     private string _pendingKillReason = "";
+
+    /// <summary>Withdraws a delayed kill that has not fired.</summary>
+    public void CancelKill() => _killAfterCalls = -1;
 
     /// <summary>True while a delayed kill is pending.</summary>
     public bool KillPending => _killAfterCalls >= 0;

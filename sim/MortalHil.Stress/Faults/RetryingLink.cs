@@ -72,7 +72,8 @@ public sealed class RetryingLink(FaultyLink link, int maxRetries) : IDevice
         }
     }
 
-    public void Dispose() => link.Dispose();
+    /// <summary>Does nothing: the fleet (the physical world) owns its boards, not whoever holds a driver to one.</summary>
+    public void Dispose() { }
 
     private void Retry(int attempt, TimeoutException e)
     {

@@ -29,9 +29,10 @@ internal sealed class BoardFactory(Scenario scenario, ulong runSeed, int lineage
         var preset = WithSpread(pick.Preset, scenario.Devices.Spread, ref rng);
         string serial = $"{scenario.Name}-s{runSeed}-L{lineage}-B{index}";
         var board = SimulatedBoard.Create(preset, serial, SeedTree.Derive(seed, "physics"));
-        double shockAt = bornAtSeconds + rng.NextExponential(scenario.Hazards.SuddenDeathPerYear) * SecondsPerYear;
-        var link = new FaultyLink(board, scenario.Faults.Link, host, SeedTree.Derive(seed, "link"));
-        return new ProvisionedBoard(board, link, new RetryingLink(link, scenario.Faults.Link.MaxRetries), pick.Preset.Name, index, bornAtSeconds, shockAt);
+        double shockAge = rng.NextExponential(scenario.Hazards.SuddenDeathPerYear) * SecondsPerYear;
+        TimeSpan? shock = shockAge < 1e5 * SecondsPerYear ? TimeSpan.FromSeconds(shockAge) : null;
+        var link = new FaultyLink(board, scenario.Faults.Link, host, SeedTree.Derive(seed, "link"), shock);
+        return new ProvisionedBoard(board, link, new RetryingLink(link, scenario.Faults.Link.MaxRetries), pick.Preset.Name, index, bornAtSeconds);
     }
 
     /// <summary>Lot-to-lot spread: lifetime and wear rate scaled log-normally; cell-level spreads scaled.</summary>

@@ -43,7 +43,7 @@ public sealed record HandoverRecord
     public double? StartedSeconds { get; set; }
     public double? EndedSeconds { get; set; }
     public HandoverOutcome Outcome { get; set; } = HandoverOutcome.Unfinished;
-    /// <summary>Why the handover was called: "predictor", "self test", "preventive age".</summary>
+    /// <summary>Why the handover was called: the predictor's reason, or "preventive age".</summary>
     public required string Reason { get; init; }
     /// <summary>Times the process was resumed from its journal (host crashes, lost links).</summary>
     public int Resumes { get; set; }
@@ -53,13 +53,18 @@ public sealed record HandoverRecord
     public bool TeacherDeathInjected { get; set; }
     public int StudentDeaths { get; set; }
     public int StudentDeathsInjected { get; set; }
-    /// <summary>Teacher samples read during the handover, over all attempts (retries included).</summary>
+    /// <summary>Teacher queries over all attempts and journals, as the handover journals count them (transfer and canary).</summary>
     public long TeacherQueries { get; set; }
+    /// <summary>Teacher samples read through its link during the handover (retries included).</summary>
+    public long TeacherSamplesRead { get; set; }
+    /// <summary>Journals this handover used (one more for each student that died).</summary>
+    public int Journals { get; set; }
     /// <summary>Pulses applied to student boards during the handover (all students, first applications only).</summary>
     public long StudentPulses { get; set; }
-    public int TeacherOutputsJournaled { get; set; }
-    /// <summary>Bits of soft targets handed over (outputs x classes x 32-bit floats).</summary>
-    public long BitsTransferred { get; set; }
+    /// <summary>Transfer examples whose teacher outputs the last student learned from.</summary>
+    public long TeacherOutputsJournaled { get; set; }
+    /// <summary>Bits of soft targets sent to the last student (examples x classes x quantisation bits).</summary>
+    public double BitsTransferred { get; set; }
     public double? TeacherAccuracy { get; set; }
     public double? StudentAccuracy { get; set; }
     public int SparesUsed { get; set; }

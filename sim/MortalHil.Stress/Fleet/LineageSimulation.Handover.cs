@@ -1,16 +1,18 @@
 using MortalHil.Core.Devices;
 using MortalHil.Stress.Faults;
 using MortalHil.Stress.Ports;
-using MortalHil.Stress.Randomness;
 
 namespace MortalHil.Stress.Fleet;
 
 internal sealed partial class LineageSimulation
 {
+    /// <summary>Device calls of the last clean handover in this lineage (teacher + student links): where injected faults may land.</summary>
+    private long _handoverCalls, _teacherCalls, _studentCalls;
+
     /// <summary>
-    /// Hands the serving board's knowledge on: get a spare (the teacher serves while it is provisioned),
-    /// open the journaled handover, step it to cut over with the scenario's faults injected, and return
-    /// the board that serves next (the student, a cold-started board, or null when the lineage is lost).
+    /// Hands the serving board's knowledge on: get a spare (the teacher serves while it is provisioned), run
+    /// the journaled handover with the scenario's faults injected inside it, and return the board that serves
+    /// next (the student, a cold-started board, or null when the lineage is lost).
     /// </summary>
     private ServingBoard? HandOver(ServingBoard teacher, string reason)
     {
@@ -40,82 +42,94 @@ internal sealed partial class LineageSimulation
         while (_nextHostCrash < _t) _nextHostCrash += _crashRng.NextExponential(_scenario.Faults.HostCrashesPerYear) * Year;
     }
 
+    /// <summary>Device calls a handover makes, before one was measured: rounds x (a teacher batch + student steps + checks).</summary>
+    private (long All, long Teacher, long Student) GuessHandoverCalls()
+    {
+        var p = _scenario.Policy;
+        long rounds = Math.Max((p.TeacherQueries + p.QueryBatch - 1) / p.QueryBatch, (p.StudentSteps + p.StepsPerRound - 1) / p.StepsPerRound);
+        long layers = _scenario.Network.Hidden.Count + 1;
+        long teacher = (p.TeacherQueries + p.QueryBatch - 1) / p.QueryBatch * layers + rounds / p.EvaluateEveryRounds * layers * 2;
+        long student = rounds * p.StepsPerRound * (layers * 4 + 2);
+        return (teacher + student, teacher, student);
+    }
+
     /// <summary>The state of one handover while it runs.</summary>
     private sealed class HandoverRun(LineageSimulation lineage, ServingBoard teacher, HandoverRecord record)
     {
         private readonly LineageSimulation _l = lineage;
-        private readonly string _journal = Path.Combine(lineage._journalFolder, $"handover-g{teacher.Generation}.db");
         private readonly string _id = $"{teacher.Board.Serial}/handover-g{teacher.Generation}";
-        private readonly ulong _seed = SeedTree.Derive(lineage._seed, "handover", (ulong)teacher.Generation);
+        private readonly int _seed = lineage.SeedOf("handover", teacher.Generation);
+        private readonly Dictionary<string, HandoverAccount> _accounts = [];
         private IServingModel? _teacherModel = teacher.Model;
         private bool _teacherDead;
-        private bool _teacherKillPlanned, _teacherKillArmed;
-        private double _teacherKillFraction;
+        private bool _teacherKillPlanned, _teacherKillFired;
+        private int _crashesPending;
         private ProvisionedBoard? _student;
+        private bool _studentKillPlanned;
         private IHandoverProcess? _process;
-        private int _stepInAttempt;
-        private int _studentKillStep = -1;
-        private readonly List<int> _crashSteps = [];
+        private string? _journal, _previousJournal;
+        private int _journals;
+        private bool _clean = true;
+        private long _callsAtStart, _teacherCallsAtStart, _studentCallsAtStart;
+
+        private ServingBoard Teacher => teacher;
 
         public ServingBoard? Execute()
         {
-            _teacherKillPlanned = _l._faultRng.NextDouble() < _l._scenario.Faults.TeacherDeathMidHandover;
-            _teacherKillFraction = _l._faultRng.NextDouble();
+            var faults = _l._scenario.Faults;
+            _teacherKillPlanned = _l._faultRng.NextDouble() < faults.TeacherDeathMidHandover;
+            _crashesPending = _l._faultRng.NextPoisson(faults.HostCrashesPerHandover);
             while (true)
             {
                 if (_student is null && !ProvideStudent()) return Unfinished();
                 if (_l._t >= _l._end) return Unfinished();
                 ArmFaults();
-                var cost = new OperationCost(teacher.Board, _student);
-                long teacherReads = teacher.Board.Link.SamplesRead, studentPulses = _student!.Link.PulsesFirstApplied;
-                HandoverPhase phase;
+                var before = new RunStart(this);
+                HandoverEnd end;
                 try
                 {
-                    phase = _process!.Step();
+                    end = _process!.Run();
                 }
                 catch (HostCrashedException)
                 {
-                    Account(cost, teacherReads, studentPulses);
+                    AfterRun(before);
                     CrashAndResume();
                     continue;
                 }
-                catch (DeviceFailedException) when (_student.IsDead)
+                catch (DeviceFailedException) when (_student!.IsDead)
                 {
-                    Account(cost, teacherReads, studentPulses);
+                    AfterRun(before);
                     StudentDied();
                     continue;
                 }
                 catch (DeviceFailedException)
                 {
-                    // The port says a teacher death is absorbed; a process that throws anyway is resumed without its teacher.
-                    Account(cost, teacherReads, studentPulses);
+                    // The teacher's death should be absorbed by the handover; if it escapes, resume without the teacher.
+                    AfterRun(before);
                     NoteTeacherDeath();
-                    Reopen(countAsResume: true);
+                    Reopen();
                     continue;
                 }
                 catch (IOException)
                 {
-                    Account(cost, teacherReads, studentPulses);
+                    // DeviceFailedException is an IOException too, so this comes last: a link lost after its retries.
+                    AfterRun(before);
                     record.LinkLosses++;
                     _l._result.LinkLosses++;
-                    Reopen(countAsResume: true);
+                    Reopen();
                     continue;
                 }
-                Account(cost, teacherReads, studentPulses);
-                _stepInAttempt++;
-                if (!_teacherDead && teacher.Board.IsDead) NoteTeacherDeath();
-                if (_student.IsDead) { StudentDied(); continue; }
-                _student.CheckPulseLedger();
-
-                if (phase == HandoverPhase.CutOver) return CutOver();
-                if (phase == HandoverPhase.Failed) return Failed();
+                AfterRun(before);
+                if (end == HandoverEnd.Retired) return CutOver();
+                if (_student!.IsDead) { StudentDied(); continue; }
+                return NothingToTeach();
             }
         }
 
         /// <summary>Asks for a spare and waits for it (the teacher serves meanwhile); false when time ran out first.</summary>
         private bool ProvideStudent()
         {
-            _l._host.Restart(); // a crash armed for a step that never came does not hit the monitor
+            _l._host.Restart();
             double ready = _l.RequestSpare();
             record.SparesUsed++;
             if (!_teacherDead)
@@ -127,57 +141,50 @@ internal sealed partial class LineageSimulation
             if (_l._t >= _l._end || ready >= _l._end) return false;
             _student = _l.NewBoard();
             record.StartedSeconds ??= _l._t;
+            _journal = Path.Combine(_l._journalFolder, $"handover-g{teacher.Generation}-s{_journals++}.db");
             Open();
-            int remaining = Math.Max(1, _process!.RemainingSteps);
-            _stepInAttempt = 0;
-            _studentKillStep = _l._faultRng.NextDouble() < _l._scenario.Faults.StudentDeathMidHandover ? _l._faultRng.NextInt(remaining) : -1;
-            _crashSteps.Clear();
-            int crashes = _l._faultRng.NextPoisson(_l._scenario.Faults.HostCrashesPerHandover);
-            for (int i = 0; i < crashes; i++) _crashSteps.Add(_l._faultRng.NextInt(remaining));
+            _studentKillPlanned = _l._faultRng.NextDouble() < _l._scenario.Faults.StudentDeathMidHandover;
+            _callsAtStart = teacher.Board.Link.Calls + _student.Link.Calls;
+            _teacherCallsAtStart = teacher.Board.Link.Calls;
+            _studentCallsAtStart = _student.Link.Calls;
             return true;
         }
 
-        /// <summary>Arms whatever fault is due in the coming step, at a random device call inside it.</summary>
+        /// <summary>Arms the faults due in the coming run of the process, each at a random device call inside it.</summary>
         private void ArmFaults()
         {
             ref var rng = ref _l._faultRng;
-            if (_stepInAttempt == _studentKillStep && !_student!.Link.KillPending && !_student.IsDead)
+            if (_l._handoverCalls == 0) (_l._handoverCalls, _l._teacherCalls, _l._studentCalls) = _l.GuessHandoverCalls();
+            if (_crashesPending > 0 && !_l._host.Armed)
             {
-                _student.Link.KillAfter(rng.NextInt(3), "injected: student died mid-handover");
-                record.StudentDeathsInjected++;
+                _crashesPending--;
+                _l._host.Arm(rng.NextInt((int)Math.Min(int.MaxValue, _l._handoverCalls)));
             }
-            if (_teacherKillPlanned && !_teacherKillArmed && !_teacherDead)
+            // A crash at the scenario's yearly rate that falls into the time this handover takes.
+            double span = _l._toolkit.ExpectedHandoverSeconds;
+            if (!_l._host.Armed && _l._nextHostCrash < _l._t + span && _l._nextHostCrash < _l._end)
             {
-                int wanted = Math.Min(_l._scenario.Policy.TransferSet, _l._scenario.Policy.TeacherQueryBudget);
-                bool due = _process!.Phase != HandoverPhase.Distilling || _process.TeacherOutputsSeen.Count >= _teacherKillFraction * wanted;
-                if (due)
-                {
-                    teacher.Board.Link.KillAfter(rng.NextInt(2), "injected: teacher died mid-handover");
-                    _teacherKillArmed = true;
-                    record.TeacherDeathInjected = true;
-                }
+                double share = Math.Clamp((_l._nextHostCrash - _l._t) / Math.Max(1, span), 0, 1);
+                _l._host.Arm((int)(share * _l._handoverCalls));
+                _l._nextHostCrash = _l._t + span + _l._crashRng.NextExponential(_l._scenario.Faults.HostCrashesPerYear) * Year;
             }
-            foreach (int s in _crashSteps)
-                if (s == _stepInAttempt && !_l._host.Armed) _l._host.Arm(rng.NextInt(3));
-            // A crash from the scenario's yearly rate that falls into the handover.
-            if (_l._nextHostCrash <= _l._t && !_l._host.Armed)
-            {
-                _l._host.Arm(rng.NextInt(3));
-                _l._nextHostCrash = _l._t + _l._crashRng.NextExponential(_l._scenario.Faults.HostCrashesPerYear) * Year;
-            }
+            if (_teacherKillPlanned && !_teacherKillFired && !_teacherDead && !teacher.Board.Link.KillPending)
+                teacher.Board.Link.KillAfter(rng.NextInt((int)Math.Min(int.MaxValue, _l._teacherCalls)), "injected: teacher died mid-handover");
+            if (_studentKillPlanned && !_student!.Link.KillPending && !_student.IsDead)
+                _student.Link.KillAfter(rng.NextInt((int)Math.Min(int.MaxValue, _l._studentCalls)), "injected: student died mid-handover");
         }
 
         /// <summary>
-        /// The host was killed mid-step. Abandon the process, read what the journal holds (independently
-        /// of any process), stay down for the restart delay, resume, and compare what the resumed process
-        /// sees with what was journaled: anything missing or changed is a lost output.
+        /// The host was killed inside the handover. Abandon the process, read what its journal holds (without
+        /// any process), stay down for the restart delay, resume, and compare what the resumed process loaded
+        /// with what was journaled: anything missing or changed is a lost output.
         /// </summary>
         private void CrashAndResume()
         {
             record.HostCrashes++;
-            _process!.Dispose(); // the killed process is gone; what its journal holds now is what was journaled
-            _process = null;
-            var before = _l._toolkit.ReadJournal(_journal);
+            _clean = false;
+            Abandon();
+            var before = _l._toolkit.ReadJournal(_journal!);
             _l.SetService(_l._t, double.NaN);
             _l._t += _l._scenario.Faults.RestartDelayMinutes * 60;
             teacher.Board.SyncTo(_l._t);
@@ -189,26 +196,36 @@ internal sealed partial class LineageSimulation
             Open();
             record.Resumes++;
 
-            var seen = _process!.TeacherOutputsSeen;
+            var seen = _process!.SeenAtOpen;
             long lost = 0;
-            foreach (var (index, hash) in before.TeacherOutputs)
-                if (!seen.TryGetValue(index, out ulong h) || h != hash) lost++;
-            _l._result.JournaledOutputsChecked += before.TeacherOutputs.Count;
+            foreach (var (batch, journaled) in before.TeacherOutputs)
+                if (!seen.TeacherOutputs.TryGetValue(batch, out var loaded) || loaded.Hash != journaled.Hash) lost += journaled.Examples;
+            _l._result.JournaledOutputsChecked += before.Examples;
             _l._result.JournaledOutputsLost += lost;
-            if (before.StudentSteps.TryGetValue(_student.Serial, out int steps))
-            {
-                _l._result.StudentStepsChecked += steps;
-                _l._result.StudentStepsLost += Math.Max(0, steps - _process.StudentStepsSeen);
-            }
+            _l._result.StudentStepsChecked += before.StudentSteps;
+            _l._result.StudentStepsLost += Math.Max(0, before.StudentSteps - seen.StudentSteps);
             if (!_teacherDead) _l.SetService(_l._t, teacher.LastAccuracy);
+        }
+
+        /// <summary>A link was lost: the host drops the handover and resumes it from the journal.</summary>
+        private void Reopen()
+        {
+            _clean = false;
+            Abandon();
+            _l._host.Restart();
+            Open();
+            record.Resumes++;
         }
 
         private void StudentDied()
         {
+            _clean = false;
             record.StudentDeaths++;
-            _l.Count(_student!.DeathCause ?? "other");
-            _process?.Dispose();
-            _process = null;
+            string cause = _student!.DeathCause ?? "other";
+            if (cause == "student died mid-handover") record.StudentDeathsInjected++;
+            _l.Count(cause);
+            Abandon();
+            _previousJournal = _journal;
             _student = null;
         }
 
@@ -217,36 +234,46 @@ internal sealed partial class LineageSimulation
             if (_teacherDead) return;
             _teacherDead = true;
             _teacherModel = null;
+            if (teacher.Board.DeathCause == "teacher died mid-handover") { _teacherKillFired = true; record.TeacherDeathInjected = true; }
             if (record.StartedSeconds is not null) record.TeacherDiedMidHandover = true;
             if (!alreadyRecorded) _l.RecordServingDeath(teacher);
         }
 
         private void Open()
+            => _process = _l._toolkit.OpenHandover(new HandoverOpening(_journal!, _id, _teacherDead ? null : _teacherModel, _student!.Device, _seed, _previousJournal));
+
+        /// <summary>Ends the process as a killed one ends: nothing more is written; the journal keeps what was committed.</summary>
+        private void Abandon()
         {
-            _process = _l._toolkit.OpenHandover(new HandoverOpening(_journal, _id, _teacherDead ? null : _teacherModel, _student!.Device, _seed));
+            if (_process is null) return;
+            try { _accounts[_journal!] = _process.Account(); }
+            finally
+            {
+                _process.Dispose();
+                _process = null;
+            }
         }
 
-        private void Reopen(bool countAsResume)
+        /// <summary>After a run of the process (finished or killed): move the fleet clock, count, notice deaths.</summary>
+        private void AfterRun(RunStart start)
         {
-            _process?.Dispose();
-            _process = null;
-            _l._host.Restart();
-            Open();
-            if (countAsResume) record.Resumes++;
-        }
-
-        private void Account(OperationCost cost, long teacherReadsBefore, long studentPulsesBefore)
-        {
-            _l.Charge(cost);
-            record.TeacherQueries += teacher.Board.Link.SamplesRead - teacherReadsBefore;
-            record.StudentPulses += _student!.Link.PulsesFirstApplied - studentPulsesBefore;
-            if (!_teacherDead) teacher.Board.SyncTo(_l._t);
+            // Mortality let board time pass on both boards (its rounds); the fleet clock follows the one that moved most.
+            double moved = Math.Max(teacher.Board.ClockSeconds - start.TeacherClock, _student!.ClockSeconds - start.StudentClock);
+            _l._t = Math.Max(_l._t, start.FleetTime + Math.Max(0, moved));
+            teacher.Board.SyncTo(_l._t);
             _student.SyncTo(_l._t);
+            record.StudentPulses += _student.Link.PulsesFirstApplied - start.StudentPulses;
+            record.TeacherSamplesRead += teacher.Board.Link.SamplesRead - start.TeacherReads;
+            // A pending kill that did not fire in this run is re-drawn for the next one (or dropped).
+            teacher.Board.Link.CancelKill();
+            _student.Link.CancelKill();
+            if (!_teacherDead && teacher.Board.IsDead) NoteTeacherDeath();
+            _student.CheckPulseLedger();
         }
 
         private ServingBoard? CutOver()
         {
-            var model = _process!.Student ?? throw new InvalidOperationException("a handover in CutOver must have a student model");
+            var model = _process!.Student ?? throw new InvalidOperationException("a retired handover must have a student model");
             FinishRecord(HandoverOutcome.Completed);
             var next = _l.StartServing(_student!, model, BoardOrigin.Distilled);
             record.StudentAccuracy = next?.LastAccuracy;
@@ -254,7 +281,7 @@ internal sealed partial class LineageSimulation
             return next;
         }
 
-        private ServingBoard? Failed()
+        private ServingBoard? NothingToTeach()
         {
             FinishRecord(HandoverOutcome.Failed);
             var student = _student!;
@@ -272,20 +299,41 @@ internal sealed partial class LineageSimulation
         private void FinishRecord(HandoverOutcome outcome)
         {
             _l._host.Restart();
-            _process?.Dispose();
-            _process = null;
+            if (_clean && outcome == HandoverOutcome.Completed && _student is not null)
+            {
+                // Where faults may land in the next handover: the calls this clean one made.
+                _l._handoverCalls = Math.Max(1, teacher.Board.Link.Calls + _student.Link.Calls - _callsAtStart);
+                _l._teacherCalls = Math.Max(1, teacher.Board.Link.Calls - _teacherCallsAtStart);
+                _l._studentCalls = Math.Max(1, _student.Link.Calls - _studentCallsAtStart);
+            }
+            Abandon();
             record.Outcome = outcome;
             record.EndedSeconds = Math.Min(_l._t, _l._end);
-            var view = _l._toolkit.ReadJournal(_journal);
-            record.TeacherOutputsJournaled = view.TeacherOutputs.Count;
-            record.BitsTransferred = (long)view.TeacherOutputs.Count * _l._task.Classes * 32;
+            record.Journals = _accounts.Count;
+            record.TeacherQueries = _accounts.Values.Sum(a => a.TeacherQueries);
+            if (_journal is not null && _accounts.TryGetValue(_journal, out var last))
+            {
+                record.TeacherOutputsJournaled = last.CollectedExamples;
+                record.BitsTransferred = last.BitsTransferred;
+            }
         }
 
         public void Close()
         {
-            _process?.Dispose();
-            _process = null;
+            Abandon();
             _l._host.Restart();
+            teacher.Board.Link.CancelKill();
+            _student?.Link.CancelKill();
+        }
+
+        /// <summary>Clocks and counters when a run of the process starts.</summary>
+        private readonly struct RunStart(HandoverRun run)
+        {
+            public double FleetTime { get; } = run._l._t;
+            public double TeacherClock { get; } = run.Teacher.Board.ClockSeconds;
+            public double StudentClock { get; } = run._student!.ClockSeconds;
+            public long StudentPulses { get; } = run._student!.Link.PulsesFirstApplied;
+            public long TeacherReads { get; } = run.Teacher.Board.Link.SamplesRead;
         }
     }
 }

@@ -1,4 +1,6 @@
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning;
+using MortalHil.Core.Mortality.Ports;
 using MortalHil.Stress.Faults;
 using MortalHil.Stress.Ports;
 using MortalHil.Stress.Randomness;
@@ -116,7 +118,6 @@ internal sealed partial class LineageSimulation
     private (ServeEnd End, string? Reason) Serve(ServingBoard s, double? until)
     {
         var policy = _scenario.Policy;
-        double handoverSeconds = _scenario.Spares.ProvisioningDelayHours * 3600 + EstimatedHandoverSeconds();
         while (true)
         {
             double next = Math.Min(_t + _interval, _end);
@@ -125,13 +126,13 @@ internal sealed partial class LineageSimulation
             if (s.Board.IsDead) { RecordServingDeath(s); return (ServeEnd.Died, null); }
             if (_t >= _end) return (ServeEnd.TimeUp, null);
             if (until is double u2 && _t >= u2) return (ServeEnd.Reached, null);
-            Tick(s);
+            bool measured = Tick(s);
             if (s.Board.IsDead) { RecordServingDeath(s); return (ServeEnd.Died, null); }
-            if (until is not null) continue;
+            if (until is not null || !measured) continue;
             double age = _t - s.Board.BornAtSeconds;
             if (policy.PreventiveAgeYears is double limit && age >= limit * Year) return (ServeEnd.HandoverCalled, "preventive age");
-            var call = s.Predictor.Assess(handoverSeconds, policy.MarginHours * 3600);
-            if (call.CallHandover) return (ServeEnd.HandoverCalled, call.RemainingLifeLowerSeconds <= 0 && !s.LastSelfTest ? "self test" : "predictor");
+            var call = s.Monitor.Assess();
+            if (call.CallHandover) return (ServeEnd.HandoverCalled, "predictor: " + call.Reason);
         }
     }
 
@@ -146,7 +147,7 @@ internal sealed partial class LineageSimulation
             SetService(_t, double.NaN);
             _t += _scenario.Faults.RestartDelayMinutes * 60;
             s.Board.SyncTo(_t);
-            // The restarted host re-attaches the model from what it kept on disk.
+            // The restarted host re-attaches the model from what it kept on disk (the monitor's history is kept with it).
             s.Model = _toolkit.RestoreModel(s.Board.Device, s.Snapshot);
             if (!s.Board.IsDead) SetService(_t, s.LastAccuracy);
             _nextHostCrash = _t + _crashRng.NextExponential(_scenario.Faults.HostCrashesPerYear) * Year;
@@ -155,27 +156,29 @@ internal sealed partial class LineageSimulation
         s.Board.SyncTo(_t);
     }
 
-    /// <summary>One monitor tick: eval accuracy for the report, canary accuracy and self test for the predictor.</summary>
-    private void Tick(ServingBoard s)
+    /// <summary>
+    /// One monitor tick: the monitor's health check (canary, census, probe) for the predictor, and the eval-set
+    /// accuracy for the report. False when nothing was measured (board dead, or its link lost for this tick).
+    /// </summary>
+    private bool Tick(ServingBoard s)
     {
         try
         {
-            double accuracy = Accuracy(s.Model, _task.Eval);
-            double canary = Accuracy(s.Model, _task.Canary);
-            var health = s.Board.Device.ReadHealth();
-            s.LastSelfTest = health.SelfTestPassed;
-            s.Predictor.Observe(new HealthObservation(_t - s.Board.BornAtSeconds, canary, health.SelfTestPassed));
+            s.Monitor.Check();
+            double accuracy = Accuracy(s.Model.Classifier, _task.Eval);
             s.LastAccuracy = accuracy;
             SetService(_t, accuracy);
             _result.MonitorTicks++;
+            return true;
         }
         catch (DeviceFailedException)
         {
-            // Dead: the caller sees IsDead.
+            return false; // dead: the caller sees IsDead
         }
         catch (IOException)
         {
             _result.LinkLosses++; // the tick's measurements are lost; the board keeps serving
+            return false;
         }
     }
 
@@ -224,7 +227,7 @@ internal sealed partial class LineageSimulation
             var cost = new OperationCost(board);
             try
             {
-                var model = _toolkit.TrainFromLabels(board.Device, SeedTree.Derive(_seed, "train", (ulong)board.Index));
+                var model = _toolkit.TrainFromLabels(board.Device, SeedOf("train", board.Index, attempt));
                 Charge(cost);
                 board.SyncTo(_t);
                 board.CheckPulseLedger();
@@ -239,7 +242,7 @@ internal sealed partial class LineageSimulation
             catch (IOException)
             {
                 Charge(cost);
-                _result.LinkLosses++;
+                _result.LinkLosses++; // the link dropped mid-training: the host starts the training over
             }
         }
         return null;
@@ -248,32 +251,32 @@ internal sealed partial class LineageSimulation
     private ServingBoard? StartServing(ProvisionedBoard board, IServingModel model, BoardOrigin origin)
     {
         double accuracy;
+        IBoardMonitor monitor;
         try
         {
-            accuracy = Accuracy(model, _task.Eval);
+            accuracy = Accuracy(model.Classifier, _task.Eval);
+            monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600);
         }
         catch (Exception e) when (e is DeviceFailedException or IOException)
         {
             if (board.IsDead) { Count(board.DeathCause ?? "other"); return null; }
-            accuracy = 0;
+            throw;
         }
         int generation = _nextGeneration++;
         _result.Generations.Add(new GenerationRecord(generation, board.Serial, board.PresetName, origin, _t, accuracy, null, null));
         SetService(_t, accuracy);
         if (_scenario.Duration.MaxGenerations is int cap && generation >= cap - 1) _stopped = true;
-        return new ServingBoard(board, model, _toolkit.CreatePredictor(), generation) { LastAccuracy = accuracy };
+        return new ServingBoard(board, model, monitor, generation) { LastAccuracy = accuracy };
     }
+
+    /// <summary>Time the host must leave for a handover: provisioning a spare, then the handover's board time.</summary>
+    private double HandoverNeedsSeconds => _scenario.Spares.ProvisioningDelayHours * 3600 + _toolkit.ExpectedHandoverSeconds;
+
+    /// <summary>A seed for the toolkit (an int, as Learning and Mortality take), from this lineage's seed.</summary>
+    private int SeedOf(string purpose, int index, int index2 = 0)
+        => (int)(SeedTree.Derive(_seed, purpose, (ulong)index, (ulong)index2) & 0x7FFF_FFFF);
 
     // ------------------------------------------------------------------ bookkeeping
-
-    private double EstimatedHandoverSeconds()
-    {
-        var p = _scenario.Policy;
-        var tm = _scenario.Timing;
-        double collect = Math.Min(p.TransferSet, p.TeacherQueryBudget) * tm.ReadMsPerSample;
-        double train = p.StudentStepBudget * (_scenario.Training.Batch * tm.ReadMsPerSample + tm.PulseMsPerRequest);
-        return (collect + train) / 1000;
-    }
 
     /// <summary>Simulated time the operations since <paramref name="cost"/> was taken cost, added to the fleet clock.</summary>
     private void Charge(OperationCost cost) => _t += cost.SecondsSince(_scenario.Timing, _scenario.Faults.Link.RetryDelayMs);
@@ -306,32 +309,19 @@ internal sealed partial class LineageSimulation
         }
     }
 
-    /// <summary>Fraction of <paramref name="set"/> the model classifies correctly.</summary>
-    internal static double Accuracy(IServingModel model, LabelledSet set)
-    {
-        var logits = new float[set.Count * model.Classes];
-        model.Logits(set.Inputs, logits);
-        int correct = 0, k = model.Classes;
-        for (int n = 0; n < set.Count; n++)
-        {
-            int best = 0;
-            for (int c = 1; c < k; c++) if (logits[n * k + c] > logits[n * k + best]) best = c;
-            if (best == set.Labels[n]) correct++;
-        }
-        return correct / (double)set.Count;
-    }
+    /// <summary>Fraction of <paramref name="set"/> the model classifies correctly (Mortality's evaluation).</summary>
+    internal static double Accuracy(IClassifier model, LabelledSet set) => ClassifierEvaluation.Accuracy(model, set);
 
     /// <summary>The board currently serving, with the host's view of it.</summary>
-    private sealed class ServingBoard(ProvisionedBoard board, IServingModel model, IFailurePredictor predictor, int generation)
+    private sealed class ServingBoard(ProvisionedBoard board, IServingModel model, IBoardMonitor monitor, int generation)
     {
         public ProvisionedBoard Board => board;
         public IServingModel Model { get; set; } = model;
         /// <summary>What the host keeps on disk to re-attach the model after a restart.</summary>
-        public string Snapshot { get; } = model.Snapshot();
-        public IFailurePredictor Predictor => predictor;
+        public byte[] Snapshot { get; } = model.Snapshot();
+        public IBoardMonitor Monitor => monitor;
         public int Generation => generation;
         public double LastAccuracy { get; set; }
-        public bool LastSelfTest { get; set; } = true;
     }
 
     /// <summary>Counters of the links in play at one moment, to charge the simulated time of what happened since.</summary>

@@ -9,7 +9,7 @@ namespace MortalHil.Stress.Fleet;
 /// uses, with its birth time on the fleet clock and the moment an injected shock will kill it.
 /// </summary>
 internal sealed class ProvisionedBoard(SimulatedBoard board, FaultyLink link, RetryingLink device, string presetName, int index,
-    double bornAtSeconds, double shockAtSeconds)
+    double bornAtSeconds)
 {
     public SimulatedBoard Board => board;
     public FaultyLink Link => link;
@@ -21,7 +21,6 @@ internal sealed class ProvisionedBoard(SimulatedBoard board, FaultyLink link, Re
     /// <summary>Position in the lineage's sequence of boards (0 = the first).</summary>
     public int Index => index;
     public double BornAtSeconds => bornAtSeconds;
-    public double ShockAtSeconds => shockAtSeconds;
     public bool IsDead => link.IsDead;
 
     /// <summary>Most pulses the board applied beyond the first-application receipts its link saw (must stay 0).</summary>
@@ -30,12 +29,13 @@ internal sealed class ProvisionedBoard(SimulatedBoard board, FaultyLink link, Re
     /// <summary>Brings the board's own clock to fleet time <paramref name="fleetSeconds"/> (ageing, drift, death).</summary>
     public void SyncTo(double fleetSeconds)
     {
-        if (board.IsDead) return;
         long targetTicks = (long)Math.Round((fleetSeconds - bornAtSeconds) * TimeSpan.TicksPerSecond);
         long delta = targetTicks - board.Now.Ticks;
-        if (delta > 0) board.AdvanceTime(TimeSpan.FromTicks(delta));
-        if (fleetSeconds >= shockAtSeconds) link.Kill("shock (sudden death hazard)");
+        if (delta > 0) link.AdvanceBoardClock(TimeSpan.FromTicks(delta));
     }
+
+    /// <summary>Fleet time the board's own clock stands at.</summary>
+    public double ClockSeconds => bornAtSeconds + board.Now.TotalSeconds;
 
     /// <summary>Compares the board's own pulse count with what its link saw applied for the first time.</summary>
     public void CheckPulseLedger()

@@ -1,4 +1,4 @@
-using MortalHil.Stress.Interim;
+using MortalHil.Stress.Toolkit;
 using MortalHil.Stress.Ports;
 
 namespace MortalHil.Stress.Fleet;
@@ -7,5 +7,5 @@ namespace MortalHil.Stress.Fleet;
 public static class StressToolkits
 {
     /// <summary>The toolkit <c>mortalhil stress</c> uses.</summary>
-    public static StressToolkitFactory Default { get; } = InterimToolkit.Create;
+    public static StressToolkitFactory Default { get; } = MortalityToolkit.Create;
 }

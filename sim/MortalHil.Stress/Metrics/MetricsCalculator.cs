@@ -59,7 +59,7 @@ public static class MetricsCalculator
             PerHandover = new PerHandoverCost(
                 Summary.Of(completed.Select(h => (double)h.TeacherQueries)),
                 Summary.Of(completed.Select(h => (double)h.StudentPulses)),
-                Summary.Of(completed.Select(h => (double)h.BitsTransferred)),
+                Summary.Of(completed.Select(h => h.BitsTransferred)),
                 Summary.Of(completed.Select(h => (h.EndedSeconds!.Value - h.StartedSeconds!.Value) / 3600)),
                 Summary.Of(completed.Select(h => (h.StartedSeconds!.Value - h.RequestedSeconds) / 3600))),
             KnowledgeRetainedPerGeneration = PerGeneration(lineages),

@@ -2,66 +2,70 @@ using MortalHil.Core.Devices;
 
 namespace MortalHil.Stress.Ports;
 
-/// <summary>Where a handover stands, in the order it goes through them.</summary>
-public enum HandoverPhase
+/// <summary>How a handover process ended (when it ended without an exception).</summary>
+public enum HandoverEnd
 {
-    /// <summary>Collecting the teacher's soft outputs on the transfer set (the teacher keeps serving).</summary>
-    Distilling = 0,
-    /// <summary>Training the student on-chip from the collected outputs (the teacher keeps serving while alive).</summary>
-    Training = 1,
-    /// <summary>The student serves; the teacher is retired.</summary>
-    CutOver = 2,
-    /// <summary>Nothing usable was collected before the teacher died: no student can be made from this journal.</summary>
-    Failed = 3,
+    /// <summary>The student took over; the teacher is retired.</summary>
+    Retired,
+    /// <summary>
+    /// The handover could not complete: the student board died (the journal's teacher outputs remain for
+    /// another student), or the teacher died before anything was handed on.
+    /// </summary>
+    Failed,
 }
 
 /// <summary>What a handover is started or resumed with.</summary>
 /// <param name="JournalPath">The handover's journal; created if missing, resumed if present.</param>
-/// <param name="HandoverId">Stable name of this handover (same across resumes).</param>
-/// <param name="Teacher">The serving model on the dying board, or null when the host knows the teacher is dead.</param>
-/// <param name="Student">A fresh board to teach. A different board than in the journal means a new student (the old one died).</param>
-/// <param name="Seed">Seed for everything random in the handover (transfer set, minibatches, pulse ids).</param>
-public sealed record HandoverOpening(string JournalPath, string HandoverId, IServingModel? Teacher, IDevice Student, ulong Seed);
+/// <param name="HandoverId">Stable name of this handover (the same across resumes).</param>
+/// <param name="Teacher">The serving model on the old board, or null when the host knows it is dead.</param>
+/// <param name="Student">The board to teach.</param>
+/// <param name="Seed">Seed of the transfer set, minibatches and the student's mapping (the same across resumes).</param>
+/// <param name="InheritLessonFrom">The journal of an earlier attempt whose student died: its teacher outputs teach this student.</param>
+public sealed record HandoverOpening(string JournalPath, string HandoverId, IServingModel? Teacher, IDevice Student, int Seed, string? InheritLessonFrom = null);
+
+/// <summary>One journaled batch of teacher outputs: a hash of its content and how many transfer examples it answers.</summary>
+public readonly record struct JournaledBatch(ulong Hash, int Examples);
+
+/// <summary>What a journal holds: teacher outputs by batch and the student's latest checkpointed step.</summary>
+/// <param name="TeacherOutputs">Journaled teacher output batches by batch index.</param>
+/// <param name="StudentSteps">Training steps of the newest student checkpoint (0 when none).</param>
+public sealed record JournalView(IReadOnlyDictionary<int, JournaledBatch> TeacherOutputs, long StudentSteps)
+{
+    /// <summary>A journal that does not exist yet.</summary>
+    public static JournalView Empty { get; } = new(new Dictionary<int, JournaledBatch>(), 0);
+
+    /// <summary>Teacher outputs (transfer examples) journaled.</summary>
+    public long Examples => TeacherOutputs.Values.Sum(b => (long)b.Examples);
+}
+
+/// <summary>What one handover journal says it cost and carried.</summary>
+/// <param name="TeacherQueries">Teacher queries over all attempts (transfer and canary).</param>
+/// <param name="CollectedExamples">Transfer examples whose teacher outputs are journaled.</param>
+/// <param name="BitsTransferred">Bits of soft targets actually sent (payload).</param>
+/// <param name="Attempts">Processes that worked on this journal.</param>
+/// <param name="TeacherDied">The journal records the teacher's death.</param>
+public sealed record HandoverAccount(long TeacherQueries, long CollectedExamples, double BitsTransferred, int Attempts, bool TeacherDied);
 
 /// <summary>
-/// One board-to-board handover (distil teacher into student, then cut over) driven step by step by the
-/// stress runner, so that faults can be injected between and inside steps. Every step is journaled: a
-/// process abandoned at any moment (host crash) and opened again on the same journal must resume
-/// without losing journaled teacher outputs or student progress, and without applying a pulse twice.
+/// One journaled board-to-board handover. <see cref="Run"/> drives it to its end; the runner injects faults
+/// through the boards' links (a host kill unwinds <see cref="Run"/> from inside any device call, as a killed
+/// process would stop), abandons the process, and opens a new one on the same journal: it must resume
+/// without losing journaled teacher outputs or student progress.
 /// </summary>
 public interface IHandoverProcess : IDisposable
 {
-    /// <summary>Current phase.</summary>
-    HandoverPhase Phase { get; }
-
-    /// <summary>Steps left until cut over if nothing goes wrong (an estimate; used to place injected faults).</summary>
-    int RemainingSteps { get; }
-
     /// <summary>
-    /// Does one bounded unit of work and journals it. A teacher that dies is absorbed (the student goes on
-    /// from what was collected). Throws <see cref="DeviceFailedException"/> when the student died,
-    /// <see cref="IOException"/> when a board's link is lost.
+    /// Runs from wherever the journal stands to the end. Throws what the boards' links throw when the host
+    /// is killed (<see cref="Faults.HostCrashedException"/>) or a link is lost (<see cref="IOException"/>).
     /// </summary>
-    HandoverPhase Step();
+    HandoverEnd Run();
 
-    /// <summary>The teacher outputs this process knows (transfer index -> content hash): after a resume, what it loaded from the journal.</summary>
-    IReadOnlyDictionary<int, ulong> TeacherOutputsSeen { get; }
+    /// <summary>What this process found in the journal when it opened it (what it resumes from).</summary>
+    JournalView SeenAtOpen { get; }
 
-    /// <summary>Training steps this process counts as done on its current student.</summary>
-    int StudentStepsSeen { get; }
-
-    /// <summary>True once the teacher has been found dead (from a device error or the journal).</summary>
-    bool TeacherLost { get; }
-
-    /// <summary>The trained student, once <see cref="Phase"/> is <see cref="HandoverPhase.CutOver"/>.</summary>
+    /// <summary>The trained student after <see cref="HandoverEnd.Retired"/>; usable after <see cref="IDisposable.Dispose"/>.</summary>
     IServingModel? Student { get; }
-}
 
-/// <summary>What a journal holds, read independently of any process (the host crash check).</summary>
-/// <param name="TeacherOutputs">Committed teacher outputs: transfer index -> content hash.</param>
-/// <param name="StudentSteps">Committed training steps per student board serial.</param>
-public sealed record JournalView(IReadOnlyDictionary<int, ulong> TeacherOutputs, IReadOnlyDictionary<string, int> StudentSteps)
-{
-    /// <summary>An empty or missing journal.</summary>
-    public static JournalView Empty { get; } = new(new Dictionary<int, ulong>(), new Dictionary<string, int>());
+    /// <summary>Costs and contents of the journal as of now.</summary>
+    HandoverAccount Account();
 }

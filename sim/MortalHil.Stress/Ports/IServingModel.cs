@@ -1,4 +1,5 @@
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning;
 
 namespace MortalHil.Stress.Ports;
 
@@ -8,21 +9,12 @@ public interface IServingModel
     /// <summary>The board holding the weights.</summary>
     IDevice Board { get; }
 
-    /// <summary>Number of input features per sample.</summary>
-    int Features { get; }
-
-    /// <summary>Number of classes.</summary>
-    int Classes { get; }
+    /// <summary>The network as a classifier (its calls throw what the board throws).</summary>
+    IClassifier Classifier { get; }
 
     /// <summary>
-    /// Writes the board's logits for each sample (inputs row-major, <c>samples x Features</c>, features in [-1, 1])
-    /// into <paramref name="logits"/> (<c>samples x Classes</c>). Throws what the board throws.
+    /// The model's host-side state (placement, scales, calibration): what a host keeps on disk so that after
+    /// a restart <see cref="IStressToolkit.RestoreModel"/> re-attaches the model to its board.
     /// </summary>
-    void Logits(ReadOnlySpan<float> inputs, Span<float> logits);
-
-    /// <summary>
-    /// The model's digital state (placement, scales) as text: what a host keeps on disk so that after a
-    /// restart <see cref="IStressToolkit.RestoreModel"/> re-attaches the model to its board.
-    /// </summary>
-    string Snapshot();
+    byte[] Snapshot();
 }

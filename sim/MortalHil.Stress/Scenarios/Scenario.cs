@@ -23,6 +23,7 @@ public sealed record Scenario
     public required SparePoolSpec Spares { get; init; }
     public required HandoverPolicy Policy { get; init; }
     public required SyntheticTaskSpec Task { get; init; }
+    public required NetworkSpec Network { get; init; }
     public required TrainingSpec Training { get; init; }
     public required MonitorSpec Monitor { get; init; }
     public required TimingSpec Timing { get; init; }
@@ -80,19 +81,38 @@ public sealed record LinkFaults(double ErrorRate, double ResponseLostFraction, i
 /// <param name="RestockBatch">Boards per restock delivery.</param>
 public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHours, double? RestockEveryDays, int RestockBatch);
 
-/// <summary>When and how a board hands over.</summary>
+/// <summary>When and how a board hands over (the fields of Mortality's HandoverPlan and HandoverPolicy).</summary>
+/// <param name="MarginHours">Time kept in reserve beyond what a handover needs (provisioning included).</param>
+/// <param name="Temperature">Distillation temperature T.</param>
+/// <param name="TeacherQueries">Transfer examples the teacher is asked about (its query budget).</param>
+/// <param name="StudentSteps">Student training steps (its budget).</param>
+/// <param name="QueryBatch">Teacher queries per round (one journaled batch).</param>
+/// <param name="StepsPerRound">Student steps per round.</param>
+/// <param name="EvaluateEveryRounds">Rounds between canary checks, checkpoints and the cut-over decision.</param>
+/// <param name="HoursPerRound">Board time one round takes.</param>
+/// <param name="CutOverMargin">Cut over once the student's canary accuracy is at least the teacher's minus this.</param>
+/// <param name="FailureThreshold">A board counts as failed when its canary accuracy falls to this share of its accuracy when it started serving.</param>
+/// <param name="StuckThreshold">With a write probe: a board counts as failed at this stuck share of its probe cells.</param>
+/// <param name="PreventiveAgeYears">Hand over at this board age whatever the predictor says; null = never.</param>
+/// <param name="ColdStartFromLabels">Train a replacement from labels when nothing could be handed on.</param>
 public sealed record HandoverPolicy(
-    double MarginHours, double Temperature, int TeacherQueryBudget, int StudentStepBudget, int TransferSet,
-    double MinTransferFraction, double? PreventiveAgeYears, bool ColdStartFromLabels);
+    double MarginHours, double Temperature, int TeacherQueries, int StudentSteps, int QueryBatch, int StepsPerRound, int EvaluateEveryRounds,
+    double HoursPerRound, double CutOverMargin, double FailureThreshold, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels);
+
+/// <summary>The network every board carries: task features, these hidden widths, task classes.</summary>
+/// <param name="Hidden">Hidden layer widths (empty: a single layer).</param>
+/// <param name="LearningRate">Learning rate of the on-chip node-perturbation trainer.</param>
+/// <param name="Directions">Perturbation directions per example of the node-perturbation trainer (each costs a read).</param>
+public sealed record NetworkSpec(IReadOnlyList<int> Hidden, double LearningRate, int Directions);
 
 /// <summary>A synthetic classification task: Gaussian clusters around random class centres.</summary>
 public sealed record SyntheticTaskSpec(int Features, int Classes, double ClusterSpread, int Train, int Canary, int Eval);
 
-/// <summary>On-chip training from labels (generation 0 and cold starts) and the step size of every on-chip trainer.</summary>
-public sealed record TrainingSpec(int Steps, int Batch, double LearningRatePulses);
+/// <summary>On-chip training from labels (generation 0 and cold starts); the batch is also the handover's training batch.</summary>
+public sealed record TrainingSpec(int Steps, int Batch);
 
-/// <summary>How often the host measures a serving board, and how many samples the trend fit uses.</summary>
-public sealed record MonitorSpec(double IntervalDays, int TrendSamples);
+/// <summary>How often the host checks a serving board, and whether it probes spare cells for stuck ones.</summary>
+public sealed record MonitorSpec(double IntervalDays, bool Probe);
 
 /// <summary>Simulated time the link and board take per operation.</summary>
 public sealed record TimingSpec(double ReadMsPerSample, double PulseMsPerRequest);

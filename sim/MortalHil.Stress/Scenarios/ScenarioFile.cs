@@ -17,6 +17,7 @@ internal sealed class ScenarioFile
     public SparesFile? Spares { get; set; }
     public PolicyFile? Policy { get; set; }
     public TaskFile? Task { get; set; }
+    public NetworkFile? Network { get; set; }
     public TrainingFile? Training { get; set; }
     public MonitorFile? Monitor { get; set; }
     public TimingFile? Timing { get; set; }
@@ -123,10 +124,22 @@ internal sealed class PolicyFile
     public double? MarginHours { get; set; }
     public double? Temperature { get; set; }
     public BudgetFile? Budget { get; set; }
-    public int? TransferSet { get; set; }
-    public double? MinTransferFraction { get; set; }
+    public int? QueryBatch { get; set; }
+    public int? StepsPerRound { get; set; }
+    public int? EvaluateEveryRounds { get; set; }
+    public double? HoursPerRound { get; set; }
+    public double? CutOverMargin { get; set; }
+    public double? FailureThreshold { get; set; }
+    public double? StuckThreshold { get; set; }
     public double? PreventiveAgeYears { get; set; }
     public bool? ColdStartFromLabels { get; set; }
+}
+
+internal sealed class NetworkFile
+{
+    public List<int>? Hidden { get; set; }
+    public double? LearningRate { get; set; }
+    public int? Directions { get; set; }
 }
 
 internal sealed class BudgetFile
@@ -150,13 +163,12 @@ internal sealed class TrainingFile
 {
     public int? Steps { get; set; }
     public int? Batch { get; set; }
-    public double? LearningRatePulses { get; set; }
 }
 
 internal sealed class MonitorFile
 {
     public double? IntervalDays { get; set; }
-    public int? TrendSamples { get; set; }
+    public bool? Probe { get; set; }
 }
 
 internal sealed class TimingFile

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using MortalHil.Sim.Presets;
+using MortalHil.Stress.Toolkit;
 using static MortalHil.Stress.Scenarios.FieldRules;
 
 namespace MortalHil.Stress.Scenarios;
@@ -75,7 +76,7 @@ public static partial class ScenarioLoader
         int size = IntAtLeast("fleet.size", Required("fleet.size", fleet.Size), 1, MaxFleetSize);
 
         var task = ResolveTask(f.Task);
-        var devices = ResolveDevices(Required("devices", f.Devices), f.Hazards, task, presetFolder);
+        var devices = ResolveDevices(Required("devices", f.Devices), f.Hazards, presetFolder);
         var hazards = ResolveHazards(f.Hazards);
         var faults = ResolveFaults(f.Faults);
         var spares = ResolveSpares(f.Spares);
@@ -84,25 +85,29 @@ public static partial class ScenarioLoader
         var t = f.Training ?? new TrainingFile();
         var training = new TrainingSpec(
             IntAtLeast("training.steps", t.Steps ?? 300, 1, 1_000_000),
-            IntAtLeast("training.batch", t.Batch ?? 32, 1, 4096),
-            Above("training.learning_rate_pulses", t.LearningRatePulses ?? 24, 0, 10_000));
-        if (devices.Presets.Min(p => p.Preset.Read.MaxBatch) < training.Batch)
-            throw new ScenarioFieldException("training.batch", $"must be <= the boards' read batch limit {devices.Presets.Min(p => p.Preset.Read.MaxBatch)} (got {training.Batch})");
+            IntAtLeast("training.batch", t.Batch ?? 16, 1, 4096));
+        int maxBatch = devices.Presets.Min(p => p.Preset.Read.MaxBatch);
+        if (maxBatch < training.Batch)
+            throw new ScenarioFieldException("training.batch", $"must be <= the boards' read batch limit {maxBatch} (got {training.Batch})");
+        if (maxBatch < policy.QueryBatch)
+            throw new ScenarioFieldException("policy.query_batch", $"must be <= the boards' read batch limit {maxBatch} (got {policy.QueryBatch})");
+
+        var n = f.Network ?? new NetworkFile();
+        var hidden = n.Hidden ?? [];
+        if (hidden.Count > 8) throw new ScenarioFieldException("network.hidden", $"must list at most 8 hidden layers (got {hidden.Count})");
+        for (int i = 0; i < hidden.Count; i++) IntAtLeast($"network.hidden[{i}]", hidden[i], 1, 4096);
+        var network = new NetworkSpec(hidden.ToArray(), Above("network.learning_rate", n.LearningRate ?? 0.3, 0, 100),
+            IntAtLeast("network.directions", n.Directions ?? 4, 1, 1024));
 
         var m = f.Monitor ?? new MonitorFile();
-        var monitor = new MonitorSpec(
-            Above("monitor.interval_days", m.IntervalDays ?? 2, 0, 3650),
-            IntAtLeast("monitor.trend_samples", m.TrendSamples ?? 10, 3, 10_000));
+        var monitor = new MonitorSpec(Above("monitor.interval_days", m.IntervalDays ?? 7, 0, 3650), m.Probe ?? false);
 
         var tm = f.Timing ?? new TimingFile();
         var timing = new TimingSpec(
             Between("timing.read_ms_per_sample", tm.ReadMsPerSample ?? 1.0, 0, 1e6),
             Between("timing.pulse_ms_per_request", tm.PulseMsPerRequest ?? 2.0, 0, 1e6));
 
-        if (policy.TransferSet < training.Batch)
-            throw new ScenarioFieldException("policy.transfer_set", $"must be >= training.batch ({training.Batch}) (got {policy.TransferSet})");
-
-        return new Scenario
+        var scenario = new Scenario
         {
             Name = name,
             Description = f.Description ?? "",
@@ -115,10 +120,13 @@ public static partial class ScenarioLoader
             Spares = spares,
             Policy = policy,
             Task = task,
+            Network = network,
             Training = training,
             Monitor = monitor,
             Timing = timing,
         };
+        NetworkFit.Check(scenario);
+        return scenario;
     }
 
     private static SyntheticTaskSpec ResolveTask(TaskFile? t)
@@ -129,13 +137,13 @@ public static partial class ScenarioLoader
         return new SyntheticTaskSpec(
             IntAtLeast("task.features", t.Features ?? 16, 1, 4095),
             IntAtLeast("task.classes", t.Classes ?? 4, 2, 1024),
-            Above("task.cluster_spread", t.ClusterSpread ?? 0.6, 0, 10),
+            Above("task.cluster_spread", t.ClusterSpread ?? 0.5, 0, 10),
             IntAtLeast("task.train", t.Train ?? 1024, 1, 1_000_000),
             IntAtLeast("task.canary", t.Canary ?? 64, 1, 100_000),
             IntAtLeast("task.eval", t.Eval ?? 256, 1, 1_000_000));
     }
 
-    private static DeviceMix ResolveDevices(DevicesFile d, HazardsFile? hazardsFile, SyntheticTaskSpec task, string presetFolder)
+    private static DeviceMix ResolveDevices(DevicesFile d, HazardsFile? hazardsFile, string presetFolder)
     {
         var list = Required("devices.presets", d.Presets);
         if (list.Count == 0) throw new ScenarioFieldException("devices.presets", "must name at least one preset (got [])");
@@ -173,13 +181,6 @@ public static partial class ScenarioLoader
             {
                 throw new ScenarioFieldException(field + ".preset", $"gives an invalid preset once the scenario's geometry and hazards are applied: {e.Message}", e);
             }
-            // A single-layer classifier maps features + bias onto rows and each class onto a differential column pair.
-            string geometryField = geometry is null ? field + ".preset" : "devices.geometry.rows";
-            if (preset.Geometry.Rows < task.Features + 1)
-                throw new ScenarioFieldException(geometryField, $"must give tiles of at least task.features + 1 = {task.Features + 1} rows (got {preset.Geometry.Rows})");
-            if (preset.Geometry.Columns < 2 * task.Classes)
-                throw new ScenarioFieldException(geometry is null ? field + ".preset" : "devices.geometry.columns",
-                    $"must give tiles of at least 2 x task.classes = {2 * task.Classes} columns (got {preset.Geometry.Columns})");
             shares.Add(new PresetShare(preset, share, source));
         }
 
@@ -279,14 +280,18 @@ public static partial class ScenarioLoader
     {
         p ??= new PolicyFile();
         var b = p.Budget ?? new BudgetFile();
-        int transfer = IntAtLeast("policy.transfer_set", p.TransferSet ?? 256, 1, 1_000_000);
         return new HandoverPolicy(
             Between("policy.margin_hours", p.MarginHours ?? 168, 0, 1e7),
             Between("policy.temperature", p.Temperature ?? 4, 0.1, 100),
-            IntAtLeast("policy.budget.teacher_queries", b.TeacherQueries ?? transfer, 1, 100_000_000),
+            IntAtLeast("policy.budget.teacher_queries", b.TeacherQueries ?? 256, 1, 10_000_000),
             IntAtLeast("policy.budget.student_steps", b.StudentSteps ?? 200, 1, 10_000_000),
-            transfer,
-            Above("policy.min_transfer_fraction", p.MinTransferFraction ?? 0.1, 0, 1),
+            IntAtLeast("policy.query_batch", p.QueryBatch ?? 32, 1, 65_536),
+            IntAtLeast("policy.steps_per_round", p.StepsPerRound ?? 4, 1, 100_000),
+            IntAtLeast("policy.evaluate_every_rounds", p.EvaluateEveryRounds ?? 10, 1, 100_000),
+            Between("policy.hours_per_round", p.HoursPerRound ?? 0.5, 0, 1e4),
+            Between("policy.cut_over_margin", p.CutOverMargin ?? 0, 0, 1),
+            Above("policy.failure_threshold", p.FailureThreshold ?? 0.95, 0, 1),
+            Above("policy.stuck_threshold", p.StuckThreshold ?? 0.2, 0, 1),
             p.PreventiveAgeYears is double age ? Above("policy.preventive_age_years", age, 0, 1000) : null,
             p.ColdStartFromLabels ?? true);
     }
@@ -301,7 +306,9 @@ public static partial class ScenarioLoader
             // System.Text.Json reports the object's path and the unknown name in the message.
             var m = UnknownProperty().Match(msg);
             string unknown = m.Success ? m.Groups[1].Value : "?";
-            return new ScenarioFieldException(field == "$" ? unknown : $"{field}.{unknown}", "is not a known field (see sim/scenarios/README.md)", e);
+            // System.Text.Json's path already ends with the unknown name (it may not, in older versions).
+            string path = field == "$" ? unknown : field == unknown || field.EndsWith("." + unknown, StringComparison.Ordinal) ? field : $"{field}.{unknown}";
+            return new ScenarioFieldException(path, "is not a known field (see sim/scenarios/README.md)", e);
         }
         if (msg.Contains("could not be converted", StringComparison.Ordinal))
             return new ScenarioFieldException(field, $"has the wrong type: {Expected(msg)}", e);

@@ -1,3 +1,4 @@
+using MortalHil.Core.Mortality.Ports;
 using MortalHil.Stress.Randomness;
 using MortalHil.Stress.Scenarios;
 
@@ -8,7 +9,7 @@ namespace MortalHil.Stress.Tasks;
 /// centre (every coordinate +-0.5) with per-feature spread <see cref="SyntheticTaskSpec.ClusterSpread"/>,
 /// clipped to [-1, 1]. Small and quick, so a fleet of hundreds of boards can learn it many times; the
 /// clusters overlap enough that accuracy falls visibly as a board's cells stick.
-/// All sets are fixed by the seed; transfer sets (inputs only) are drawn per handover.
+/// All sets are fixed by the seed.
 /// </summary>
 public sealed class SyntheticTask
 {
@@ -38,8 +39,8 @@ public sealed class SyntheticTask
     /// <summary>Held-out labelled set the stress metrics measure (never used for training or decisions).</summary>
     public LabelledSet Eval { get; }
 
-    /// <summary>Unlabelled inputs for one handover's transfer set (row-major, count x Features).</summary>
-    public float[] TransferInputs(int count, ulong seed) => Draw(count, SeedTree.Derive(seed, "task/transfer")).Inputs;
+    /// <summary>The unlabelled pool handovers draw transfer inputs from: the training inputs without their labels.</summary>
+    public float[] UnlabelledPool => Train.Inputs;
 
     private LabelledSet Draw(int count, ulong seed)
     {
@@ -56,10 +57,4 @@ public sealed class SyntheticTask
         }
         return new LabelledSet(x, y, d);
     }
-}
-
-/// <summary>Inputs (row-major, features in [-1, 1]) and their class labels.</summary>
-public sealed record LabelledSet(float[] Inputs, int[] Labels, int Features)
-{
-    public int Count => Labels.Length;
 }

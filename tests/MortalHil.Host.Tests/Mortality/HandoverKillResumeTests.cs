@@ -76,16 +76,17 @@ public class HandoverKillResumeTests(MortalityFixture fx) : IClassFixture<Mortal
     }
 
     [Theory]
-    [InlineData("state serving", "serving")]
-    [InlineData("round 10:", "distilling")]
-    [InlineData("state cut_over", "cut_over")]
-    [InlineData("state retired", "retired")]
-    public void A_handover_killed_in_any_state_resumes_and_keeps_every_teacher_output(string killAtLine, string expectedState)
+    [InlineData("state serving", "serving", 400)]
+    [InlineData("round 10:", "distilling", 100)]
+    [InlineData("state cut_over", "cut_over", 600)]
+    [InlineData("state retired", "retired", 100)]
+    public void A_handover_killed_in_any_state_resumes_and_keeps_every_teacher_output(string killAtLine, string expectedState, int paceMs)
     {
         var dir = Path.Combine(fx.Root, "kill-" + expectedState);
         var journal = dir + ".db";
-        // Paced so that each state lasts long enough for the kill to land in it.
-        var args = fx.HandoverArgs(dir, journal, "--pace-ms", "100");
+        // Paced so that each state lasts long enough for the kill to land in it, even on a loaded
+        // machine: serving and cut over are a single paced step each, so they get a longer pace.
+        var args = fx.HandoverArgs(dir, journal, "--pace-ms", paceMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         RunAndKill(args, killAtLine);
         var atKill = Read(journal);
         Assert.Equal(expectedState, atKill.State);

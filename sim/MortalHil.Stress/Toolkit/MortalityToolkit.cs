@@ -1,0 +1,119 @@
+using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Losses;
+using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Learning.Trainers;
+using MortalHil.Core.Mortality.Distillation;
+using MortalHil.Core.Mortality.Handover;
+using MortalHil.Core.Mortality.Adapters;
+using MortalHil.Stress.Ports;
+using MortalHil.Stress.Randomness;
+using MortalHil.Stress.Scenarios;
+using MortalHil.Stress.Tasks;
+
+namespace MortalHil.Stress.Toolkit;
+
+/// <summary>
+/// The stress runner's port implemented by the project's own learning and mortality: networks mapped by
+/// <see cref="NetworkMapper"/> and trained on-chip by <see cref="NodePerturbationTrainer"/>, Mortality's
+/// health monitor, remaining-life predictor and handover policy, and its journaled <see cref="HandoverRun"/>.
+/// </summary>
+public sealed class MortalityToolkit : IStressToolkit
+{
+    private readonly Scenario _scenario;
+
+    public MortalityToolkit(Scenario scenario, SyntheticTask task)
+    {
+        _scenario = scenario;
+        Task = task;
+        Shape = ShapeOf(scenario);
+        var p = scenario.Policy;
+        Plan = new HandoverPlan
+        {
+            TransferExamples = p.TeacherQueries,
+            QueryBatch = p.QueryBatch,
+            TrainBatch = scenario.Training.Batch,
+            StudentSteps = p.StudentSteps,
+            StepsPerRound = p.StepsPerRound,
+            EvaluateEveryRounds = p.EvaluateEveryRounds,
+            Temperature = (float)p.Temperature,
+            BoardTimePerRound = TimeSpan.FromHours(p.HoursPerRound),
+            ServeRequestsPerRound = 0,
+            CutOverMargin = p.CutOverMargin,
+        };
+        Plan.Validate();
+    }
+
+    /// <summary>Factory for <see cref="StressToolkitFactory"/>.</summary>
+    public static IStressToolkit Create(Scenario scenario, SyntheticTask task) => new MortalityToolkit(scenario, task);
+
+    /// <summary>The network of a scenario: features, hidden widths, classes.</summary>
+    public static NetworkShape ShapeOf(Scenario s) => new([s.Task.Features, .. s.Network.Hidden, s.Task.Classes]);
+
+    public SyntheticTask Task { get; }
+    public NetworkShape Shape { get; }
+    /// <summary>The handover plan (its seed is set per handover).</summary>
+    public HandoverPlan Plan { get; }
+
+    public double ExpectedHandoverSeconds => Plan.ExpectedBoardTime.TotalSeconds;
+
+    /// <summary>The on-chip trainer every board uses: node perturbation with the soft-target loss at <paramref name="temperature"/>.</summary>
+    public IOnChipTrainer Trainer(int seed, float temperature)
+    {
+        float lr = (float)_scenario.Network.LearningRate;
+        return new NodePerturbationTrainer(new PerturbationOptions
+        {
+            Seed = seed, HiddenLearningRate = lr, OutputLearningRate = lr, BiasLearningRate = lr, Directions = _scenario.Network.Directions,
+        }, new SoftmaxCrossEntropy(temperature));
+    }
+
+    public IServingModel TrainFromLabels(IDevice board, int seed)
+    {
+        var train = Task.Train;
+        int f = Task.Features, k = Task.Classes, batch = _scenario.Training.Batch;
+        int n = Math.Min(256, train.Count);
+        var net = NetworkMapper.Map(board, Shape, new MappingOptions { Seed = seed }, train.Inputs.AsSpan(0, n * f), n);
+        var trainer = Trainer(seed, 1f);
+        var inputs = new float[batch * f];
+        var targets = new float[batch * k];
+        for (int step = 0; step < _scenario.Training.Steps; step++)
+        {
+            var rng = new SplitMixRandom(SeedTree.Derive((ulong)(uint)seed, "labels", (ulong)step));
+            Array.Clear(targets);
+            for (int b = 0; b < batch; b++)
+            {
+                int i = rng.NextInt(train.Count);
+                train.Input(i).CopyTo(inputs.AsSpan(b * f, f));
+                targets[b * k + train.Labels[i]] = 1f;
+            }
+            trainer.Step(net, inputs, targets, batch);
+        }
+        return new MappedServingModel(net);
+    }
+
+    public IServingModel RestoreModel(IDevice board, byte[] snapshot) => new MappedServingModel(NetworkBytes.Load(board, snapshot));
+
+    public IBoardMonitor CreateMonitor(IServingModel model, double handoverSeconds, double marginSeconds)
+    {
+        var net = ((MappedServingModel)model).Network;
+        CrossbarWindow? probe = null;
+        if (_scenario.Monitor.Probe)
+        {
+            probe = ProbeWindow(net) ?? throw new InvalidOperationException(
+                $"board {net.Description.SerialNumber} has no free 4x4 cells for the write probe beside network {Shape}");
+        }
+        var p = _scenario.Policy;
+        ulong ids = SeedTree.Derive(SeedTree.Of(net.Description.SerialNumber), "monitor-pulse-ids") | 1;
+        return new MortalityMonitor(net, Task.Canary, probe, handoverSeconds, marginSeconds, p.FailureThreshold, p.StuckThreshold, ids);
+    }
+
+    /// <summary>A 4 x 4 window of cells the network does not use, for the monitor's write probe; null if none.</summary>
+    public static CrossbarWindow? ProbeWindow(MappedNetwork net)
+    {
+        var used = net.AllLayers.SelectMany(l => l.Blocks).Select(b => b.Window);
+        return new TileAllocator(net.Description, used).TryAllocate(4, 4, out var w) ? w : null;
+    }
+
+    public IHandoverProcess OpenHandover(HandoverOpening opening) => MortalityHandover.Open(opening, this);
+
+    public JournalView ReadJournal(string journalPath) => JournalFileReader.Read(journalPath);
+}
