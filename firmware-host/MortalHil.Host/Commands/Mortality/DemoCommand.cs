@@ -78,7 +78,8 @@ public static class DemoCommand
         int usable = Math.Min(50_000, data.Train.Count - s.Canary);
         var canary = MnistForBoards.Labelled(data.Train, data.Train.Count - s.Canary, s.Canary);
         var test = MnistForBoards.Labelled(data.Test, 0, Math.Min(s.Test, data.Test.Count));
-        var timelineTest = MnistForBoards.Labelled(data.Test, 0, Math.Min(s.TimelineTest, data.Test.Count));
+        // Every k-th test image: the first images of MNIST's test set are not a fair sample of it.
+        var timelineTest = MnistForBoards.Strided(data.Test, Math.Min(s.TimelineTest, data.Test.Count));
         var traffic = MnistForBoards.Labelled(data.Test, data.Test.Count / 2, Math.Min(1000, data.Test.Count / 2));
         int sampleCount = Math.Min(256, usable);
         var sample = data.Train.Pixels.AsSpan(0, sampleCount * data.Features).ToArray();
@@ -127,8 +128,8 @@ public static class DemoCommand
         Say($"ageing the teacher in steps of {s.AgeStepDays} days; handover needs {plan.ExpectedBoardTime.TotalHours:F0} h + margin {s.MarginDays} days; " +
             $"failure: canary below {canaryStart - s.FailureDrop:P1} or {s.StuckLimit:P0} of probe cells stuck");
         WatchResult? call = null;
-        double? diedAt = null;
-        string? deathMessage = null;
+        double? diedAt = null, studentDiedAt = null;
+        string? deathMessage = null, studentDeath = null;
         double lastTeacherAccuracy = teacherBest;
         var step = TimeSpan.FromDays(s.AgeStepDays);
         while (Years(teacher.Now) < s.MaxYears)
@@ -242,10 +243,20 @@ public static class DemoCommand
             while (Years(teacher.Now) < s.MaxYears)
             {
                 teacher.AdvanceTime(step);
-                studentBoard?.AdvanceTime(step);
                 double t = Years(teacher.Now);
+                if (studentNet is not null && studentDiedAt is null)
+                {
+                    studentBoard!.AdvanceTime(step);
+                    double sa = TeacherSchool.Accuracy(studentNet, timelineTest);
+                    if (double.IsNaN(sa))
+                    {
+                        studentDiedAt = t;
+                        try { studentBoard.ReadHealth(); } catch (DeviceFailedException e) { studentDeath = e.Message; }
+                        Say($"the student died at {t:F2} years ({studentDeath}): it would need its own handover");
+                    }
+                    else timeline.Add(new TimelinePoint("student (distilled)", t, sa));
+                }
                 double ta = TeacherSchool.Accuracy(teacherNet, timelineTest);
-                if (studentNet is not null) timeline.Add(new TimelinePoint("student (distilled)", t, TeacherSchool.Accuracy(studentNet, timelineTest)));
                 if (double.IsNaN(ta))
                 {
                     diedAt = t;
@@ -264,6 +275,8 @@ public static class DemoCommand
         json["teacher_died_at_years"] = diedAt is { } dd ? Math.Round(dd, 3) : null;
         json["teacher_death"] = deathMessage;
         json["student"] = student;
+        json["student_died_at_years"] = studentDiedAt is { } sd ? Math.Round(sd, 3) : null;
+        json["student_death"] = studentDeath;
         json["copied"] = copied;
         json["labels_only"] = labelsOnly;
         json["teacher_queries"] = handover?.Result.TeacherQueries;
@@ -286,7 +299,7 @@ public static class DemoCommand
         }).ToArray());
         HandoverCommand.WriteJson(Path.Combine(s.OutDir, "demo.json"), json);
         TimelinePlot.Save(Path.Combine(s.OutDir, "timeline.png"), $"{s.Preset} #{s.TeacherSerial} hands over to #{s.StudentSerial} ({s.Shape}, {s.Algo})",
-            timeline, handoverStart is { } hs && handoverEnd is { } he ? (hs, he) : null, handoverStart, diedAt);
+            timeline, handoverStart is { } hs && handoverEnd is { } he ? (hs, he) : null, handoverStart, diedAt, studentDiedAt);
 
         if (!s.Quiet) PrintTable(json);
         Say($"wrote {Path.Combine(s.OutDir, "demo.json")} and timeline.png");

@@ -6,7 +6,7 @@ public sealed record DemoSettings
     public required string OutDir { get; init; }
     public string Preset { get; init; } = "reram";
     public string TeacherSerial { get; init; } = "44";
-    public string StudentSerial { get; init; } = "7";
+    public string StudentSerial { get; init; } = "43";
     public string Algo { get; init; } = "np";
     public string Shape { get; init; } = "196-128-10";
     /// <summary>Teacher training epochs over the training images (as <c>mortalhil train</c> trains).</summary>

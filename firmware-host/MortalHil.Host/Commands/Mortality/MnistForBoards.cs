@@ -34,6 +34,21 @@ public sealed class MnistForBoards
         return new LabelledSet(inputs, labels, set.Features);
     }
 
+    /// <summary><paramref name="count"/> examples spread evenly over <paramref name="set"/> (every k-th one).</summary>
+    public static LabelledSet Strided(LabeledImageSet set, int count)
+    {
+        count = Math.Clamp(count, 1, set.Count);
+        int stride = set.Count / count;
+        var inputs = new float[count * set.Features];
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            set.Example(i * stride).CopyTo(inputs.AsSpan(i * set.Features));
+            labels[i] = set.Labels[i * stride];
+        }
+        return new LabelledSet(inputs, labels, set.Features);
+    }
+
     /// <summary>The pixels of examples [start, start + count) only (a transfer pool has no labels).</summary>
     public static float[] Unlabelled(LabeledImageSet set, int start, int count)
     {

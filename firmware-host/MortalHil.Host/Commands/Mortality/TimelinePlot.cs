@@ -10,7 +10,7 @@ public sealed record TimelinePoint(string Board, double Years, double Accuracy);
 public static class TimelinePlot
 {
     public static void Save(string path, string title, IReadOnlyList<TimelinePoint> points, (double Start, double End)? handover,
-        double? calledAt, double? teacherDiedAt)
+        double? calledAt, double? teacherDiedAt, double? studentDiedAt = null)
     {
         var plot = new Plot();
         plot.Title(title);
@@ -25,11 +25,14 @@ public static class TimelinePlot
             span.FillStyle.Color = Colors.Orange.WithAlpha(0.35);
             span.LegendText = $"handover ({(h.End - h.Start) * 365.25 * 24:F0} h)";
         }
+        var palette = new[] { Colors.SteelBlue, Colors.ForestGreen, Colors.Purple, Colors.Gray };
+        int next = 0;
         foreach (var board in points.Select(p => p.Board).Distinct())
         {
             var series = points.Where(p => p.Board == board && !double.IsNaN(p.Accuracy)).ToArray();
             if (series.Length == 0) continue;
             var line = plot.Add.Scatter(series.Select(p => p.Years).ToArray(), series.Select(p => p.Accuracy).ToArray());
+            line.Color = palette[next++ % palette.Length];
             line.LegendText = board;
             line.MarkerSize = 3;
             line.LineWidth = 1.5f;
@@ -45,6 +48,13 @@ public static class TimelinePlot
             var death = plot.Add.VerticalLine(d);
             death.Color = Colors.Red;
             death.LegendText = "teacher dies";
+        }
+        if (studentDiedAt is { } sd)
+        {
+            var death = plot.Add.VerticalLine(sd);
+            death.Color = Colors.DarkRed;
+            death.LinePattern = LinePattern.Dotted;
+            death.LegendText = "student dies";
         }
         plot.Axes.SetLimitsY(0, 1.02);
         plot.ShowLegend(Alignment.LowerLeft);
