@@ -11,6 +11,7 @@ public static class ExperimentCommand
         foreach (var sub in new[]
                  {
                      ExperimentLearningCommand.Create(),
+                     Mortality.ExperimentMortalityCommand.Create(),
                  })
             cmd.Subcommands.Add(sub);
         return cmd;
