@@ -34,7 +34,7 @@ public static class StressPlots
         available.MarkerSize = 0;
         available.LineWidth = 2;
         plot.Axes.SetLimitsY(0, 1.05);
-        plot.Title($"{name}: service availability {m.ServiceAvailability:P2} (share of lineages over time)");
+        plot.Title($"{name}: service availability {m.ServiceAvailability:P2} (share of running lineages over time)");
         plot.XLabel("simulated years");
         plot.YLabel("share of fleet");
         plot.ShowLegend(Alignment.LowerLeft);

@@ -112,7 +112,10 @@ public sealed record SyntheticTaskSpec(int Features, int Classes, double Cluster
 public sealed record TrainingSpec(int Steps, int Batch);
 
 /// <summary>How often the host checks a serving board, and whether it probes spare cells for stuck ones.</summary>
-public sealed record MonitorSpec(double IntervalDays, bool Probe);
+/// <param name="IntervalDays">Days between health checks.</param>
+/// <param name="Probe">Probe spare cells with write pulses (stuck-cell and write-failure signals).</param>
+/// <param name="ProbeSide">The probe window is ProbeSide x ProbeSide cells the network does not use.</param>
+public sealed record MonitorSpec(double IntervalDays, bool Probe, int ProbeSide);
 
 /// <summary>Simulated time the link and board take per operation.</summary>
 public sealed record TimingSpec(double ReadMsPerSample, double PulseMsPerRequest);
