@@ -11,7 +11,7 @@ public class DemoCommandTests(MortalityFixture fx) : IClassFixture<MortalityFixt
         var result = DemoCommand.Run(new DemoSettings
         {
             OutDir = dir, Preset = fx.AgeingPresetFile, Dataset = "idx:" + fx.DataDir, Shape = "49-16-10", TeacherSerial = "3", StudentSerial = "4",
-            TeacherSteps = 400, StudentSteps = 400, Transfer = 512, Batch = 16, Test = 600, TimelineTest = 200, Canary = 200, Temperature = 2,
+            TeacherEpochs = 2, StudentSteps = 400, Transfer = 512, Batch = 16, Test = 600, TimelineTest = 200, Canary = 200, Temperature = 2,
             AgeStepDays = 30, MaxYears = 30, MarginDays = 30, HoursPerRound = 1, Quiet = true,
         });
         var j = result.Json;

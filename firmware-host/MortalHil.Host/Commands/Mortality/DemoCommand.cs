@@ -31,7 +31,7 @@ public static class DemoCommand
         var studentSerial = new Option<string>("--student-serial") { Description = "Serial of the replacement board", DefaultValueFactory = _ => d.StudentSerial };
         var algo = new Option<string>("--algo") { Description = "On-chip trainer: np, ll or wp", DefaultValueFactory = _ => d.Algo };
         var shape = new Option<string>("--shape") { Description = "Network (14x14 inputs)", DefaultValueFactory = _ => d.Shape };
-        var teacherSteps = new Option<int>("--teacher-steps") { Description = "Teacher training steps (with labels)", DefaultValueFactory = _ => d.TeacherSteps };
+        var teacherEpochs = new Option<int>("--teacher-epochs") { Description = "Teacher training epochs (with labels, as 'mortalhil train')", DefaultValueFactory = _ => d.TeacherEpochs };
         var batch = new Option<int>("--batch") { Description = "Examples per training step", DefaultValueFactory = _ => d.Batch };
         var transfer = new Option<int>("--transfer") { Description = "Transfer examples the teacher is asked about (no labels)", DefaultValueFactory = _ => d.Transfer };
         var studentSteps = new Option<int>("--student-steps") { Description = "Student training steps (also the labels-only baseline's)", DefaultValueFactory = _ => d.StudentSteps };
@@ -46,13 +46,13 @@ public static class DemoCommand
         var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
         var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
         var cmd = new Command("demo", "Train a board, age it until the predictor calls a handover, distil it into a new board, cut over; compare with copying and with labels.");
-        foreach (var o in new Option[] { output, preset, teacherSerial, studentSerial, algo, shape, teacherSteps, batch, transfer, studentSteps, temperature, ageStep, maxYears,
+        foreach (var o in new Option[] { output, preset, teacherSerial, studentSerial, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, ageStep, maxYears,
                      margin, hoursPerRound, test, timelineTest, seed, dataset, dataRoot })
             cmd.Options.Add(o);
         cmd.SetAction(p => Run(new DemoSettings
         {
             OutDir = p.GetValue(output)!.FullName, Preset = p.GetValue(preset)!, TeacherSerial = p.GetValue(teacherSerial)!, StudentSerial = p.GetValue(studentSerial)!,
-            Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherSteps = p.GetValue(teacherSteps), Batch = p.GetValue(batch), Transfer = p.GetValue(transfer),
+            Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch), Transfer = p.GetValue(transfer),
             StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature), AgeStepDays = p.GetValue(ageStep), MaxYears = p.GetValue(maxYears),
             MarginDays = p.GetValue(margin), HoursPerRound = p.GetValue(hoursPerRound), Test = p.GetValue(test), TimelineTest = p.GetValue(timelineTest),
             Seed = p.GetValue(seed), Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot),
@@ -89,9 +89,15 @@ public static class DemoCommand
         };
 
         // 1. School: the teacher learns MNIST on its own board, from labels.
-        Say($"training the teacher: {s.Preset} board #{s.TeacherSerial}, {s.Shape}, {s.Algo}, {s.TeacherSteps} steps of {s.Batch}");
-        var school = TeacherSchool.Train(preset, s.TeacherSerial, shape, s.Algo, data.Train, usable, s.TeacherSteps, s.Batch, s.Seed,
-            step => { if ((step + 1) % Math.Max(1, s.TeacherSteps / 10) == 0) Say($"  teacher step {step + 1}/{s.TeacherSteps}"); });
+        Say($"training the teacher: {s.Preset} board #{s.TeacherSerial}, {s.Shape}, {s.Algo}, {s.TeacherEpochs} epochs of {usable} images in batches of {s.Batch}");
+        long lastStep = -1;
+        var school = TeacherSchool.TrainEpochs(preset, s.TeacherSerial, shape, s.Algo, data.Train.Take(usable), data.Test, s.TeacherEpochs, s.Batch, s.Seed,
+            p =>
+            {
+                if (p.Step == lastStep || (p.Step % Math.Max(1, p.StepsTotal / 10) != 0 && p.Step != p.StepsTotal)) return;
+                lastStep = p.Step;
+                Say(string.Create(CultureInfo.InvariantCulture, $"  teacher step {p.Step}/{p.StepsTotal}: running train accuracy {p.RunningTrainAccuracy:P1}"));
+            });
         var teacher = school.Board;
         var teacherNet = school.Network;
         double teacherBest = ClassifierEvaluation.Accuracy(teacherNet, test);

@@ -8,13 +8,14 @@ public sealed record DemoSettings
     public string TeacherSerial { get; init; } = "44";
     public string StudentSerial { get; init; } = "7";
     public string Algo { get; init; } = "np";
-    public string Shape { get; init; } = "196-64-10";
-    public int TeacherSteps { get; init; } = 3000;
+    public string Shape { get; init; } = "196-128-10";
+    /// <summary>Teacher training epochs over the training images (as <c>mortalhil train</c> trains).</summary>
+    public int TeacherEpochs { get; init; } = 3;
     public int Batch { get; init; } = 32;
-    public int Transfer { get; init; } = 10_000;
-    public int StudentSteps { get; init; } = 2000;
-    public float Temperature { get; init; } = 4f;
-    public int StepsPerRound { get; init; } = 8;
+    public int Transfer { get; init; } = 20_000;
+    public int StudentSteps { get; init; } = 5000;
+    public float Temperature { get; init; } = 2f;
+    public int StepsPerRound { get; init; } = 16;
     public int QueryBatch { get; init; } = 64;
     public double HoursPerRound { get; init; } = 0.5;
     public double AgeStepDays { get; init; } = 30;

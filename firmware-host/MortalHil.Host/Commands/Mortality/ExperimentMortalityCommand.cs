@@ -32,12 +32,12 @@ public static class ExperimentMortalityCommand
         public string? Teacher { get; init; }
         public IReadOnlyList<string> StudentSerials { get; init; } = ["201", "202", "203", "204", "205"];
         public string Algo { get; init; } = "np";
-        public string Shape { get; init; } = "196-64-10";
-        public int TeacherSteps { get; init; } = 3000;
+        public string Shape { get; init; } = "196-128-10";
+        public int TeacherEpochs { get; init; } = 3;
         public int Batch { get; init; } = 32;
-        public int Transfer { get; init; } = 10_000;
-        public int StudentSteps { get; init; } = 2000;
-        public float Temperature { get; init; } = 4f;
+        public int Transfer { get; init; } = 20_000;
+        public int StudentSteps { get; init; } = 5000;
+        public float Temperature { get; init; } = 2f;
         public int OmittedDigit { get; init; } = 3;
         public int Generations { get; init; } = 5;
         public int Canary { get; init; } = 500;
@@ -58,7 +58,7 @@ public static class ExperimentMortalityCommand
         var serials = new Option<string>("--student-serials") { Description = "Comma-separated serials of the student boards", DefaultValueFactory = _ => string.Join(",", d.StudentSerials) };
         var algo = new Option<string>("--algo") { Description = "On-chip trainer: np, ll or wp", DefaultValueFactory = _ => d.Algo };
         var shape = new Option<string>("--shape") { Description = "Network", DefaultValueFactory = _ => d.Shape };
-        var teacherSteps = new Option<int>("--teacher-steps") { Description = "Teacher training steps", DefaultValueFactory = _ => d.TeacherSteps };
+        var teacherEpochs = new Option<int>("--teacher-epochs") { Description = "Teacher training epochs (as 'mortalhil train')", DefaultValueFactory = _ => d.TeacherEpochs };
         var batch = new Option<int>("--batch") { Description = "Examples per step", DefaultValueFactory = _ => d.Batch };
         var transfer = new Option<int>("--transfer") { Description = "Transfer set size", DefaultValueFactory = _ => d.Transfer };
         var studentSteps = new Option<int>("--student-steps") { Description = "Steps of every student (the equal budget)", DefaultValueFactory = _ => d.StudentSteps };
@@ -71,7 +71,7 @@ public static class ExperimentMortalityCommand
         var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
         var parallel = new Option<int>("--parallel") { Description = "Students trained at once", DefaultValueFactory = _ => d.Parallel };
         var cmd = new Command("mortality", "Copy vs distill on 5 serials; soft vs hard vs true labels; Hinton's omitted class with bias correction; 5 generations.");
-        foreach (var o in new Option[] { output, preset, teacher, teacherSerial, serials, algo, shape, teacherSteps, batch, transfer, studentSteps, temperature, omitted,
+        foreach (var o in new Option[] { output, preset, teacher, teacherSerial, serials, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, omitted,
                      generations, test, seed, dataset, dataRoot, parallel })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
@@ -80,7 +80,7 @@ public static class ExperimentMortalityCommand
             {
                 OutDir = p.GetValue(output)!.FullName, Preset = p.GetValue(preset)!, Teacher = p.GetValue(teacher), TeacherSerial = p.GetValue(teacherSerial)!,
                 StudentSerials = p.GetValue(serials)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherSteps = p.GetValue(teacherSteps), Batch = p.GetValue(batch),
+                Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch),
                 Transfer = p.GetValue(transfer), StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature),
                 OmittedDigit = p.GetValue(omitted), Generations = p.GetValue(generations), Test = p.GetValue(test), Seed = p.GetValue(seed),
                 Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = Math.Max(1, p.GetValue(parallel)),
@@ -100,7 +100,7 @@ public static class ExperimentMortalityCommand
 
         public HandoverPlan Plan(LessonKind lesson = LessonKind.Soft, int? transfer = null) => new()
         {
-            TransferExamples = transfer ?? S.Transfer, QueryBatch = 64, TrainBatch = S.Batch, StudentSteps = S.StudentSteps, StepsPerRound = 8,
+            TransferExamples = transfer ?? S.Transfer, QueryBatch = 64, TrainBatch = S.Batch, StudentSteps = S.StudentSteps, StepsPerRound = 16,
             EvaluateEveryRounds = 50, Temperature = S.Temperature, Lesson = lesson, BoardTimePerRound = TimeSpan.FromMinutes(30),
             ServeRequestsPerRound = 0, Seed = S.Seed,
         };
@@ -135,9 +135,8 @@ public static class ExperimentMortalityCommand
         }
         else
         {
-            ctx.Say($"training the teacher: {s.Preset} #{s.TeacherSerial}, {s.Shape}, {s.Algo}, {s.TeacherSteps} steps of {s.Batch}");
-            var school = TeacherSchool.Train(ctx.Preset, s.TeacherSerial, shape, s.Algo, data.Train, usable, s.TeacherSteps, s.Batch, s.Seed,
-                step => { if ((step + 1) % Math.Max(1, s.TeacherSteps / 5) == 0) ctx.Say($"  teacher step {step + 1}/{s.TeacherSteps}"); });
+            ctx.Say($"training the teacher: {s.Preset} #{s.TeacherSerial}, {s.Shape}, {s.Algo}, {s.TeacherEpochs} epochs in batches of {s.Batch}");
+            var school = TeacherSchool.TrainEpochs(ctx.Preset, s.TeacherSerial, shape, s.Algo, data.Train.Take(usable), data.Test, s.TeacherEpochs, s.Batch, s.Seed);
             teacherBoard = school.Board;
             teacherNet = school.Network;
             BoardBundle.Save(teacherBoard, teacherNet, Path.Combine(s.OutDir, "teacher.board"));

@@ -56,10 +56,10 @@ public static class HandoverCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: handover.json and the student board", Required = true };
         var dataset = new Option<string>("--dataset") { Description = "Where transfer inputs, canary and test sets come from: mnist | idx:DIR", DefaultValueFactory = _ => "mnist" };
         var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder (default $MORTALHIL_DATA or ~/.cache/mortalhil)" };
-        var transfer = new Option<int>("--transfer") { Description = "Transfer examples (unlabelled) to ask the teacher about", DefaultValueFactory = _ => 4000 };
-        var steps = new Option<int>("--steps") { Description = "Student training steps (its budget)", DefaultValueFactory = _ => 1500 };
+        var transfer = new Option<int>("--transfer") { Description = "Transfer examples (unlabelled) to ask the teacher about", DefaultValueFactory = _ => 20_000 };
+        var steps = new Option<int>("--steps") { Description = "Student training steps (its budget)", DefaultValueFactory = _ => 5000 };
         var batch = new Option<int>("--batch") { Description = "Examples per student step", DefaultValueFactory = _ => 32 };
-        var temperature = new Option<float>("--temperature") { Description = "Distillation temperature T", DefaultValueFactory = _ => 4f };
+        var temperature = new Option<float>("--temperature") { Description = "Distillation temperature T", DefaultValueFactory = _ => 2f };
         var bits = new Option<int>("--bits") { Description = "Bits per class probability sent to the student", DefaultValueFactory = _ => 8 };
         var lesson = new Option<string>("--lesson") { Description = "soft (distillation) or hard (teacher's argmax labels)", DefaultValueFactory = _ => "soft" };
         var algo = new Option<string>("--algo") { Description = "On-chip trainer of the student", DefaultValueFactory = _ => "np" };
@@ -69,8 +69,8 @@ public static class HandoverCommand
         var canary = new Option<int>("--canary") { Description = "Canary set size (labelled, held out)", DefaultValueFactory = _ => 500 };
         var test = new Option<int>("--test") { Description = "Test examples for the final student accuracy", DefaultValueFactory = _ => 10_000 };
         var queryBatch = new Option<int>("--query-batch") { Description = "Teacher queries per round (one journaled batch)", DefaultValueFactory = _ => 64 };
-        var stepsPerRound = new Option<int>("--steps-per-round") { Description = "Student steps per round", DefaultValueFactory = _ => 4 };
-        var evaluateEvery = new Option<int>("--evaluate-every") { Description = "Rounds between canary checks and checkpoints", DefaultValueFactory = _ => 25 };
+        var stepsPerRound = new Option<int>("--steps-per-round") { Description = "Student steps per round", DefaultValueFactory = _ => 16 };
+        var evaluateEvery = new Option<int>("--evaluate-every") { Description = "Rounds between canary checks and checkpoints", DefaultValueFactory = _ => 50 };
         var hoursPerRound = new Option<double>("--hours-per-round") { Description = "Board time a round takes (the handover shares the boards with live traffic)", DefaultValueFactory = _ => 0.5 };
         var serve = new Option<int>("--serve") { Description = "Live requests served per round", DefaultValueFactory = _ => 8 };
         var jitter = new Option<int>("--jitter") { Description = "Shift transfer images by up to this many pixels", DefaultValueFactory = _ => 0 };

@@ -1,5 +1,6 @@
 using MortalHil.Core.Data;
 using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Learning.Training;
 using MortalHil.Core.Mortality.Ports;
 using MortalHil.Sim;
 using MortalHil.Sim.Presets;
@@ -39,6 +40,27 @@ public static class TeacherSchool
         var trainer = OnChipTraining.Trainer(algo, OnChipTraining.Settings(algo, seed));
         OnChipTraining.TrainOnLabels(net, trainer, train, usable, steps, batch, seed, onStep, excludeClasses);
         BoardCalibration.FitRanges(net, train.Pixels.AsSpan(0, n * train.Features), n);
+        return new SchooledBoard(board, net, board.ReadHealth().TotalPulses - before);
+    }
+
+    /// <summary>
+    /// Trains a teacher exactly as <c>mortalhil train</c> does (<see cref="TrainingLoop"/>: epochs of shuffled
+    /// minibatches, the algorithm's learning-rate decay per epoch, ranges refitted after each epoch) on
+    /// <paramref name="train"/>, reporting progress after each step.
+    /// </summary>
+    public static SchooledBoard TrainEpochs(DevicePreset preset, string serial, NetworkShape shape, string algo, LabeledImageSet train,
+        LabeledImageSet monitor, int epochs, int batch, int seed, Action<TrainingProgress>? progress = null)
+    {
+        int n = Math.Min(512, train.Count);
+        var sample = train.Pixels.AsSpan(0, n * train.Features).ToArray();
+        var (board, net) = Fresh(preset, serial, shape, algo, sample, n, seed);
+        long before = board.ReadHealth().TotalPulses;
+        var defaults = TrainDefaults.For(algo);
+        var trainer = OnChipTraining.Trainer(algo, OnChipTraining.Settings(algo, seed));
+        var schedule = new TrainingSchedule(epochs, batch, seed, defaults.LearningRateDecay, EvaluationsPerEpoch: 1, TestLimit: 500);
+        TrainingLoop.Run((x, t, b) => trainer.Step(net, x, t, b), net, train, monitor, schedule, () => (0, 0, 0),
+            afterEpoch: _ => BoardCalibration.FitRanges(net, sample, n, widenOnly: true),
+            setLearningRateScale: scale => trainer.LearningRateScale = scale, progress: progress);
         return new SchooledBoard(board, net, board.ReadHealth().TotalPulses - before);
     }
 

@@ -245,8 +245,9 @@ public sealed class HandoverJournal : IDisposable
 
     /// <summary>
     /// Journals a student checkpoint in one transaction. The student board is stored as a delta
-    /// against the first full board state of the journal (XOR, then zlib): a board file is mostly
-    /// physics that never changes, so the delta is small.
+    /// against the first full board state of the journal (then zlib): a board file is mostly
+    /// physics that never changes, so the delta is mostly zeros. Board files grow or shrink a little
+    /// in their header (e.g. a simulator's recent-pulse ledger), so the two are aligned at their ends.
     /// </summary>
     public void AppendCheckpoint(HandoverCheckpoint c)
     {
@@ -254,11 +255,9 @@ public sealed class HandoverJournal : IDisposable
         if (c.StudentBoard is { } board)
         {
             var (seq, baseBoard) = BaseBoard();
-            if (baseBoard is not null && baseBoard.Length == board.Length)
+            if (baseBoard is not null)
             {
-                var delta = new byte[board.Length];
-                for (int i = 0; i < delta.Length; i++) delta[i] = (byte)(board[i] ^ baseBoard[i]);
-                boardBlob = Compress(delta);
+                boardBlob = Compress(XorTailAligned(board, baseBoard));
                 baseSeq = seq;
             }
             else boardBlob = Compress(board);
@@ -272,6 +271,29 @@ public sealed class HandoverJournal : IDisposable
             ("$sh", Compress(c.StudentHost)), ("$tt", c.TeacherBoardTime is { } tt ? tt.TotalSeconds : DBNull.Value),
             ("$sc", c.StudentCanary), ("$tc", c.TeacherCanary is { } t ? t : DBNull.Value), ("$p", c.StudentPulses), ("$b", c.BoardTime.TotalSeconds));
         tx.Commit();
+    }
+
+    /// <summary>
+    /// b[i] XOR a[i - (b.Length - a.Length)] (0 where that index is outside a), so bytes that sit at the same
+    /// distance from the end of both files cancel. Its own inverse: applying it to the result and a gives b back.
+    /// </summary>
+    internal static byte[] XorTailAligned(byte[] b, byte[] a)
+    {
+        var result = (byte[])b.Clone();
+        int shift = b.Length - a.Length;
+        int from = Math.Max(0, shift);
+        var dst = result.AsSpan(from);
+        var src = a.AsSpan(from - shift, dst.Length);
+        // Vectorised XOR of the overlap (the whole board but a few header bytes).
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            int w = System.Numerics.Vector<byte>.Count;
+            for (; i + w <= dst.Length; i += w)
+                (new System.Numerics.Vector<byte>(dst.Slice(i)) ^ new System.Numerics.Vector<byte>(src.Slice(i))).CopyTo(dst.Slice(i));
+        }
+        for (; i < dst.Length; i++) dst[i] ^= src[i];
+        return result;
     }
 
     private (long Seq, byte[]? Board) _baseBoard = (-1, null);
@@ -302,9 +324,9 @@ public sealed class HandoverJournal : IDisposable
             if (!r.IsDBNull(2))
             {
                 var (seq, baseBoard) = BaseBoard();
-                if (baseBoard is null || seq != r.GetInt64(2) || baseBoard.Length != board.Length)
+                if (baseBoard is null || seq != r.GetInt64(2))
                     throw new InvalidDataException($"journal {Path}: checkpoint refers to a base board state that is missing");
-                for (int i = 0; i < board.Length; i++) board[i] ^= baseBoard[i];
+                board = XorTailAligned(board, baseBoard);
             }
         }
         return new HandoverCheckpoint(

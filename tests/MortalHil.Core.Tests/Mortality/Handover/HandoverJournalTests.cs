@@ -100,8 +100,12 @@ public class HandoverJournalTests
         var rng = new Random(3);
         var board = new byte[2_000_000];
         rng.NextBytes(board); // incompressible "physics"
-        var changed = (byte[])board.Clone();
-        for (int i = 0; i < 1000; i++) changed[rng.Next(changed.Length)] ^= 0x5a;
+        // A later state: a few hundred bytes changed, and the header grew by 48 bytes (as a simulator's pulse ledger does).
+        var changed = new byte[board.Length + 48];
+        board.AsSpan(0, 100).CopyTo(changed);
+        rng.NextBytes(changed.AsSpan(100, 48));
+        board.AsSpan(100).CopyTo(changed.AsSpan(148));
+        for (int i = 0; i < 1000; i++) changed[200 + rng.Next(changed.Length - 200)] ^= 0x5a;
         long sizeAfterFirst;
         using (var j = HandoverJournal.Open(h.JournalPath, Fp))
         {
