@@ -60,6 +60,7 @@ public static class StressPlots
             kept.LinePattern = LinePattern.Dashed;
         }
         plot.Axes.SetLimitsY(0, 1.15);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(x, x.Select(g => g.ToString("0")).ToArray());
         plot.Title($"{name}: knowledge retained per generation");
         plot.XLabel("generation (0 = trained from labels)");
         plot.YLabel("accuracy / ratio");
