@@ -107,8 +107,19 @@ public static class StressCommand
         return sizes;
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> under a live progress bar; with output redirected (a pipe, a log file, a test
+    /// host) there is no live display, only a line when the run is done.
+    /// </summary>
     private static void RunWithProgress(string title, Action<Action<FleetProgress>> body)
     {
+        if (Console.IsOutputRedirected)
+        {
+            int lineages = 0;
+            body(p => lineages = p.Finished);
+            Console.WriteLine($"{title}: {lineages} lineage simulations done");
+            return;
+        }
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(ctx =>

@@ -5,7 +5,8 @@ namespace MortalHil.Host.Commands;
 
 /// <summary>
 /// Default hyperparameters of <c>mortalhil train</c> per algorithm, chosen by tuning runs on <c>sim:reram:42</c>
-/// with MNIST (see the project's learning report); every one can be overridden on the command line.
+/// with MNIST; every one can be overridden on the command line. Measured with these settings (3 epochs, 784-256-10,
+/// shared 2-core machine): np 92.2 % in 511 s, ll 87.7 % in 506 s; the targets (95 %, 96.5 %) are not reached.
 /// </summary>
 public sealed record TrainDefaults
 {
@@ -25,8 +26,8 @@ public sealed record TrainDefaults
             Epochs = 3, Batch = 32, LearningRateDecay = 0.7f, Pairs = PairOrientation.Rows,
             Settings = new TrainerSettings
             {
-                HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 64, PerturbationFraction = 0.05f,
-                UpdateMode = UpdateMode.Accumulated, TransferThreshold = 8, TransferEvery = 4,
+                HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 128, PerturbationFraction = 0.05f,
+                UpdateMode = UpdateMode.Accumulated, TransferThreshold = 16, TransferEvery = 4,
             },
         },
         "ll" => new TrainDefaults
@@ -34,8 +35,8 @@ public sealed record TrainDefaults
             Epochs = 3, Batch = 32, LearningRateDecay = 0.7f, ReadoutGroups = 4, Pairs = PairOrientation.Rows,
             Settings = new TrainerSettings
             {
-                HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 16, PerturbationFraction = 0.05f,
-                UpdateMode = UpdateMode.Accumulated, TransferThreshold = 4, TransferEvery = 4,
+                HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 64, PerturbationFraction = 0.05f,
+                UpdateMode = UpdateMode.Accumulated, TransferThreshold = 8, TransferEvery = 4,
             },
         },
         "wp" => new TrainDefaults

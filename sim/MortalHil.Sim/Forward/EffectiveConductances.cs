@@ -73,39 +73,43 @@ internal sealed class EffectiveConductances
     /// S_row(i, j) = sum_{k &lt;= j} sum_{j' &gt;= k} G(i, j') for rows [r0, r1): a suffix sum then a prefix sum along
     /// each row, four rows at a time so four dependency chains overlap.
     /// </summary>
-    private void RowTerms(int r0, int r1)
+    private unsafe void RowTerms(int r0, int r1)
     {
         int cols = _t.Columns;
-        var g = _t.Visible;
-        var sum = _rowTerm;
-        int i = r0;
-        for (; i + 4 <= r1; i += 4)
+        fixed (float* visible = _t.Visible)
+        fixed (double* rowTerm = _rowTerm)
         {
-            int b0 = i * cols, b1 = b0 + cols, b2 = b1 + cols, b3 = b2 + cols;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int j = cols - 1; j >= 0; j--)
+            int i = r0;
+            for (; i + 4 <= r1; i += 4)
             {
-                s0 += g[b0 + j]; sum[b0 + j] = s0;
-                s1 += g[b1 + j]; sum[b1 + j] = s1;
-                s2 += g[b2 + j]; sum[b2 + j] = s2;
-                s3 += g[b3 + j]; sum[b3 + j] = s3;
+                float* g0 = visible + (long)i * cols, g1 = g0 + cols, g2 = g1 + cols, g3 = g2 + cols;
+                double* t0 = rowTerm + (long)i * cols, t1 = t0 + cols, t2 = t1 + cols, t3 = t2 + cols;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int j = cols - 1; j >= 0; j--)
+                {
+                    s0 += g0[j]; t0[j] = s0;
+                    s1 += g1[j]; t1[j] = s1;
+                    s2 += g2[j]; t2[j] = s2;
+                    s3 += g3[j]; t3[j] = s3;
+                }
+                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                for (int j = 0; j < cols; j++)
+                {
+                    a0 += t0[j]; t0[j] = a0;
+                    a1 += t1[j]; t1[j] = a1;
+                    a2 += t2[j]; t2[j] = a2;
+                    a3 += t3[j]; t3[j] = a3;
+                }
             }
-            double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-            for (int j = 0; j < cols; j++)
+            for (; i < r1; i++)
             {
-                a0 += sum[b0 + j]; sum[b0 + j] = a0;
-                a1 += sum[b1 + j]; sum[b1 + j] = a1;
-                a2 += sum[b2 + j]; sum[b2 + j] = a2;
-                a3 += sum[b3 + j]; sum[b3 + j] = a3;
+                float* g = visible + (long)i * cols;
+                double* t = rowTerm + (long)i * cols;
+                double suffix = 0;
+                for (int j = cols - 1; j >= 0; j--) { suffix += g[j]; t[j] = suffix; }
+                double acc = 0;
+                for (int j = 0; j < cols; j++) { acc += t[j]; t[j] = acc; }
             }
-        }
-        for (; i < r1; i++)
-        {
-            int b = i * cols;
-            double suffix = 0;
-            for (int j = cols - 1; j >= 0; j--) { suffix += g[b + j]; sum[b + j] = suffix; }
-            double acc = 0;
-            for (int j = 0; j < cols; j++) { acc += sum[b + j]; sum[b + j] = acc; }
         }
     }
 
@@ -113,80 +117,85 @@ internal sealed class EffectiveConductances
     /// S_col(i, j) = sum_{k &gt;= i} sum_{i' &lt;= k} G(i', j) for columns [c0, c1): a prefix sum down each column,
     /// then a suffix sum up it, both walking the rows in memory order with one accumulator per column.
     /// </summary>
-    private void ColumnTerms(int c0, int c1)
+    private unsafe void ColumnTerms(int c0, int c1)
     {
         int rows = _t.Rows, cols = _t.Columns, width = c1 - c0;
-        var g = _t.Visible;
-        var term = _columnTerm;
-        Span<double> acc = width <= 1024 ? stackalloc double[width] : new double[width];
-        acc.Clear();
-        for (int i = 0; i < rows; i++)
+        var accumulators = width <= 1024 ? stackalloc double[width] : new double[width];
+        fixed (float* visible = _t.Visible)
+        fixed (double* columnTerm = _columnTerm, acc = accumulators)
         {
-            int b = i * cols + c0, j = 0;
-            if (Vector256.IsHardwareAccelerated)
-                for (; j + 4 <= width; j += 4)
-                {
-                    var p = Vector256.Create(acc.Slice(j, 4)) + Vector256.Create((double)g[b + j], g[b + j + 1], g[b + j + 2], g[b + j + 3]);
-                    p.CopyTo(acc.Slice(j, 4));
-                    p.CopyTo(term.AsSpan(b + j, 4));
-                }
-            for (; j < width; j++) { acc[j] += g[b + j]; term[b + j] = acc[j]; }
-        }
-        acc.Clear();
-        for (int i = rows - 1; i >= 0; i--)
-        {
-            int b = i * cols + c0, j = 0;
-            if (Vector256.IsHardwareAccelerated)
-                for (; j + 4 <= width; j += 4)
-                {
-                    var s = Vector256.Create(acc.Slice(j, 4)) + Vector256.Create(term.AsSpan(b + j, 4));
-                    s.CopyTo(acc.Slice(j, 4));
-                    s.CopyTo(term.AsSpan(b + j, 4));
-                }
-            for (; j < width; j++) { acc[j] += term[b + j]; term[b + j] = acc[j]; }
+            new Span<double>(acc, width).Clear();
+            for (int i = 0; i < rows; i++)
+            {
+                float* g = visible + (long)i * cols + c0;
+                double* t = columnTerm + (long)i * cols + c0;
+                int j = 0;
+                if (Vector256.IsHardwareAccelerated)
+                    for (; j + 4 <= width; j += 4)
+                    {
+                        var p = Vector256.Load(acc + j) + Vector256.WidenLower(Vector128.Load(g + j).ToVector256Unsafe());
+                        p.Store(acc + j);
+                        p.Store(t + j);
+                    }
+                for (; j < width; j++) { acc[j] += g[j]; t[j] = acc[j]; }
+            }
+            new Span<double>(acc, width).Clear();
+            for (int i = rows - 1; i >= 0; i--)
+            {
+                double* t = columnTerm + (long)i * cols + c0;
+                int j = 0;
+                if (Vector256.IsHardwareAccelerated)
+                    for (; j + 4 <= width; j += 4)
+                    {
+                        var s = Vector256.Load(acc + j) + Vector256.Load(t + j);
+                        s.Store(acc + j);
+                        s.Store(t + j);
+                    }
+                for (; j < width; j++) { acc[j] += t[j]; t[j] = acc[j]; }
+            }
         }
     }
 
     /// <summary>IrFactor = 1 / (1 + r (S_row + S_col)) over a block of cells.</summary>
-    private void Factors(int r0, int r1, int c0, int c1)
+    private unsafe void Factors(int r0, int r1, int c0, int c1)
     {
         int cols = _t.Columns;
-        var factor = _t.IrFactor;
         double r = _segmentOhms;
-        for (int i = r0; i < r1; i++)
+        var one = Vector256.Create(1.0);
+        var ohms = Vector256.Create(r);
+        fixed (float* factor = _t.IrFactor)
+        fixed (double* rowTerm = _rowTerm, columnTerm = _columnTerm)
         {
-            int n = i * cols + c0, end = i * cols + c1;
-            if (Vector256.IsHardwareAccelerated)
+            for (int i = r0; i < r1; i++)
             {
-                var one = Vector256.Create(1.0);
-                var ohms = Vector256.Create(r);
-                for (; n + 8 <= end; n += 8)
-                {
-                    var lo = one / (one + ohms * (Vector256.Create(_rowTerm.AsSpan(n, 4)) + Vector256.Create(_columnTerm.AsSpan(n, 4))));
-                    var hi = one / (one + ohms * (Vector256.Create(_rowTerm.AsSpan(n + 4, 4)) + Vector256.Create(_columnTerm.AsSpan(n + 4, 4))));
-                    Vector256.Narrow(lo, hi).CopyTo(factor.AsSpan(n, 8));
-                }
+                long n = (long)i * cols + c0, end = (long)i * cols + c1;
+                if (Vector256.IsHardwareAccelerated)
+                    for (; n + 8 <= end; n += 8)
+                    {
+                        var lo = one / (one + ohms * (Vector256.Load(rowTerm + n) + Vector256.Load(columnTerm + n)));
+                        var hi = one / (one + ohms * (Vector256.Load(rowTerm + n + 4) + Vector256.Load(columnTerm + n + 4)));
+                        Vector256.Narrow(lo, hi).Store(factor + n);
+                    }
+                for (; n < end; n++) factor[n] = (float)(1.0 / (1.0 + r * (rowTerm[n] + columnTerm[n])));
             }
-            for (; n < end; n++) factor[n] = (float)(1.0 / (1.0 + r * (_rowTerm[n] + _columnTerm[n])));
         }
     }
 
     /// <summary>Effective = Visible x IrFactor x ColumnGain over a block of cells.</summary>
-    private void Products(int r0, int r1, int c0, int c1)
+    private unsafe void Products(int r0, int r1, int c0, int c1)
     {
         int cols = _t.Columns;
-        var visible = _t.Visible;
-        var factor = _t.IrFactor;
-        var gain = _t.ColumnGain;
-        var effective = _t.Effective;
-        for (int i = r0; i < r1; i++)
+        fixed (float* visible = _t.Visible, factor = _t.IrFactor, gain = _t.ColumnGain, effective = _t.Effective)
         {
-            int b = i * cols, c = c0;
-            if (Vector256.IsHardwareAccelerated)
-                for (; c + 8 <= c1; c += 8)
-                    (Vector256.Create(visible.AsSpan(b + c, 8)) * Vector256.Create(factor.AsSpan(b + c, 8)) * Vector256.Create(gain.AsSpan(c, 8)))
-                        .CopyTo(effective.AsSpan(b + c, 8));
-            for (; c < c1; c++) effective[b + c] = visible[b + c] * factor[b + c] * gain[c];
+            for (int i = r0; i < r1; i++)
+            {
+                long b = (long)i * cols;
+                int c = c0;
+                if (Vector256.IsHardwareAccelerated)
+                    for (; c + 8 <= c1; c += 8)
+                        (Vector256.Load(visible + b + c) * Vector256.Load(factor + b + c) * Vector256.Load(gain + c)).Store(effective + b + c);
+                for (; c < c1; c++) effective[b + c] = visible[b + c] * factor[b + c] * gain[c];
+            }
         }
     }
 }

@@ -6,6 +6,9 @@ namespace MortalHil.Stress.Fleet;
 
 internal sealed partial class LineageSimulation
 {
+    /// <summary>A handover whose links were lost this many times is given up (a link that never holds would loop forever).</summary>
+    private const int MaxLinkLossesPerHandover = 50;
+
     /// <summary>Device calls of the last clean handover in this lineage (teacher + student links): where injected faults may land.</summary>
     private long _handoverCalls, _teacherCalls, _studentCalls;
 
@@ -116,6 +119,7 @@ internal sealed partial class LineageSimulation
                     AfterRun(before);
                     record.LinkLosses++;
                     _l._result.LinkLosses++;
+                    if (record.LinkLosses >= MaxLinkLossesPerHandover) return GiveUp();
                     Reopen();
                     continue;
                 }
@@ -288,6 +292,16 @@ internal sealed partial class LineageSimulation
             _student = null;
             if (!_l._scenario.Policy.ColdStartFromLabels) return null;
             return _l.Commission(student, BoardOrigin.ColdStart);
+        }
+
+        /// <summary>The links kept failing: the handover is given up; the teacher serves on if it can, else the spare is trained from labels.</summary>
+        private ServingBoard? GiveUp()
+        {
+            FinishRecord(HandoverOutcome.Failed);
+            var student = _student!;
+            _student = null;
+            if (!_teacherDead) return teacher;
+            return _l._scenario.Policy.ColdStartFromLabels ? _l.Commission(student, BoardOrigin.ColdStart) : null;
         }
 
         private ServingBoard? Unfinished()

@@ -250,18 +250,25 @@ internal sealed partial class LineageSimulation
 
     private ServingBoard? StartServing(ProvisionedBoard board, IServingModel model, BoardOrigin origin)
     {
-        double accuracy;
-        IBoardMonitor monitor;
-        try
+        double accuracy = double.NaN;
+        for (int attempt = 0; attempt < 3 && double.IsNaN(accuracy); attempt++)
         {
-            accuracy = Accuracy(model.Classifier, _task.Eval);
-            monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600);
+            try
+            {
+                accuracy = Accuracy(model.Classifier, _task.Eval);
+            }
+            catch (DeviceFailedException)
+            {
+                Count(board.DeathCause ?? "other");
+                return null;
+            }
+            catch (IOException)
+            {
+                _result.LinkLosses++; // measure again
+            }
         }
-        catch (Exception e) when (e is DeviceFailedException or IOException)
-        {
-            if (board.IsDead) { Count(board.DeathCause ?? "other"); return null; }
-            throw;
-        }
+        if (double.IsNaN(accuracy)) accuracy = 0; // the link would not carry the measurement: counted as serving nothing useful
+        var monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600);
         int generation = _nextGeneration++;
         _result.Generations.Add(new GenerationRecord(generation, board.Serial, board.PresetName, origin, _t, accuracy, null, null));
         SetService(_t, accuracy);

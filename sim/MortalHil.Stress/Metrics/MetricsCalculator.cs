@@ -9,7 +9,10 @@ public static class MetricsCalculator
     public const double AvailableFraction = 0.95;
     private const double Year = BoardFactory.SecondsPerYear;
 
-    /// <summary>Metrics over <paramref name="lineages"/>, with the availability curve sampled at <paramref name="points"/> moments of <paramref name="years"/>.</summary>
+    /// <summary>
+    /// Metrics over <paramref name="lineages"/>, with the availability curve sampled at <paramref name="points"/> moments
+    /// of the first <paramref name="years"/> (or of the longest lineage, if shorter).
+    /// </summary>
     public static StressMetrics Compute(IReadOnlyList<LineageResult> lineages, double years, int points = 100)
     {
         double span = 0, available = 0, serving = 0;
@@ -115,8 +118,10 @@ public static class MetricsCalculator
         return result;
     }
 
-    private static List<AvailabilityPoint> Curve(IReadOnlyList<LineageResult> lineages, double years, int points)
+    /// <summary>The availability curve over the time any lineage was still running (lineages stop at their generation cap).</summary>
+    private static List<AvailabilityPoint> Curve(IReadOnlyList<LineageResult> lineages, double scenarioYears, int points)
     {
+        double years = Math.Min(scenarioYears, lineages.Select(l => l.SpanSeconds).DefaultIfEmpty(0).Max() / Year);
         var curve = new List<AvailabilityPoint>(points + 1);
         for (int p = 0; p <= points; p++)
         {

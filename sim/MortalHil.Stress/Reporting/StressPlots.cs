@@ -34,7 +34,7 @@ public static class StressPlots
         available.MarkerSize = 0;
         available.LineWidth = 2;
         plot.Axes.SetLimitsY(0, 1.05);
-        plot.Title($"{name}: service availability {m.ServiceAvailability:P2} (share of lineages over time)");
+        plot.Title($"{name}: service availability {m.ServiceAvailability:P2} (share of running lineages over time)");
         plot.XLabel("simulated years");
         plot.YLabel("share of fleet");
         plot.ShowLegend(Alignment.LowerLeft);
@@ -60,6 +60,7 @@ public static class StressPlots
             kept.LinePattern = LinePattern.Dashed;
         }
         plot.Axes.SetLimitsY(0, 1.15);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(x, x.Select(g => g.ToString("0")).ToArray());
         plot.Title($"{name}: knowledge retained per generation");
         plot.XLabel("generation (0 = trained from labels)");
         plot.YLabel("accuracy / ratio");

@@ -35,6 +35,7 @@ public static class StressSession
         var report = StressReport.From(run, scenarioFile);
         string path = Path.Combine(outFolder, "stress.json");
         report.Save(path);
+        LineageDetails.Save(run, Path.Combine(outFolder, "lineages.json"));
         var plots = options.Plots ? StressPlots.Write(report, run, outFolder) : [];
         return new StressOutcome(report, run, path, plots);
     }

@@ -28,8 +28,22 @@ public sealed record Scenario
     public required MonitorSpec Monitor { get; init; }
     public required TimingSpec Timing { get; init; }
 
-    /// <summary>The same scenario with another fleet size (for <c>--boards</c> and the bench).</summary>
-    public Scenario WithFleetSize(int boards) => this with { FleetSize = boards };
+    /// <summary>
+    /// The same scenario with another fleet size (for <c>--boards</c> and the bench). A finite spare pool is
+    /// scaled with the fleet (initial stock and restock batch times boards / size, rounded up), so a bigger
+    /// fleet meets the same scarcity rather than a relatively smaller pool.
+    /// </summary>
+    public Scenario WithFleetSize(int boards)
+    {
+        if (boards == FleetSize) return this;
+        int Scale(int n) => (int)Math.Min(int.MaxValue, Math.Ceiling((double)n * boards / FleetSize));
+        var spares = Spares with
+        {
+            InitialStock = Spares.InitialStock is int stock ? Scale(stock) : null,
+            RestockBatch = Scale(Spares.RestockBatch),
+        };
+        return this with { FleetSize = boards, Spares = spares };
+    }
 }
 
 /// <summary>Simulated time to cover, and optionally a cap on the boards per lineage.</summary>
@@ -112,7 +126,10 @@ public sealed record SyntheticTaskSpec(int Features, int Classes, double Cluster
 public sealed record TrainingSpec(int Steps, int Batch);
 
 /// <summary>How often the host checks a serving board, and whether it probes spare cells for stuck ones.</summary>
-public sealed record MonitorSpec(double IntervalDays, bool Probe);
+/// <param name="IntervalDays">Days between health checks.</param>
+/// <param name="Probe">Probe spare cells with write pulses (stuck-cell and write-failure signals).</param>
+/// <param name="ProbeSide">The probe window is ProbeSide x ProbeSide cells the network does not use.</param>
+public sealed record MonitorSpec(double IntervalDays, bool Probe, int ProbeSide);
 
 /// <summary>Simulated time the link and board take per operation.</summary>
 public sealed record TimingSpec(double ReadMsPerSample, double PulseMsPerRequest);

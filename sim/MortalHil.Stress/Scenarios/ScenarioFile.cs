@@ -169,6 +169,7 @@ internal sealed class MonitorFile
 {
     public double? IntervalDays { get; set; }
     public bool? Probe { get; set; }
+    public int? ProbeSide { get; set; }
 }
 
 internal sealed class TimingFile

@@ -100,7 +100,8 @@ public static partial class ScenarioLoader
             IntAtLeast("network.directions", n.Directions ?? 4, 1, 1024));
 
         var m = f.Monitor ?? new MonitorFile();
-        var monitor = new MonitorSpec(Above("monitor.interval_days", m.IntervalDays ?? 7, 0, 3650), m.Probe ?? false);
+        var monitor = new MonitorSpec(Above("monitor.interval_days", m.IntervalDays ?? 7, 0, 3650), m.Probe ?? false,
+            IntAtLeast("monitor.probe_side", m.ProbeSide ?? 8, 1, 256));
 
         var tm = f.Timing ?? new TimingFile();
         var timing = new TimingSpec(
@@ -139,7 +140,7 @@ public static partial class ScenarioLoader
             IntAtLeast("task.classes", t.Classes ?? 4, 2, 1024),
             Above("task.cluster_spread", t.ClusterSpread ?? 0.5, 0, 10),
             IntAtLeast("task.train", t.Train ?? 1024, 1, 1_000_000),
-            IntAtLeast("task.canary", t.Canary ?? 64, 1, 100_000),
+            IntAtLeast("task.canary", t.Canary ?? 256, 1, 100_000),
             IntAtLeast("task.eval", t.Eval ?? 256, 1, 1_000_000));
     }
 
@@ -290,7 +291,7 @@ public static partial class ScenarioLoader
             IntAtLeast("policy.evaluate_every_rounds", p.EvaluateEveryRounds ?? 10, 1, 100_000),
             Between("policy.hours_per_round", p.HoursPerRound ?? 0.5, 0, 1e4),
             Between("policy.cut_over_margin", p.CutOverMargin ?? 0, 0, 1),
-            Above("policy.failure_threshold", p.FailureThreshold ?? 0.95, 0, 1),
+            Above("policy.failure_threshold", p.FailureThreshold ?? 0.9, 0, 1),
             Above("policy.stuck_threshold", p.StuckThreshold ?? 0.2, 0, 1),
             p.PreventiveAgeYears is double age ? Above("policy.preventive_age_years", age, 0, 1000) : null,
             p.ColdStartFromLabels ?? true);

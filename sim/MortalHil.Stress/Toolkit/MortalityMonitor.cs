@@ -11,8 +11,8 @@ namespace MortalHil.Stress.Toolkit;
 /// <summary>
 /// Mortality's <see cref="HandoverWatch"/> for one serving board: its <see cref="HealthMonitor"/> (canary accuracy,
 /// cell census, optional write probe on spare cells), <see cref="RemainingLifePredictor"/> and <see cref="CorePolicy"/>.
-/// The canary indicator fails at <c>failureThreshold</c> times the board's canary accuracy at its first check;
-/// the stuck indicator (with a probe) at <c>stuckThreshold</c>.
+/// The canary indicator fails at <c>failureThreshold</c> times the board's healthy canary accuracy (the mean
+/// of its first <see cref="BaselineChecks"/> checks); the stuck indicator (with a probe) at <c>stuckThreshold</c>.
 /// </summary>
 internal sealed class MortalityMonitor : IBoardMonitor
 {
@@ -22,6 +22,10 @@ internal sealed class MortalityMonitor : IBoardMonitor
     private readonly bool _probe;
     private HandoverWatch? _watch;
     private HandoverDecision? _decision;
+    private readonly List<double> _early = [];
+
+    /// <summary>Checks whose mean canary accuracy is the board's healthy level (one check on a small canary set is too noisy).</summary>
+    public const int BaselineChecks = 3;
 
     public MortalityMonitor(MappedNetwork network, CoreLabelledSet canary, CrossbarWindow? probeWindow, double handoverSeconds, double marginSeconds,
         double failureThreshold, double stuckThreshold, ulong pulseIdStart)
@@ -39,13 +43,17 @@ internal sealed class MortalityMonitor : IBoardMonitor
     {
         if (_watch is null)
         {
-            // The indicators are set by the first check: canary accuracy fails at a share of what the board had then.
-            var first = _monitor.Check();
-            double healthy = first.CanaryAccuracy ?? double.NaN;
-            List<HealthIndicator> indicators = [new(HealthSignals.CanaryAccuracy, AgeingDirection.Falling, _failureThreshold * healthy, healthy)];
-            if (_probe) indicators.Add(new HealthIndicator(HealthSignals.StuckFraction, AgeingDirection.Rising, _stuckThreshold));
-            _watch = new HandoverWatch(_monitor, new RemainingLifePredictor(), _policy, indicators);
-            return new HealthCheck(healthy, first.StuckFraction);
+            // The indicators are set once the board's healthy level is known: canary accuracy fails at a share of it.
+            var sample = _monitor.Check();
+            _early.Add(sample.CanaryAccuracy ?? double.NaN);
+            if (_early.Count == BaselineChecks)
+            {
+                double healthy = _early.Average();
+                List<HealthIndicator> indicators = [new(HealthSignals.CanaryAccuracy, AgeingDirection.Falling, _failureThreshold * healthy, healthy)];
+                if (_probe) indicators.Add(new HealthIndicator(HealthSignals.StuckFraction, AgeingDirection.Rising, _stuckThreshold));
+                _watch = new HandoverWatch(_monitor, new RemainingLifePredictor(), _policy, indicators);
+            }
+            return new HealthCheck(sample.CanaryAccuracy ?? double.NaN, sample.StuckFraction);
         }
         var r = _watch.Check();
         _decision = r.Decision;

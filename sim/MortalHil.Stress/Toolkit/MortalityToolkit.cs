@@ -98,19 +98,20 @@ public sealed class MortalityToolkit : IStressToolkit
         CrossbarWindow? probe = null;
         if (_scenario.Monitor.Probe)
         {
-            probe = ProbeWindow(net) ?? throw new InvalidOperationException(
-                $"board {net.Description.SerialNumber} has no free 4x4 cells for the write probe beside network {Shape}");
+            int side = _scenario.Monitor.ProbeSide;
+            probe = ProbeWindow(net, side) ?? throw new InvalidOperationException(
+                $"board {net.Description.SerialNumber} has no free {side}x{side} cells for the write probe beside network {Shape}");
         }
         var p = _scenario.Policy;
         ulong ids = SeedTree.Derive(SeedTree.Of(net.Description.SerialNumber), "monitor-pulse-ids") | 1;
         return new MortalityMonitor(net, Task.Canary, probe, handoverSeconds, marginSeconds, p.FailureThreshold, p.StuckThreshold, ids);
     }
 
-    /// <summary>A 4 x 4 window of cells the network does not use, for the monitor's write probe; null if none.</summary>
-    public static CrossbarWindow? ProbeWindow(MappedNetwork net)
+    /// <summary>A <paramref name="side"/> x <paramref name="side"/> window of cells the network does not use, for the monitor's write probe; null if none.</summary>
+    public static CrossbarWindow? ProbeWindow(MappedNetwork net, int side)
     {
         var used = net.AllLayers.SelectMany(l => l.Blocks).Select(b => b.Window);
-        return new TileAllocator(net.Description, used).TryAllocate(4, 4, out var w) ? w : null;
+        return new TileAllocator(net.Description, used).TryAllocate(side, side, out var w) ? w : null;
     }
 
     public IHandoverProcess OpenHandover(HandoverOpening opening) => MortalityHandover.Open(opening, this);

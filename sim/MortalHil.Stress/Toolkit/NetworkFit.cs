@@ -30,8 +30,9 @@ public static class NetworkFit
                 throw new ScenarioFieldException(field, $"gives boards too small for network {shape} ({p.Preset.Geometry.Tiles} tile(s) of " +
                     $"{p.Preset.Geometry.Rows}x{p.Preset.Geometry.Columns}): {e.Message}", e);
             }
-            if (scenario.Monitor.Probe && MortalityToolkit.ProbeWindow(net) is null)
-                throw new ScenarioFieldException(field, $"leaves no free 4x4 cells beside network {shape} for the write probe that monitor.probe asks for");
+            int side = scenario.Monitor.ProbeSide;
+            if (scenario.Monitor.Probe && MortalityToolkit.ProbeWindow(net, side) is null)
+                throw new ScenarioFieldException(field, $"leaves no free {side}x{side} cells beside network {shape} for the write probe that monitor.probe asks for");
         }
     }
 }

@@ -47,3 +47,18 @@ public class SparePoolTests
         Assert.True(double.IsPositiveInfinity(d[(0, 0)]));
     }
 }
+
+public class FleetSizeOverrideTests
+{
+    [Fact]
+    public void Resizing_a_fleet_scales_a_finite_pool_with_it_and_leaves_an_unlimited_one_unlimited()
+    {
+        var s = StressScenarios.Parse(StressScenarios.TinyEveryFault); // 3 boards, 6 spares, 2 per restock
+        var big = s.WithFleetSize(10);
+        Assert.Equal(10, big.FleetSize);
+        Assert.Equal(20, big.Spares.InitialStock);
+        Assert.Equal(7, big.Spares.RestockBatch);
+        var unlimited = s with { Spares = s.Spares with { InitialStock = null, RestockEveryDays = null, RestockBatch = 0 } };
+        Assert.Null(unlimited.WithFleetSize(1000).Spares.InitialStock);
+    }
+}

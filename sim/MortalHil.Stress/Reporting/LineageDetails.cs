@@ -1,0 +1,46 @@
+using System.Text.Json;
+using MortalHil.Stress.Fleet;
+
+namespace MortalHil.Stress.Reporting;
+
+/// <summary>
+/// <c>lineages.json</c>: every lineage's boards and handovers (why each was called, when, how it ended, what it
+/// cost), for looking behind the totals of <c>stress.json</c>. Times in years and hours of the fleet clock.
+/// </summary>
+public static class LineageDetails
+{
+    private const double Year = BoardFactory.SecondsPerYear;
+
+    public static void Save(FleetRun run, string path)
+    {
+        var seeds = run.Seeds.Select(s => new
+        {
+            seed = s.Seed,
+            lineages = s.Lineages.Select(l => new
+            {
+                lineage = l.Lineage,
+                span_years = l.SpanSeconds / Year,
+                best_accuracy = l.BestAccuracy,
+                boards = l.Generations.Select(g => new
+                {
+                    generation = g.Generation, serial = g.Serial, preset = g.Preset, origin = g.Origin,
+                    serving_from_years = g.StartedServingSeconds / Year, accuracy_at_start = g.AccuracyAtStart,
+                    died_years = g.DiedSeconds / Year, death_cause = g.DeathCause,
+                }),
+                handovers = l.Handovers.Select(h => new
+                {
+                    from_generation = h.FromGeneration, reason = h.Reason, outcome = h.Outcome,
+                    requested_years = h.RequestedSeconds / Year, started_years = h.StartedSeconds / Year, ended_years = h.EndedSeconds / Year,
+                    hours = h.StartedSeconds is { } a && h.EndedSeconds is { } b ? (b - a) / 3600 : (double?)null,
+                    teacher_accuracy = h.TeacherAccuracy, student_accuracy = h.StudentAccuracy,
+                    resumes = h.Resumes, host_crashes = h.HostCrashes, link_losses = h.LinkLosses,
+                    teacher_died = h.TeacherDiedMidHandover, student_deaths = h.StudentDeaths, journals = h.Journals,
+                    teacher_queries = h.TeacherQueries, student_pulses = h.StudentPulses, outputs = h.TeacherOutputsJournaled,
+                }),
+                deaths = l.DeathsByCause,
+                lost_before_handover = l.LostBeforeHandover,
+            }),
+        });
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { scenario = run.Scenario.Name, seeds }, StressReport.JsonOptions));
+    }
+}
