@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MortalHil.Core.Characterization;
 using MortalHil.Host.Boards;
 using MortalHil.Host.Plots;
+using MortalHil.Host.Cli;
 using Spectre.Console;
 
 namespace MortalHil.Host.Commands;
@@ -32,26 +33,9 @@ public static class CharacterizeCommand
         using var device = BoardOpener.Open(boardSpec);
         Directory.CreateDirectory(outDir);
         var started = DateTime.UtcNow;
-        CharacterizationReport report;
-        if (showProgress && !Console.IsOutputRedirected)
-        {
-            CharacterizationReport? result = null;
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask("characterize", maxValue: 1.0);
-                    result = new BoardCharacterizer(device, progress: p =>
-                    {
-                        task.Description = Markup.Escape(p.Stage);
-                        task.Value = p.Fraction;
-                    }).Run();
-                });
-            report = result!;
-        }
-        else
-        {
-            report = new BoardCharacterizer(device).Run();
-        }
+        var report = showProgress
+            ? LiveProgress.Run("characterize", bar => new BoardCharacterizer(device, progress: p => bar.Report(p.Fraction, 1.0, p.Stage)).Run())
+            : new BoardCharacterizer(device).Run();
 
         var node = JsonSerializer.SerializeToNode(report, Json)!.AsObject();
         node.Insert(0, "board", boardSpec);

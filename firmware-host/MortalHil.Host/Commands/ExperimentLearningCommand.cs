@@ -101,19 +101,10 @@ public static class ExperimentLearningCommand
                 DigitalLearningRate = d.DigitalLearningRate,
             };
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(algo)}[/] on [bold]{Markup.Escape(board)}[/]");
-            TrainResult? result = null;
-            AnsiConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask($"{algo} on {board}", maxValue: 1);
-                    result = TrainSession.Run(request, TextWriter.Null, p =>
-                    {
-                        task.MaxValue = p.StepsTotal;
-                        task.Value = p.Step;
-                        task.Description = $"{algo} on {board}: epoch {p.Epoch + 1}/{p.Epochs}, test {(float.IsNaN(p.LastTestAccuracy) ? "-" : p.LastTestAccuracy.ToString("P1", CultureInfo.InvariantCulture))}";
-                    });
-                });
-            var r = result!;
+            var r = LiveProgress.Run($"{algo} on {board}", bar => TrainSession.Run(request, TextWriter.Null, p =>
+                bar.Report(p.Step, p.StepsTotal,
+                    $"{algo} on {board}: epoch {p.Epoch + 1}/{p.Epochs}, test {(float.IsNaN(p.LastTestAccuracy) ? "-" : p.LastTestAccuracy.ToString("P1", CultureInfo.InvariantCulture))}")),
+                autoClear: true);
             Console.WriteLine($"  {algo} on {board}: {r.TestAccuracy:P2}, {r.ForwardPasses:N0} passes, {r.Pulses:N0} pulses, {r.WallSeconds:F0} s");
             rows.Add(new AccuracyRow(board, algo, r.TestAccuracy, r.ForwardPasses, r.Pulses, r.MaxPulsesPerCell, r.WallSeconds, r.SimSeconds,
                 request.Schedule.Epochs, r.TrainExamples, r.Curve));
@@ -125,11 +116,8 @@ public static class ExperimentLearningCommand
     {
         AnsiConsole.MarkupLine("[bold]variance scaling[/] (ideal board, gradient of the hidden layer)");
         var settings = TrainDefaults.For("np").Settings;
-        IReadOnlyList<VariancePoint> points = [];
-        AnsiConsole.Status().Start("variance study", ctx =>
-        {
-            points = GradientVarianceStudy.Run(data, widths, settings, groupSize: 16, batch: 32, batches, seed, Console.Out, m => ctx.Status(m));
-        });
+        var points = LiveProgress.Run("variance study", bar =>
+            GradientVarianceStudy.Run(data, widths, settings, groupSize: 16, batch: 32, batches, seed, Console.Out, m => bar.Report(0, 0, m)), autoClear: true);
         return points;
     }
 

@@ -107,33 +107,9 @@ public static class StressCommand
         return sizes;
     }
 
-    /// <summary>
-    /// Runs <paramref name="body"/> under a live progress bar; with output redirected (a pipe, a log file, a test
-    /// host) there is no live display, only a line when the run is done.
-    /// </summary>
-    private static void RunWithProgress(string title, Action<Action<FleetProgress>> body)
-    {
-        if (Console.IsOutputRedirected)
-        {
-            int lineages = 0;
-            body(p => lineages = p.Finished);
-            Console.WriteLine($"{title}: {lineages} lineage simulations done");
-            return;
-        }
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask(title, maxValue: 1);
-                body(p =>
-                {
-                    task.MaxValue = p.Scheduled;
-                    task.Value = p.Finished;
-                    task.Description = p.PoolIteration > 1 ? $"{title} (spare pool round {p.PoolIteration})" : title;
-                });
-                task.Value = task.MaxValue;
-            });
-    }
+    private static void RunWithProgress(string title, Action<Action<FleetProgress>> body) =>
+        LiveProgress.Run(title, bar => body(p =>
+            bar.Report(p.Finished, p.Scheduled, p.PoolIteration > 1 ? $"{title} (spare pool round {p.PoolIteration})" : title)));
 
     private static void Print(StressOutcome o)
     {

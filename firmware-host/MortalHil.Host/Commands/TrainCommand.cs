@@ -135,26 +135,11 @@ public static class TrainCommand
         return 0;
     }
 
-    private static TrainResult RunWithProgress(TrainRequest request)
-    {
-        TrainResult? result = null;
-        var log = Console.Error;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"{request.Algo} training", maxValue: 1);
-                result = TrainSession.Run(request, log, p =>
-                {
-                    task.MaxValue = p.StepsTotal;
-                    task.Value = p.Step;
-                    task.Description = $"{request.Algo} epoch {p.Epoch + 1}/{p.Epochs} train {p.RunningTrainAccuracy:P1} test {(float.IsNaN(p.LastTestAccuracy) ? "-" : p.LastTestAccuracy.ToString("P1"))}";
-                });
-                task.Value = task.MaxValue;
-            });
-        return result!;
-    }
+    private static TrainResult RunWithProgress(TrainRequest request) =>
+        LiveProgress.Run($"{request.Algo} training", bar => TrainSession.Run(request, Console.Error, p =>
+            bar.Report(p.Step, p.StepsTotal,
+                $"{request.Algo} epoch {p.Epoch + 1}/{p.Epochs} train {p.RunningTrainAccuracy:P1} test {(float.IsNaN(p.LastTestAccuracy) ? "-" : p.LastTestAccuracy.ToString("P1"))}")),
+            remainingTime: true);
 
     private static void WriteOutputs(TrainRequest r, string datasetName, string outDir, TrainResult result, long runId)
     {
