@@ -23,7 +23,7 @@ public sealed record TrainDefaults
     {
         "np" => new TrainDefaults
         {
-            Epochs = 3, Batch = 32, LearningRateDecay = 0.7f, Pairs = PairOrientation.Rows,
+            Epochs = 8, Batch = 32, LearningRateDecay = 0.8f, Pairs = PairOrientation.Rows,
             Settings = new TrainerSettings
             {
                 HiddenLearningRate = 0.05f, OutputLearningRate = 0.05f, BiasLearningRate = 0.05f, Directions = 128, PerturbationFraction = 0.05f,

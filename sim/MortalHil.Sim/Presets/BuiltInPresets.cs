@@ -80,9 +80,11 @@ public static class BuiltInPresets
         },
         Read = Ideal.Read with { NoiseRel = 0.01 },
         Dac = new DacPresetSpec { Bits = 7, FullScaleVolts = 0.2, Quantize = true },
-        // 500 uA full scale: about 100 cells at g_max fully driven. aihwkit's out_bound 12 assumes differential
-        // weights; single-ended columns here also carry the common mode of the pair.
-        Adc = new AdcPresetSpec { Bits = 9, FullScaleMicroamps = 500, Quantize = true, Saturate = true, NoiseRel = 0.005 },
+        // aihwkit IOParameters: out_bound 12 and out_noise 0.06, in units of one fully-on differential weight
+        // (G+ - G- = g_max - g_min = 23 uS) driven at full input (0.2 V), i.e. 4.6 uA: full scale 12 x 4.6 = 55 uA,
+        // noise 0.5 % of it. Differential rows (+V/-V) cancel a pair's common mode on the column wire and fit this
+        // range; single-ended column pairs carry the common mode too and must be read at a lower voltage.
+        Adc = new AdcPresetSpec { Bits = 9, FullScaleMicroamps = 55, Quantize = true, Saturate = true, NoiseRel = 0.005 },
         Amplifier = new AmplifierSpec { GainStd = 0.02, OffsetStd = 0.002 },
         // 0.01 ohm per cell pitch: worst-case first-order drop at the far corner of a fully-on tile ~9%.
         IrDrop = new IrDropSpec { Enabled = true, SegmentOhms = 0.01 },

@@ -36,6 +36,13 @@ public class HandoverKillResumeTests(MortalityFixture fx) : IClassFixture<Mortal
         return new JournalView(s, outputs);
     }
 
+    /// <summary>True once the journal's schema is committed (a read racing the child's first commit counts as not yet).</summary>
+    private static bool JournalStarted(string journal)
+    {
+        try { return Read(journal).State != "none"; }
+        catch (SqliteException) { return false; }
+    }
+
     /// <summary>Runs the handover as a child process and kills it as soon as a stdout line starts with <paramref name="killAt"/>.</summary>
     private static void RunAndKill(string[] args, string killAt)
     {
@@ -119,11 +126,15 @@ public class HandoverKillResumeTests(MortalityFixture fx) : IClassFixture<Mortal
         var args = fx.HandoverArgs(dir, journal, "--pace-ms", "20");
         var kept = new Dictionary<long, byte[]>();
         int kills = 0;
-        foreach (var delayMs in new[] { 1200, 2400, 3600 })
+        // Delays count from the moment the child's journal exists, not from process start: on a loaded machine
+        // start-up alone can take seconds, and a child killed before its journal exists leaves nothing to resume.
+        foreach (var delayMs in new[] { 300, 900, 1800 })
         {
             using var p = Process.Start(MortalityFixture.Child(args))!;
             _ = p.StandardOutput.ReadToEndAsync();
             _ = p.StandardError.ReadToEndAsync();
+            var startup = Stopwatch.StartNew();
+            while (!p.HasExited && !JournalStarted(journal) && startup.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
             if (!p.WaitForExit(delayMs))
             {
                 p.Kill(entireProcessTree: true);
