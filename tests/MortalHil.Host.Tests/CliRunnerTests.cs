@@ -24,4 +24,13 @@ public class CliRunnerTests
     [Fact]
     public void Boards_lists_spec_forms_and_succeeds()
         => Assert.Equal(0, Run("boards").Code);
+
+    [Fact]
+    public void An_unknown_preset_is_refused_by_name_with_exit_code_2()
+    {
+        var (code, err) = Run("boards", "--preset", "unobtainium");
+        Assert.Equal(CliRunner.UsageError, code);
+        Assert.StartsWith("error: unknown preset 'unobtainium'", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+    }
 }
