@@ -46,12 +46,15 @@ public static class ExperimentMortalityCommand
         public string Dataset { get; init; } = "mnist";
         public string? DataRoot { get; init; }
         public int Parallel { get; init; } = Environment.ProcessorCount;
+        /// <summary>Keep every handover's journal (about 47 MB each, 12 in a default run); by default a journal is deleted once its handover retired.</summary>
+        public bool KeepJournals { get; init; }
     }
 
     public static Command Create()
     {
         var d = new Settings { OutDir = "" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: mortality.json, plots, journals", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: mortality.json, plots (and journals with --keep-journals)", Required = true };
+        var keepJournals = new Option<bool>("--keep-journals") { Description = "Keep each handover's SQLite journal in OUT/journals (about 47 MB each); by default one is deleted once its handover has retired" };
         var preset = new Option<string>("--preset") { Description = "Board preset", DefaultValueFactory = _ => d.Preset };
         var teacher = new Option<string?>("--teacher") { Description = "A trained teacher to use (simfile:FILE with FILE.net.json); default: train one" };
         var teacherSerial = new Option<string>("--teacher-serial") { Description = "Serial of the teacher trained when --teacher is not given", DefaultValueFactory = _ => d.TeacherSerial };
@@ -72,7 +75,7 @@ public static class ExperimentMortalityCommand
         var parallel = new Option<int>("--parallel") { Description = "Students trained at once", DefaultValueFactory = _ => d.Parallel };
         var cmd = new Command("mortality", "Copy vs distill on 5 serials; soft vs hard vs true labels; Hinton's omitted class with bias correction; 5 generations.");
         foreach (var o in new Option[] { output, preset, teacher, teacherSerial, serials, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, omitted,
-                     generations, test, seed, dataset, dataRoot, parallel })
+                     generations, test, seed, dataset, dataRoot, parallel, keepJournals })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -84,6 +87,7 @@ public static class ExperimentMortalityCommand
                 Transfer = p.GetValue(transfer), StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature),
                 OmittedDigit = p.GetValue(omitted), Generations = p.GetValue(generations), Test = p.GetValue(test), Seed = p.GetValue(seed),
                 Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = Math.Max(1, p.GetValue(parallel)),
+                KeepJournals = p.GetValue(keepJournals),
             });
             return 0;
         });
@@ -265,10 +269,12 @@ public static class ExperimentMortalityCommand
     private static Distilled Distill(Context ctx, (SimulatedBoard Board, MappedNetwork Network) teacher, string serial, HandoverPlan plan, TransferSet transfer, string name)
     {
         var student = TeacherSchool.Fresh(ctx.Preset, serial, ctx.Shape, ctx.S.Algo, ctx.Sample, ctx.SampleCount, ctx.S.Seed);
-        var outcome = LiveHandover.Run(teacher, student, plan, transfer, ctx.Canary, null, Path.Combine(ctx.S.OutDir, "journals", name + ".db"),
-            ctx.S.Algo, null, $"experiment: {name}");
+        string journal = Path.Combine(ctx.S.OutDir, "journals", name + ".db");
+        var outcome = LiveHandover.Run(teacher, student, plan, transfer, ctx.Canary, null, journal, ctx.S.Algo, null, $"experiment: {name}");
         if (outcome.Result.State != HandoverState.Retired)
-            throw new InvalidOperationException($"handover {name} ended in {outcome.Result.State.Name()}: {outcome.Result.Reason}");
+            throw new InvalidOperationException($"handover {name} ended in {outcome.Result.State.Name()}: {outcome.Result.Reason} (journal kept: {journal})");
+        if (!ctx.S.KeepJournals)
+            foreach (var f in new[] { journal, journal + "-wal", journal + "-shm" }) File.Delete(f);
         return new Distilled(outcome, ClassifierEvaluation.Accuracy(outcome.StudentNetwork, ctx.Test));
     }
 
