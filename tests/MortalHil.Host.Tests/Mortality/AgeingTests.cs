@@ -46,6 +46,21 @@ public class AgeingTests
     }
 
     [Fact]
+    public void The_write_probe_counts_the_stuck_cells_of_a_reram_board_without_mistaking_write_noise_for_them()
+    {
+        // reram: 3 % stuck from manufacture, 1 % of the cells per year after (plus read noise growing 20 % a year,
+        // which raises the probe's noise threshold). A healthy cell whose write noise cancels its move in both legs
+        // must not count: with the probe settled on the median move, the estimate read 6 % on a new board.
+        var board = SimulatedBoard.Create(BuiltInPresets.ReRam with { Geometry = new GeometrySpec { Tiles = 2, Rows = 128, Columns = 128 } }, "17");
+        var monitor = new HealthMonitor(board, null, null, new HealthMonitorOptions { ProbeWindow = new CrossbarWindow(1, 0, 64, 0, 64) }, new PulseIdSource(1));
+        double atStart = monitor.Check().StuckFraction!.Value;
+        board.AdvanceTime(TimeSpan.FromDays(5 * 365.25));
+        double atFive = monitor.Check().StuckFraction!.Value;
+        Assert.InRange(atStart, 0.015, 0.045);
+        Assert.InRange(atFive, 1 - 0.97 * Math.Exp(-0.05) - 0.02, 1 - 0.97 * Math.Exp(-0.05) + 0.025); // about 7.7 %
+    }
+
+    [Fact]
     public void A_board_that_died_of_age_stays_dead()
     {
         var board = SimulatedBoard.Create(BuiltInPresets.ReRam with { Geometry = new GeometrySpec { Tiles = 2, Rows = 64, Columns = 64 } }, "42");

@@ -18,8 +18,8 @@ public sealed record HealthMonitorOptions
     public CrossbarWindow? ProbeWindow { get; init; }
 
     /// <summary>
-    /// Pulses per direction the first probe starts with (default 8). If the probe cells' median move
-    /// does not clear the noise threshold by a factor of two, the first probe doubles the count (up to
+    /// Pulses per direction the first probe starts with (default 8). Until nine in ten of the probe cells' moves
+    /// clear the noise threshold by a factor of two, the first probe doubles the count (up to
     /// <see cref="MaxProbePulses"/>) and later probes use what worked: a ReRAM cell with ~1,500 levels
     /// moves by less than its read noise in 8 pulses.
     /// </summary>

@@ -73,7 +73,10 @@ internal sealed class WriteProbe
                 responses[2 * i] = _direction[i] * (_g1[i] - _g0[i]);
                 responses[2 * i + 1] = _direction[i] * (_g1[i] - _g2[i]);
             }
-            if (_settled || PulsesPerLeg * 2 > _options.MaxProbePulses || Median(responses) >= 2 * threshold) break;
+            // Settled once nearly every cell clears the threshold twice over (the tenth percentile, so that up to a tenth
+            // of the cells may be stuck): a median that merely clears it leaves a healthy cell whose write noise happens
+            // to cancel its move below the threshold in both legs, counted stuck, and more of them as read noise grows.
+            if (_settled || PulsesPerLeg * 2 > _options.MaxProbePulses || Percentile(responses, 0.10) >= 2 * threshold) break;
             // The cells barely moved: probe harder, from where they are now.
             PulsesPerLeg *= 2;
             _g2.CopyTo(_g0, 0);
@@ -112,11 +115,13 @@ internal sealed class WriteProbe
         _device.MeasureConductances(_window, b);
     }
 
-    private static double Median(double[] values)
+    private static double Median(double[] values) => Percentile(values, 0.5);
+
+    private static double Percentile(double[] values, double p)
     {
         var sorted = (double[])values.Clone();
         Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
+        return sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
     }
 
     /// <summary>Per-measurement noise from two back-to-back measurements: std(a - b) / sqrt(2).</summary>
