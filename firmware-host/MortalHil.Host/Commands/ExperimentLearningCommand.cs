@@ -149,7 +149,7 @@ public static class ExperimentLearningCommand
                 csv.AppendLine(CultureInfo.InvariantCulture, $"accuracy,{r.Board},{r.Algo},,{r.TestAccuracy},{r.ForwardPasses},{r.Pulses},{r.MaxPulsesPerCell},{r.WallSeconds:F1},{r.SimSeconds:F3},,");
             }
             md.AppendLine();
-            LinePlots.Save(Path.Combine(outDir, "accuracy-vs-passes.png"), "MNIST test accuracy while training", "forward passes (log2)", "test accuracy",
+            LinePlots.Save(Path.Combine(outDir, "accuracy-vs-passes.png"), "MNIST test accuracy while training", "forward passes", "test accuracy",
                 rows.Where(r => r.Curve.Count > 0).Select(r => new PlotSeries($"{r.Algo} @ {r.Board}", r.Curve.Select(c => (double)Math.Max(1, c.ForwardPasses)).ToArray(),
                     r.Curve.Select(c => (double)c.TestAccuracy).ToArray())), logX: true, yRange: (0, 1));
         }
