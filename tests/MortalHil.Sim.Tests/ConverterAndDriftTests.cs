@@ -11,7 +11,7 @@ public class ConverterAndDriftTests
         using var board = SimulatedBoard.Create(TestBoards.Small(BuiltInPresets.ReRam, 256, 8), "adc-1");
         var w = CrossbarWindow.Whole(0, board.Description.Geometry);
         float fs = board.Description.Adc.FullScaleAmps, step = board.Description.Adc.StepAmps;
-        // 256 rows at 0.2 V on ~13.5 uS cells: ~690 uA per column, beyond the 500 uA full scale.
+        // 256 rows at 0.2 V on ~13.5 uS cells: ~690 uA per column, far beyond the 55 uA full scale.
         var v = new float[2 * w.RowCount];
         for (int i = 0; i < w.RowCount; i++) { v[i] = 0.2f; v[w.RowCount + i] = -0.2f; }
         var y = new float[2 * w.ColumnCount];
