@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MortalHil.Host.Cli;
 using MortalHil.Sim.Presets;
@@ -13,20 +12,17 @@ namespace MortalHil.Host.Tests;
 public class SerialCharacterizeEndToEndTests
 {
     [Fact]
-    public async Task Characterize_over_a_served_pty_matches_characterize_on_the_simulator()
+    public void Characterize_over_a_served_pty_matches_characterize_on_the_simulator()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/ptmx")) return; // no pseudo-terminals on this system
+        if (!ServedSim.Supported) return; // no pseudo-terminals on this system
         var dir = Path.Combine(Path.GetTempPath(), $"mortalhil-e2e-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         var preset = Path.Combine(dir, "reram-small.json");
         DevicePresetJson.Save(BuiltInPresets.ReRam with { Geometry = new GeometrySpec { Tiles = 1, Rows = 64, Columns = 32 } }, preset);
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mortalhil.dll"), "sim", "serve", "--board", $"sim:{preset}:42", "--pty", "--max-seconds", "120" })
-            psi.ArgumentList.Add(a);
-        using var server = Process.Start(psi)!;
         try
         {
-            string port = (await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)))!;
+            using var server = ServedSim.Start($"sim:{preset}:42");
+            string port = server.Port;
 
             var viaSerial = Characterize($"serial:{port}", Path.Combine(dir, "serial"));
             var direct = Characterize($"sim:{preset}:42", Path.Combine(dir, "direct"));
@@ -41,13 +37,10 @@ public class SerialCharacterizeEndToEndTests
             Assert.InRange(ns, nd * 0.5, nd * 2);
             Assert.True(File.Exists(Path.Combine(dir, "serial", "conductance-map.png")));
 
-            server.StandardInput.Close();
-            Assert.True(server.WaitForExit(10_000));
-            Assert.Equal(0, server.ExitCode);
+            Assert.Equal(0, server.Stop());
         }
         finally
         {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
             Directory.Delete(dir, true);
         }
     }

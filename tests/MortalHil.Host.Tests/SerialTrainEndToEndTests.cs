@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MortalHil.Core.Data;
 using MortalHil.Host.Cli;
@@ -14,21 +13,18 @@ namespace MortalHil.Host.Tests;
 public class SerialTrainEndToEndTests
 {
     [Fact]
-    public async Task A_short_training_run_over_a_served_pty_is_identical_to_the_run_on_the_simulator()
+    public void A_short_training_run_over_a_served_pty_is_identical_to_the_run_on_the_simulator()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/ptmx")) return; // no pseudo-terminals on this system
+        if (!ServedSim.Supported) return; // no pseudo-terminals on this system
         var dir = Path.Combine(Path.GetTempPath(), $"mortalhil-train-e2e-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         var preset = Path.Combine(dir, "reram-256.json");
         DevicePresetJson.Save(BuiltInPresets.ReRam with { Geometry = new GeometrySpec { Tiles = 2, Rows = 256, Columns = 128 } }, preset);
         var data = WriteStripes(Path.Combine(dir, "data"));
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mortalhil.dll"), "sim", "serve", "--board", $"sim:{preset}:42", "--pty", "--max-seconds", "120" })
-            psi.ArgumentList.Add(a);
-        using var server = Process.Start(psi)!;
         try
         {
-            string port = (await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)))!;
+            using var server = ServedSim.Start($"sim:{preset}:42");
+            string port = server.Port;
             var viaSerial = Train($"serial:{port}", data, Path.Combine(dir, "serial"), Path.Combine(dir, "runs.db"));
             var direct = Train($"sim:{preset}:42", data, Path.Combine(dir, "direct"), Path.Combine(dir, "runs.db"));
             foreach (var run in new[] { viaSerial, direct })
@@ -38,12 +34,10 @@ public class SerialTrainEndToEndTests
             }
             Assert.True(viaSerial["programming_pulses"]!.GetValue<long>() > 0);
             Assert.Equal(direct.ToJsonString(), viaSerial.ToJsonString());
-            server.StandardInput.Close();
-            Assert.True(server.WaitForExit(10_000));
+            server.Stop();
         }
         finally
         {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
             Directory.Delete(dir, true);
         }
     }

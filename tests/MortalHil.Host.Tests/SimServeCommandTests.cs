@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MortalHil.Core.Devices;
 using MortalHil.Hardware.Serial;
 
@@ -7,58 +6,33 @@ namespace MortalHil.Host.Tests;
 /// <summary><c>mortalhil sim serve --pty</c> as a user runs it: a separate process, its first line the port.</summary>
 public class SimServeCommandTests
 {
-    private static Process StartServe(params string[] extra)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "mortalhil.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "sim", "serve", "--board", "sim:ideal:7", "--pty", "--max-seconds", "60" }.Concat(extra)) psi.ArgumentList.Add(a);
-        return Process.Start(psi)!;
-    }
-
-    private static string FirstLine(Process p)
-    {
-        var line = p.StandardOutput.ReadLineAsync();
-        Assert.True(line.Wait(TimeSpan.FromSeconds(30)), "no first line within 30 s");
-        Assert.NotNull(line.Result);
-        return line.Result!;
-    }
-
     [Fact]
     public void The_first_line_is_a_pty_the_serial_board_drives_and_closing_stdin_stops_the_server()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/ptmx")) return; // no pseudo-terminals on this system
-        using var p = StartServe();
-        try
+        if (!ServedSim.Supported) return; // no pseudo-terminals on this system
+        using var server = ServedSim.Start("sim:ideal:7");
+        string port = server.Port;
+        Assert.StartsWith("/dev/pts/", port);
+        using (var board = SerialBoard.Open(port))
         {
-            string port = FirstLine(p);
-            Assert.StartsWith("/dev/pts/", port);
-            using (var board = SerialBoard.Open(port))
-            {
-                Assert.Equal("7", board.Description.SerialNumber);
-                var d = board.Description;
-                var window = new CrossbarWindow(0, 0, 4, 0, 3);
-                var x = new float[] { 0.1f, 0.1f, 0.1f, 0.1f };
-                var before = new float[3];
-                board.Read(window, x, before);
-                var receipt = board.ApplyCellPulses(new PulseRequest(new PulseIdSource().Next(), d.Capabilities.NominalPulseVoltage.Volts is var v ? (float)v : 1, (float)d.Capabilities.NominalPulseWidth.Seconds),
-                    window, Enumerable.Repeat((short)5, 12).ToArray());
-                Assert.Equal(60, receipt.PulsesApplied);
-                var after = new float[3];
-                board.Read(window, x, after);
-                Assert.True(after.Sum() > before.Sum(), "potentiating pulses raise the column currents");
-                var g = new float[12];
-                board.MeasureConductances(window, g);
-                Assert.All(g, s => Assert.InRange(s, d.GMinSiemens * 0.5f, d.GMaxSiemens * 1.5f));
-                Assert.Equal(60, board.ReadHealth().TotalPulses);
-            }
-            p.StandardInput.Close();
-            Assert.True(p.WaitForExit(10_000), "server did not stop after its input closed");
-            Assert.Equal(0, p.ExitCode);
+            Assert.Equal("7", board.Description.SerialNumber);
+            var d = board.Description;
+            var window = new CrossbarWindow(0, 0, 4, 0, 3);
+            var x = new float[] { 0.1f, 0.1f, 0.1f, 0.1f };
+            var before = new float[3];
+            board.Read(window, x, before);
+            var receipt = board.ApplyCellPulses(new PulseRequest(new PulseIdSource().Next(), d.Capabilities.NominalPulseVoltage.Volts is var v ? (float)v : 1, (float)d.Capabilities.NominalPulseWidth.Seconds),
+                window, Enumerable.Repeat((short)5, 12).ToArray());
+            Assert.Equal(60, receipt.PulsesApplied);
+            var after = new float[3];
+            board.Read(window, x, after);
+            Assert.True(after.Sum() > before.Sum(), "potentiating pulses raise the column currents");
+            var g = new float[12];
+            board.MeasureConductances(window, g);
+            Assert.All(g, s => Assert.InRange(s, d.GMinSiemens * 0.5f, d.GMaxSiemens * 1.5f));
+            Assert.Equal(60, board.ReadHealth().TotalPulses);
         }
-        finally
-        {
-            if (!p.HasExited) p.Kill(entireProcessTree: true);
-        }
+        Assert.Equal(0, server.Stop());
     }
 
     [Fact]
