@@ -111,17 +111,7 @@ public sealed class LocalLossTrainer(PerturbationOptions options, SoftmaxCrossEn
         Ensure(ref _perturbed, rows * h);
         Ensure(ref _signs, rows * h);
         Ensure(ref _perturbedOut, rows * outs);
-        for (int d = 0; d < k; d++)
-        for (int b = 0; b < batch; b++)
-        {
-            int o = (d * batch + b) * h;
-            for (int j = 0; j < h; j++)
-            {
-                float u = pre[b * h + j] > 0 ? _rng.NextSign() : 0f;
-                _signs[o + j] = u;
-                _perturbed[o + j] = superposition ? sigma * u : post[b * h + j] + sigma * u;
-            }
-        }
+        TrainerMath.ActivePerturbations(pre, post, batch, h, k, sigma, superposition, _rng, _signs, _perturbed);
         net.ReadLayer(readout, _perturbed.AsSpan(0, rows * h), rows, _perturbedOut.AsSpan(0, rows * outs), addBias: !superposition);
         Account.AddForwardPasses(rows);
 

@@ -89,17 +89,7 @@ public sealed class NodePerturbationTrainer(PerturbationOptions options, Softmax
         Ensure(ref _perturbed, rows * h);
         Ensure(ref _signs, rows * h);
         Ensure(ref _perturbedLogits, rows * classes);
-        for (int d = 0; d < k; d++)
-        for (int b = 0; b < batch; b++)
-        {
-            int o = (d * batch + b) * h;
-            for (int j = 0; j < h; j++)
-            {
-                float u = pre[b * h + j] > 0 ? _rng.NextSign() : 0f; // only active units carry gradient
-                _signs[o + j] = u;
-                _perturbed[o + j] = superposition ? sigma * u : post[b * h + j] + sigma * u;
-            }
-        }
+        TrainerMath.ActivePerturbations(pre, post, batch, h, k, sigma, superposition, _rng, _signs, _perturbed);
         if (superposition)
             net.ReadLayer(next, _perturbed.AsSpan(0, rows * h), rows, _perturbedLogits.AsSpan(0, rows * classes), addBias: false);
         else

@@ -44,4 +44,26 @@ public static class TrainerMath
             }
         }
     }
+
+    /// <summary>
+    /// Activity perturbations of a layer with <paramref name="units"/> outputs, <paramref name="directions"/> per example:
+    /// row (d·batch + b) gets Rademacher signs on the example's active units (pre-activation &gt; 0; an inactive ReLU
+    /// unit carries no gradient) and 0 elsewhere, in <paramref name="signs"/>; <paramref name="perturbed"/> gets the
+    /// activity plus σ·sign, or σ·sign alone when the downstream layer is read by superposition.
+    /// </summary>
+    public static void ActivePerturbations(ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int batch, int units, int directions, float sigma,
+        bool superposition, SeededRandom rng, Span<float> signs, Span<float> perturbed)
+    {
+        for (int d = 0; d < directions; d++)
+        for (int b = 0; b < batch; b++)
+        {
+            int o = (d * batch + b) * units;
+            for (int j = 0; j < units; j++)
+            {
+                float u = pre[b * units + j] > 0 ? rng.NextSign() : 0f;
+                signs[o + j] = u;
+                perturbed[o + j] = superposition ? sigma * u : post[b * units + j] + sigma * u;
+            }
+        }
+    }
 }
