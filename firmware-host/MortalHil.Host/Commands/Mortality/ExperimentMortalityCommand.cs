@@ -24,27 +24,13 @@ namespace MortalHil.Host.Commands.Mortality;
 /// </summary>
 public static class ExperimentMortalityCommand
 {
-    public sealed record Settings
+    public sealed record Settings : MortalityRunSettings
     {
-        public required string OutDir { get; init; }
-        public string Preset { get; init; } = "reram";
         public string TeacherSerial { get; init; } = "42";
         public string? Teacher { get; init; }
         public IReadOnlyList<string> StudentSerials { get; init; } = ["201", "202", "203", "204", "205"];
-        public string Algo { get; init; } = "np";
-        public string Shape { get; init; } = "196-128-10";
-        public int TeacherEpochs { get; init; } = 3;
-        public int Batch { get; init; } = 32;
-        public int Transfer { get; init; } = 20_000;
-        public int StudentSteps { get; init; } = 5000;
-        public float Temperature { get; init; } = 2f;
         public int OmittedDigit { get; init; } = 3;
         public int Generations { get; init; } = 5;
-        public int Canary { get; init; } = 500;
-        public int Test { get; init; } = 10_000;
-        public int Seed { get; init; } = 1;
-        public string Dataset { get; init; } = "mnist";
-        public string? DataRoot { get; init; }
         public int Parallel { get; init; } = Environment.ProcessorCount;
         /// <summary>Keep every handover's journal (about 47 MB each, 12 in a default run); by default a journal is deleted once its handover retired.</summary>
         public bool KeepJournals { get; init; }
