@@ -130,7 +130,7 @@ public static partial class DashboardBenchCommand
             o["browser"] = $"not measured: {chromium} is missing";
             return o;
         }
-        var page = $"{url}/#stress?path={Uri.EscapeDataString(stressDir)}";
+        var page = $"{url}/?nolive=1#stress?path={Uri.EscapeDataString(stressDir)}";
         var psi = new ProcessStartInfo(chromium)
         {
             RedirectStandardOutput = true, RedirectStandardError = true,

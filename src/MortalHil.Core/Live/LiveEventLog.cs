@@ -33,7 +33,8 @@ public sealed class LiveEventLog : ILiveEventSink, IDisposable
     /// <param name="command">The command's name, part of the file name.</param>
     /// <param name="arguments">The command line, recorded in the first event.</param>
     /// <param name="warnings">Where to say once that the log stopped (null: nowhere).</param>
-    public LiveEventLog(string directory, string command, string arguments, TextWriter? warnings = null)
+    /// <param name="flushInterval">How often pending events are written (default <see cref="FlushInterval"/>).</param>
+    public LiveEventLog(string directory, string command, string arguments, TextWriter? warnings = null, TimeSpan? flushInterval = null)
     {
         _directory = Path.GetFullPath(directory);
         _start = new RunLifeEvent { Command = command, Arguments = arguments, ProcessId = Environment.ProcessId, At = DateTimeOffset.UtcNow };
@@ -41,7 +42,8 @@ public sealed class LiveEventLog : ILiveEventSink, IDisposable
         var safe = new string(command.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '_').ToArray());
         FilePath = Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture,
             $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}-{safe}.jsonl"));
-        _timer = new Timer(_ => Flush(), null, FlushInterval, FlushInterval);
+        var every = flushInterval ?? FlushInterval;
+        _timer = new Timer(_ => Flush(), null, every, every);
     }
 
     /// <summary>The log file (it exists once something was published).</summary>

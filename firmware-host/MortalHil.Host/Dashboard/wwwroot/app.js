@@ -395,6 +395,7 @@ window.addEventListener('hashchange', onRoute);
   $('#mode').textContent = info.read_only ? 'read-only' : 'actions need the token';
   $('#footer-paths').textContent = `Run store ${info.run_store}; live events ${info.live_directory ?? 'off'}; folders: ${(info.directories || []).join(', ') || 'none'}.`;
   await refreshState();
-  connect();
+  // ?nolive: a still page without the event stream (a headless browser's --dump-dom waits for the network to go idle).
+  if (!new URLSearchParams(location.search).has('nolive')) connect();
   onRoute();
 })();
