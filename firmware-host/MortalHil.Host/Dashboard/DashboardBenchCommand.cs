@@ -93,7 +93,7 @@ public static partial class DashboardBenchCommand
             log.Publish(sent);
             while (true)
             {
-                var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
                 if (line is null) throw new IOException("event stream closed");
                 if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
                 var e = JsonSerializer.Deserialize<LiveEvent>(line[6..], LiveEventLine.Json);

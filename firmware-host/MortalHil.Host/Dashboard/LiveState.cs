@@ -60,6 +60,7 @@ public sealed class LiveState
                     if (h.Reason is not null) entry.Transitions.Add(h);
                     else entry.Rounds.Add(h);
                     _handovers[h.Journal] = (h, entry.Transitions, entry.Rounds);
+                    if (h.State == "retired") RetireTeacher(h);
                     Trim(_handovers, MaxHandovers, v => v.Latest.At);
                     break;
                 }
@@ -83,6 +84,16 @@ public sealed class LiveState
                     break;
             }
             if (e is not RunLifeEvent && _processes.TryGetValue(log, out var proc)) _processes[log] = proc with { Last = e.At };
+        }
+    }
+
+    /// <summary>A retired handover retires its teacher: boards of that serial (a handover names boards by serial) that still serve.</summary>
+    private void RetireTeacher(HandoverEvent h)
+    {
+        foreach (var key in _boards.Where(p => p.Value.Latest.Serial == h.Teacher && p.Value.Latest.State != "dead").Select(p => p.Key).ToArray())
+        {
+            var b = _boards[key];
+            _boards[key] = (b.Latest with { State = "retired", Reason = $"handed over to {h.Student}", At = h.At }, b.History);
         }
     }
 

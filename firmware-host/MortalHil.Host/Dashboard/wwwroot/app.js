@@ -58,6 +58,7 @@ function applyEvent(e) {
       h.latest = e;
       if (e.reason) h.transitions.push(e); else { h.rounds.push(e); if (h.rounds.length > 400) h.rounds.shift(); }
       live.handovers.set(e.journal, h);
+      if (e.state === 'retired') markRetired(e);
       break;
     }
     case 'training': {
@@ -75,10 +76,16 @@ function applyEvent(e) {
   scheduleRender();
 }
 
+// A retired handover retires its teacher board; the boards are matched by serial (a handover names boards by serial).
+function markRetired(h) {
+  for (const [key, b] of live.boards) if (b.serial === h.teacher && b.state !== 'dead') live.boards.set(key, { ...b, state: 'retired', reason: 'handed over to ' + h.student });
+}
+
 function loadSnapshot(s) {
   live.boards.clear(); live.handovers.clear(); live.trainings.clear(); live.stress.clear();
   for (const b of s.live.boards) live.boards.set(b.key, b.latest);
   for (const h of s.live.handovers) live.handovers.set(h.journal, { latest: h.latest, transitions: h.transitions, rounds: h.rounds });
+  for (const h of s.live.handovers) if (h.latest.state === 'retired') markRetired(h.latest);
   for (const t of s.live.trainings) live.trainings.set(t.key, { latest: t.latest, curve: t.curve });
   for (const st of s.live.stress) live.stress.set(st.out_dir, st);
   live.processes = s.live.processes;
@@ -96,10 +103,14 @@ function connect() {
   source.onerror = () => { $('#live-status').textContent = 'live: reconnecting…'; };
 }
 
+// At most one render per 200 ms however fast events come (a stress run of 1,000 boards sends hundreds a second);
+// a change still shows well within a second.
+let lastRender = 0;
 function scheduleRender() {
   if (renderPending) return;
   renderPending = true;
-  requestAnimationFrame(() => { renderPending = false; render(); });
+  const wait = Math.max(0, 200 - (performance.now() - lastRender));
+  setTimeout(() => requestAnimationFrame(() => { renderPending = false; lastRender = performance.now(); render(); }), wait);
 }
 
 // ---- views ----
@@ -130,7 +141,8 @@ function renderBoards() {
     const key = b.board_kind + '#' + b.serial;
     liveKeys.add(key);
     const life = b.life_lower_hours !== undefined || b.life_median_hours !== undefined
-      ? `${hours(b.life_median_hours)} [${hours(b.life_lower_hours)} – ${hours(b.life_upper_hours)}]` + (b.life_confidence ? ` ${num(100 * b.life_confidence)} %` : '')
+      ? `${b.life_median_hours == null ? 'beyond horizon' : hours(b.life_median_hours)} [${hours(b.life_lower_hours)} – ${b.life_upper_hours == null ? 'beyond' : hours(b.life_upper_hours)}]` +
+        (b.life_confidence ? ` at ${num(100 * b.life_confidence)} %` : '')
       : '–';
     const canAct = b.state === 'serving' || b.state === 'handover_called';
     rows.push(`<tr class="clickable board-row" data-board="${esc(key)}"><td>${esc(b.board_kind)} #${esc(b.serial)}</td><td>live</td>` +
@@ -197,11 +209,15 @@ function handoverRows() {
     collected_examples: j.collected_examples, transfer_examples: Number(j.transfer_examples), student_steps: j.student_steps, student_budget: Number(j.student_budget),
     student_canary: j.student_canary, teacher_canary: j.teacher_canary, transitions: j.transitions.map((t) => ({ state: t.to, reason: t.reason, board_hours: t.board_hours, at: t.at })),
   });
-  return list.sort((a, b) => (a.state === 'distilling' ? -1 : 0) - (b.state === 'distilling' ? -1 : 0));
+  const rank = (h) => (h.state === 'distilling' || h.state === 'serving' || h.state === 'cut_over') ? 0 : 1;
+  const time = (h) => Date.parse(h.at ?? (h.transitions?.length ? h.transitions[h.transitions.length - 1].at : 0)) || 0;
+  return list.sort((a, b) => rank(a) - rank(b) || time(b) - time(a));
 }
 
 function renderHandovers() {
-  const list = handoverRows();
+  const all = handoverRows();
+  const list = all.slice(0, 150);
+  $('#handovers-count').textContent = all.length > list.length ? `(${all.length}; the ${list.length} newest shown)` : `(${all.length})`;
   $('#handover-list').innerHTML = list.length === 0 ? '<p class="muted">no handovers yet</p>' : list.map((h) => {
     const collected = h.transfer_examples ? h.collected_examples / h.transfer_examples : 0;
     const steps = h.student_budget ? h.student_steps / h.student_budget : 0;
@@ -246,6 +262,7 @@ function drawHandover(h) {
 let runs = [];
 async function loadRuns() {
   try { runs = await getJson('/api/runs?limit=200'); } catch (err) { say(err.message, true); return; }
+  if (selectedRuns.length === 0) selectedRuns.push(...runs.filter((r) => r.command === 'train' && r.status === 'completed').slice(0, 2).map((r) => r.id));
   $('#runs-table tbody').innerHTML = runs.map((r) =>
     `<tr data-run="${r.id}"><td><input type="checkbox" class="run-pick" value="${r.id}" ${selectedRuns.includes(r.id) ? 'checked' : ''}></td><td>${r.id}</td><td>${esc(r.command)}</td>` +
     `<td>${esc(r.algo)}</td><td>${esc(r.board)}</td><td>${esc(r.shape)}</td><td><span class="state ${esc(r.status)}">${esc(r.status)}</span></td>` +
