@@ -63,7 +63,7 @@ public static partial class DashboardBenchCommand
                 json["stress_view"] = await StressView(url, stressDir, chromium);
                 Console.WriteLine($"stress view: {json["stress_view"]!.ToJsonString()}");
             }
-            json["memory"] = await Memory(url, live, server, seconds, boards);
+            json["memory"] = await Memory(url, live, server, seconds, boards, chromium);
             Console.WriteLine($"memory: {json["memory"]!["summary"]!.ToJsonString()}");
         }
         finally
@@ -131,28 +131,22 @@ public static partial class DashboardBenchCommand
             return o;
         }
         var page = $"{url}/?nolive=1#stress?path={Uri.EscapeDataString(stressDir)}";
-        var psi = new ProcessStartInfo(chromium)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            ArgumentList = { "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=30000", "--dump-dom", page },
-        };
-        var wall = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        var dom = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        var render = RenderMs().Match(dom);
+        await using var browser = await HeadlessChromiumPage.Open(chromium, page);
+        await browser.WaitFor("document.body.dataset.renderMs", TimeSpan.FromMinutes(3));
         o["browser"] = new JsonObject
         {
-            ["chromium_wall_seconds"] = Math.Round(wall.Elapsed.TotalSeconds, 2),
-            ["page_render_ms"] = render.Success ? double.Parse(render.Groups[1].Value, CultureInfo.InvariantCulture) : null,
-            ["board_rows_in_dom"] = BoardRow().Count(dom),
+            ["first_rows_ms"] = await browser.Evaluate("Number(document.body.dataset.firstRowsMs)"),
+            ["render_ms"] = await browser.Evaluate("Number(document.body.dataset.renderMs)"),
+            ["shown_after_navigation_ms"] = await browser.Evaluate("Number(document.body.dataset.renderedAt)"),
+            ["board_rows"] = await browser.Evaluate("document.querySelectorAll('tr.stress-board').length"),
+            ["frame_ms_after_render"] = Summary(await FrameTimes(browser, 20), "ms"),
         };
         return o;
     }
 
     /// <summary>Runs a steady live load (every board reports once a second, handovers and a training report ten times a
     /// second) with one reading and one stalled page connected, and samples the server's memory every few seconds.</summary>
-    private static async Task<JsonNode> Memory(string url, string live, DashboardServer server, int seconds, int boards)
+    private static async Task<JsonNode> Memory(string url, string live, DashboardServer server, int seconds, int boards, string chromium)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var stop = new CancellationTokenSource();
@@ -170,6 +164,7 @@ public static partial class DashboardBenchCommand
         using var log = new LiveEventLog(live, "bench-memory", "dashboard bench");
         var samples = new JsonArray();
         var wall = Stopwatch.StartNew();
+        Task<JsonNode>? boardsView = null;
         long published = 0;
         int tick = 0;
         var next = TimeSpan.Zero;
@@ -198,6 +193,7 @@ public static partial class DashboardBenchCommand
             });
             published += 2;
             tick++;
+            if (tick == 50 && File.Exists(chromium)) boardsView = LiveBoardsView(url, chromium, boards);
             if (wall.Elapsed >= next)
             {
                 var heapAfterGc = GC.GetTotalMemory(forceFullCollection: true);
@@ -213,6 +209,10 @@ public static partial class DashboardBenchCommand
             }
             await Task.Delay(100);
         }
+        JsonNode? view = null;
+        if (boardsView is not null)
+            try { view = await boardsView; }
+            catch (Exception e) when (e is TimeoutException or IOException or InvalidOperationException) { view = $"not measured: {e.Message}"; }
         await stop.CancelAsync();
         long chunks = await reading;
         var heap = samples.Select(s => s!["managed_heap_mb"]!.GetValue<double>()).ToArray();
@@ -228,7 +228,42 @@ public static partial class DashboardBenchCommand
                 ["working_set_mb_max_first_half"] = ws[..Math.Max(1, half)].Max(), ["working_set_mb_max_second_half"] = ws[half..].Max(),
                 ["note"] = "the server runs in this process beside the publisher; heap measured after a full collection",
             },
+            ["live_boards_view"] = view,
             ["samples"] = samples,
+        };
+    }
+
+    /// <summary>Time from asking for an animation frame to getting it, a few times: how long the page keeps the main thread.</summary>
+    private static async Task<List<double>> FrameTimes(HeadlessChromiumPage page, int count)
+    {
+        var times = new List<double>();
+        for (int i = 0; i < count; i++)
+        {
+            var v = await page.Evaluate("new Promise(r => { const t = performance.now(); requestAnimationFrame(() => r(performance.now() - t)); })");
+            times.Add(v!.GetValue<double>());
+            await Task.Delay(200);
+        }
+        return times;
+    }
+
+    /// <summary>The Boards view, live, while the load runs: how long one render of every board takes, and frame times.</summary>
+    private static async Task<JsonNode> LiveBoardsView(string url, string chromium, int boards)
+    {
+        await using var page = await HeadlessChromiumPage.Open(chromium, url + "/#boards");
+        var waited = await page.WaitFor($"document.querySelectorAll('tr.board-row').length >= {boards}", TimeSpan.FromMinutes(3));
+        var renders = new List<double>();
+        for (int i = 0; i < 10; i++)
+        {
+            renders.Add((await page.Evaluate("(() => { const t = performance.now(); render(); return performance.now() - t; })()"))!.GetValue<double>());
+            await Task.Delay(300);
+        }
+        return new JsonObject
+        {
+            ["board_rows"] = await page.Evaluate("document.querySelectorAll('tr.board-row').length"),
+            ["events_seen_by_page"] = await page.Evaluate("live.events"),
+            ["all_boards_shown_after_ms"] = Math.Round(waited, 0),
+            ["render_all_boards_ms"] = Summary(renders, "ms"),
+            ["frame_ms_while_live"] = Summary(await FrameTimes(page, 30), "ms"),
         };
     }
 

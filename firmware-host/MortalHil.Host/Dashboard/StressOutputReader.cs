@@ -14,7 +14,29 @@ public static class StressOutputReader
 
     public static bool IsStressOutput(string directory) => File.Exists(Path.Combine(directory, "stress.json"));
 
+    private static readonly object CacheGate = new();
+    private static readonly List<(string Key, JsonObject Value)> Cache = [];
+
+    /// <summary>
+    /// The output summarised; the last few are kept (keyed by folder, file sizes and times), so moving between views
+    /// does not parse a 1,000-board lineages.json again. The result is shared: callers only serialise it.
+    /// </summary>
     public static JsonObject Read(string directory)
+    {
+        var key = string.Join('|', new[] { "stress.json", "lineages.json" }.Select(f => new FileInfo(Path.Combine(directory, f)))
+            .Select(f => f.Exists ? $"{f.FullName}:{f.Length}:{f.LastWriteTimeUtc.Ticks}" : "-"));
+        lock (CacheGate)
+            if (Cache.FirstOrDefault(c => c.Key == key) is { Value: not null } hit) return hit.Value;
+        var value = ReadFiles(directory);
+        lock (CacheGate)
+        {
+            Cache.Insert(0, (key, value));
+            if (Cache.Count > 4) Cache.RemoveAt(Cache.Count - 1);
+        }
+        return value;
+    }
+
+    private static JsonObject ReadFiles(string directory)
     {
         var stress = Load(Path.Combine(directory, "stress.json")) ?? throw new PathRefusedException($"{directory} has no stress.json");
         var total = stress["metrics"]?["total"];
