@@ -73,4 +73,27 @@ public static class MortalPresets
             },
         };
     }
+
+    /// <summary>
+    /// <paramref name="preset"/>'s physics on a chain of another size: <paramref name="inputs"/>(+bias) -> <paramref name="hidden"/>
+    /// neurons on tile 0, then <paramref name="groups"/> local readout groups and <paramref name="classes"/> outputs on tile 1
+    /// (tiles just large enough). For reduced experiments and tests.
+    /// </summary>
+    public static DevicePreset Sized(DevicePreset preset, int inputs, int hidden, int classes, int groups)
+    {
+        var chain = preset.Chain ?? throw new ArgumentException($"preset {preset.Name} has no analog chain");
+        int rows = Math.Max(inputs, hidden) + 1, columns = Math.Max(2 * hidden, 2 * classes * (groups + 1));
+        var stages = new List<ChainStageSpec>
+        {
+            new() { Tile = 0, Row0 = 0, Column0 = 0, Source = -1, Inputs = inputs, BiasRow = true, Outputs = hidden, Sink = "neurons" },
+        };
+        if (groups > 0)
+            stages.Add(new() { Tile = 1, Row0 = 0, Column0 = 2 * classes, Source = 0, Inputs = hidden, BiasRow = true, Outputs = groups * classes, Sink = "adc" });
+        stages.Add(new() { Tile = 1, Row0 = 0, Column0 = 0, Source = 0, Inputs = hidden, BiasRow = true, Outputs = classes, Sink = "adc" });
+        return preset with
+        {
+            Geometry = new GeometrySpec { Tiles = 2, Rows = rows, Columns = columns },
+            Chain = chain with { Stages = stages },
+        };
+    }
 }

@@ -17,7 +17,10 @@ public static class ChainMapper
     /// <summary>True when <paramref name="device"/> describes an analog chain it can be read through.</summary>
     public static bool HasChain(IDevice device) => device is IAnalogChainDevice && device.Description.AnalogChain is not null;
 
-    /// <summary>Maps the chain's network onto <paramref name="device"/> with random initial weights (<paramref name="options"/>' fraction and seed).</summary>
+    /// <summary>
+    /// Maps the chain's network onto <paramref name="device"/> with random initial weights (<paramref name="options"/>' fraction and
+    /// seed), or with <paramref name="initialWeights"/> for the first layers (main layers, then local readouts) when given.
+    /// </summary>
     public static MappedNetwork Map(IAnalogChainDevice device, MappingOptions options, TextWriter? log = null, IReadOnlyList<float[]>? initialWeights = null)
     {
         var routing = new ChainRouting(device);
@@ -87,7 +90,7 @@ public static class ChainMapper
         foreach (var layer in net.AllLayers)
         {
             float[] w;
-            if (initialWeights is not null) w = initialWeights[index];
+            if (initialWeights is not null && index < initialWeights.Count) w = initialWeights[index];
             else
             {
                 w = new float[layer.Inputs * layer.Outputs];
