@@ -66,8 +66,9 @@ public static class MortalPresets
             {
                 Neuron = n with
                 {
-                    GainStd = n.GainStd * factor, OffsetStd = n.OffsetStd * factor, ThresholdStd = n.ThresholdStd * factor,
-                    SaturationStd = n.SaturationStd * factor, CurvatureStd = n.CurvatureStd * factor, NoiseLogSpread = n.NoiseLogSpread * factor,
+                    GainStd = Math.Min(1, n.GainStd * factor), OffsetStd = Math.Min(1, n.OffsetStd * factor), ThresholdStd = Math.Min(1, n.ThresholdStd * factor),
+                    SaturationStd = Math.Min(1, n.SaturationStd * factor), CurvatureStd = Math.Min(1, n.CurvatureStd * factor),
+                    NoiseLogSpread = Math.Min(3, n.NoiseLogSpread * factor),
                     BrokenFraction = Math.Min(0.5, n.BrokenFraction * factor), CrossedFraction = Math.Min(0.5, n.CrossedFraction * factor),
                 },
             },
