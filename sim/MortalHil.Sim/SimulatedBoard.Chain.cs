@@ -19,9 +19,9 @@ public sealed partial class SimulatedBoard : IAnalogChainDevice
     private float[] _stageInput = [], _stageProduct = [], _activity = [];
 
     /// <summary>Tap conversions made so far (every tap of every result row of every chain read that asked for taps).</summary>
-    public long TapConversions { get; private set; }
+    internal long TapConversions { get; private set; }
     /// <summary>Chain result rows read so far.</summary>
-    public long ChainRows { get; private set; }
+    internal long ChainRows { get; private set; }
 
     private void InitChain()
     {

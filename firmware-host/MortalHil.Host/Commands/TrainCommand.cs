@@ -59,7 +59,7 @@ public static class TrainCommand
         cmd.SetAction(parse =>
         {
             string algorithm = parse.GetValue(algo)!;
-            var defaults = TrainDefaults.For(algorithm);
+            var defaults = TrainDefaults.For(algorithm, Boards.SimBoardSpec.DescribesChain(parse.GetValue(board)!));
             int down = parse.GetValue(downsample);
             if (down is not (1 or 2 or 4)) throw new CliUsageException("--downsample must be 1, 2 or 4");
             var netShape = parse.GetValue(shape) is { } s ? NetworkShape.Parse(s) : NetworkShape.Parse(down == 1 ? "784-256-10" : down == 2 ? "196-128-10" : "49-64-10");
