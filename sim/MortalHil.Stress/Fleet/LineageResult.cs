@@ -45,6 +45,8 @@ public sealed record HandoverRecord
     public HandoverOutcome Outcome { get; set; } = HandoverOutcome.Unfinished;
     /// <summary>Why the handover was called: the predictor's reason, or "preventive age".</summary>
     public required string Reason { get; init; }
+    /// <summary>Why a handover failed or did not finish (null when it completed).</summary>
+    public string? FailureCause { get; set; }
     /// <summary>Times the process was resumed from its journal (host crashes, lost links).</summary>
     public int Resumes { get; set; }
     public int HostCrashes { get; set; }

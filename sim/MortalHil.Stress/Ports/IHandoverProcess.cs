@@ -66,6 +66,9 @@ public interface IHandoverProcess : IDisposable
     /// <summary>The trained student after <see cref="HandoverEnd.Retired"/>; usable after <see cref="IDisposable.Dispose"/>.</summary>
     IServingModel? Student { get; }
 
+    /// <summary>Why the process ended as it did (the journal's last reason); null when it says nothing.</summary>
+    string? EndReason => null;
+
     /// <summary>Costs and contents of the journal as of now.</summary>
     HandoverAccount Account();
 }

@@ -72,6 +72,8 @@ internal sealed class MortalityHandover : IHandoverProcess
 
     public JournalView SeenAtOpen { get; private set; } = JournalView.Empty;
 
+    public string? EndReason { get; private set; }
+
     public IServingModel? Student => _student is not null && _journal.State == HandoverState.Retired ? new MappedServingModel(_student.Network) : null;
 
     public HandoverEnd Run()
@@ -82,6 +84,7 @@ internal sealed class MortalityHandover : IHandoverProcess
             CallReason = "the stress runner's monitor called a handover",
         };
         var result = run.Run();
+        EndReason = result.Reason;
         return result.State == HandoverState.Retired ? HandoverEnd.Retired : HandoverEnd.Failed;
     }
 

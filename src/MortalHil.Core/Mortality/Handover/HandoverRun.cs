@@ -30,7 +30,8 @@ public sealed class HandoverRun
     private IStudentLearner? _student;
     private LessonPool? _pool;
     private long _round;
-    private double? _studentCanary, _teacherCanary;
+    private double? _studentCanary, _teacherCanary, _teacherCanaryBest;
+    private bool _budgetChecked;
     private TimeSpan _lastBoardTime;
     private HandoverState _state;
 
@@ -100,6 +101,7 @@ public sealed class HandoverRun
             _studentCanary = checkpoint.StudentCanary;
             _teacherCanary = checkpoint.TeacherCanary;
         }
+        _teacherCanaryBest = _journal.Rounds().Select(r => r.TeacherCanary).Where(v => v is not null).Max();
         _lastBoardTime = _student.BoardTime;
         int classes = _student.Model.ClassCount;
         _pool = new LessonPool(_transfer, _plan, classes);
@@ -144,7 +146,8 @@ public sealed class HandoverRun
         var queryLogits = new float[_plan.QueryBatch * k];
         var trainInputs = new float[_plan.TrainBatch * n];
         var trainTargets = new float[_plan.TrainBatch * k];
-        int maxRounds = _plan.ExpectedRounds * 2 + 2 * _plan.EvaluateEveryRounds + 10; // a bound, never reached by a working run
+        int stepRounds = (_plan.MaxStudentSteps + _plan.StepsPerRound - 1) / _plan.StepsPerRound;
+        int maxRounds = Math.Max(_plan.ExpectedRounds, stepRounds) * 2 + 2 * _plan.EvaluateEveryRounds + 10; // a bound, never reached by a working run
         for (int guard = 0; guard < maxRounds; guard++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -153,7 +156,7 @@ public sealed class HandoverRun
 
             // One batch of the lesson, journaled before it is used.
             int next = NextMissingBatch();
-            if (next >= 0 && student.StepsTaken < _plan.StudentSteps && Teacher() is { } teacher)
+            if (next >= 0 && student.StepsTaken < _plan.MaxStudentSteps && Teacher() is { } teacher)
             {
                 long first = (long)next * _plan.QueryBatch;
                 int count = (int)Math.Min(_plan.QueryBatch, _plan.TransferExamples - first);
@@ -170,7 +173,7 @@ public sealed class HandoverRun
             if (pool.Count == 0 && Teacher() is null)
                 return Move(HandoverState.Failed, "teacher died before teaching anything");
 
-            for (int s = 0; s < _plan.StepsPerRound && pool.Count > 0 && student.StepsTaken < _plan.StudentSteps; s++)
+            for (int s = 0; s < _plan.StepsPerRound && pool.Count > 0 && student.StepsTaken < _plan.MaxStudentSteps; s++)
             {
                 pool.Draw(student.StepsTaken, _plan.TrainBatch, trainInputs, trainTargets);
                 student.Step(trainInputs, trainTargets, _plan.TrainBatch);
@@ -181,13 +184,19 @@ public sealed class HandoverRun
             _lastBoardTime = student.BoardTime;
 
             bool budgetSpent = student.StepsTaken >= _plan.StudentSteps;
-            bool evaluate = _round % _plan.EvaluateEveryRounds == 0 || budgetSpent;
+            bool exhausted = student.StepsTaken >= _plan.MaxStudentSteps;
+            bool evaluate = _round % _plan.EvaluateEveryRounds == 0 || exhausted || (budgetSpent && !_budgetChecked);
+            if (budgetSpent) _budgetChecked = true;
             double? studentCanary = null, teacherCanary = null;
             if (evaluate)
             {
                 studentCanary = _studentCanary = ClassifierEvaluation.Accuracy(student.Model, _canary);
                 teacherCanary = TeacherCanary();
-                if (teacherCanary is not null) _teacherCanary = teacherCanary;
+                if (teacherCanary is { } tcNow)
+                {
+                    _teacherCanary = tcNow;
+                    _teacherCanaryBest = Math.Max(_teacherCanaryBest ?? double.MinValue, tcNow);
+                }
                 Checkpoint(withTeacher: true);
             }
             _journal.AppendRound(Round(HandoverState.Distilling, by, served, correct, studentCanary, teacherCanary));
@@ -196,8 +205,16 @@ public sealed class HandoverRun
             if (evaluate)
             {
                 bool allCollected = pool.Batches >= _plan.TransferBatches;
-                var reason = CutOverReason(budgetSpent, allCollected);
-                if (reason is not null) return Move(HandoverState.CutOver, reason);
+                if (_plan.VerifyWithin is { } within)
+                {
+                    var (to, why) = VerifiedDecision(within, budgetSpent, exhausted, allCollected);
+                    if (to is { } state) return Move(state, why!);
+                }
+                else
+                {
+                    var reason = CutOverReason(budgetSpent, allCollected);
+                    if (reason is not null) return Move(HandoverState.CutOver, reason);
+                }
             }
             PaceWait();
         }
@@ -218,6 +235,28 @@ public sealed class HandoverRun
             return $"student is at least as good on the canary set ({score})";
         if (budgetSpent) return $"student budget spent ({score})";
         return null;
+    }
+
+    /// <summary>
+    /// Verified cut-over: the student takes over once it is within <paramref name="within"/> of the teacher's best canary
+    /// reading in this handover (the teacher's lesson collected, or the teacher dead); a student still short of it when its
+    /// extended budget is spent fails the handover, and the reason says by how much.
+    /// </summary>
+    private (HandoverState? To, string? Reason) VerifiedDecision(double within, bool budgetSpent, bool exhausted, bool allCollected)
+    {
+        string reference = _teacherCanaryBest is { } best ? best.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
+        string score = string.Create(CultureInfo.InvariantCulture,
+            $"student {_studentCanary:F4} vs teacher best {reference} - {within:F4}, after {_student!.StepsTaken} steps");
+        bool teacherGone = Teacher() is null;
+        if (_teacherCanaryBest is not { } tb)
+            return exhausted ? (HandoverState.Failed, $"verification impossible: the teacher was never measured on the canary set ({score})") : (null, null);
+        bool matches = _studentCanary >= tb - within;
+        if (matches && (allCollected || teacherGone))
+            return (HandoverState.CutOver, teacherGone ? $"teacher died; student verified from {_pool!.Count} collected outputs ({score})" : $"student verified on the canary set ({score})");
+        if (exhausted)
+            return (HandoverState.Failed, $"student did not reach the teacher within the knowledge budget ({score})");
+        _ = budgetSpent;
+        return (null, null);
     }
 
     private int NextMissingBatch()
