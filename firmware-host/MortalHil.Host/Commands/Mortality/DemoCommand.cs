@@ -41,6 +41,7 @@ public static class DemoCommand
         var ageStep = new Option<double>("--age-step-days") { Description = "Simulated days between health checks", DefaultValueFactory = _ => d.AgeStepDays };
         var maxYears = new Option<double>("--max-years") { Description = "Stop ageing after this many simulated years", DefaultValueFactory = _ => d.MaxYears };
         var margin = new Option<double>("--margin-days") { Description = "Safety margin of the handover policy", DefaultValueFactory = _ => d.Policy.Margin.TotalDays };
+        var noPrime = new Option<bool>("--no-prime-lessons") { Description = "Teach the student from live queries of the ageing teacher only (no soft targets recorded at the teacher's prime)" };
         var budget = new Option<double>("--knowledge-budget") { Description = "Canary accuracy (0.01 = one point) the teacher may lose before the handover must be done; the student must match the teacher within it", DefaultValueFactory = _ => d.Policy.KnowledgeBudget };
         var hoursPerRound = new Option<double>("--hours-per-round") { Description = "Board time one handover round takes", DefaultValueFactory = _ => d.HoursPerRound };
         var test = new Option<int>("--test") { Description = "Test images for the final accuracies", DefaultValueFactory = _ => d.Test };
@@ -50,14 +51,14 @@ public static class DemoCommand
         var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
         var cmd = new Command("demo", "Train a board, age it until the predictor calls a handover, distil it into a new board, cut over; compare with copying and with labels.");
         foreach (var o in new Option[] { output, preset, teacherSerial, studentSerial, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, ageStep, maxYears,
-                     margin, budget, hoursPerRound, test, timelineTest, seed, dataset, dataRoot })
+                     margin, budget, noPrime, hoursPerRound, test, timelineTest, seed, dataset, dataRoot })
             cmd.Options.Add(o);
         cmd.SetAction(p => Run(new DemoSettings
         {
             OutDir = p.GetValue(output)!.FullName, Preset = p.GetValue(preset)!, TeacherSerial = p.GetValue(teacherSerial)!, StudentSerial = p.GetValue(studentSerial)!,
             Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch), Transfer = p.GetValue(transfer),
             StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature), AgeStepDays = p.GetValue(ageStep), MaxYears = p.GetValue(maxYears),
-            Policy = d.Policy with { Margin = TimeSpan.FromDays(p.GetValue(margin)), KnowledgeBudget = p.GetValue(budget) }, HoursPerRound = p.GetValue(hoursPerRound), Test = p.GetValue(test), TimelineTest = p.GetValue(timelineTest),
+            PrimeLessons = !p.GetValue(noPrime), Policy = d.Policy with { Margin = TimeSpan.FromDays(p.GetValue(margin)), KnowledgeBudget = p.GetValue(budget) }, HoursPerRound = p.GetValue(hoursPerRound), Test = p.GetValue(test), TimelineTest = p.GetValue(timelineTest),
             Seed = p.GetValue(seed), Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot),
         }).ExitCode);
         return cmd;
@@ -101,6 +102,7 @@ public static class DemoCommand
             // Every k-th test image: the first images of MNIST's test set are not a fair sample of it.
             TimelineTest = MnistForBoards.Strided(data.Test, Math.Min(s.TimelineTest, data.Test.Count)),
             AgeStep = TimeSpan.FromDays(s.AgeStepDays), MaxYears = s.MaxYears, JournalPath = Path.Combine(s.OutDir, "handover.db"),
+            PrimeLessonsPath = s.PrimeLessons ? Path.Combine(s.OutDir, "prime-lessons.db") : null,
         }, Say);
         if (story.Handover is { HandedOver: true } h && h.Student.Board is SimulatedBoard sim)
             BoardBundle.Save(sim, h.Student.Network, Path.Combine(s.OutDir, "student.board"));
@@ -168,6 +170,14 @@ public static class DemoCommand
             {
                 Teacher = "live", Student = "live", Journal = Path.Combine(s.OutDir, "handover.db"), OutDir = s.OutDir, Plan = setup.VerifiedPlan,
             }, wall, r.Handover.HandedOver ? Path.Combine(s.OutDir, "student.board") : null);
+        json["prime_lessons"] = r.Prime is { } prime ? new JsonObject
+        {
+            ["examples"] = prime.Examples, ["teacher_queries"] = prime.TeacherQueries, ["payload_bits"] = prime.PayloadBits,
+            ["share_of_student_minibatches"] = r.Handover?.Result.PrimeShare,
+            ["live_examples"] = r.Handover?.Result.CollectedExamples,
+            ["live_agrees_with_prime"] = r.Handover?.Result.PrimeAgreement is { } a && !double.IsNaN(a) ? Math.Round(a, 4) : null,
+            ["note"] = "soft targets recorded from the teacher right after its schooling (journaled in prime-lessons.db); each student minibatch draws this share from them and the rest from live queries of the ageing teacher",
+        } : null;
         json["labels_only_pulses"] = r.LabelsOnlyPulses;
         json["test_examples"] = s.Test;
         json["wall_seconds"] = Math.Round(wall.TotalSeconds, 1);

@@ -12,4 +12,6 @@ public sealed record DemoSettings : MortalityRunSettings
     public double MaxYears { get; init; } = 30;
     public int TimelineTest { get; init; } = 2000;
     public bool Quiet { get; init; }
+    /// <summary>Record the teacher's outputs at its prime and teach the student from them beside live queries.</summary>
+    public bool PrimeLessons { get; init; } = true;
 }

@@ -35,6 +35,8 @@ public static class ExperimentMortalityCommand
         public int Parallel { get; init; } = Environment.ProcessorCount;
         /// <summary>Keep every handover's journal (about 47 MB each, 12 in a default run); by default a journal is deleted once its handover retired.</summary>
         public bool KeepJournals { get; init; }
+        /// <summary>Teach generations 2 and later from the first teacher's prime (journaled soft targets) beside their own teacher.</summary>
+        public bool PrimeLessons { get; init; } = true;
     }
 
     public static Command Create()
@@ -59,10 +61,11 @@ public static class ExperimentMortalityCommand
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
         var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
         var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
+        var noPrime = new Option<bool>("--no-prime-lessons") { Description = "Teach each generation from its own teacher only (no soft targets recorded at the first teacher's prime)" };
         var parallel = new Option<int>("--parallel") { Description = "Students trained at once", DefaultValueFactory = _ => d.Parallel };
         var cmd = new Command("mortality", "Copy vs distill on 5 serials; soft vs hard vs true labels; Hinton's omitted class with bias correction; 5 generations.");
         foreach (var o in new Option[] { output, preset, teacher, teacherSerial, serials, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, omitted,
-                     generations, test, seed, dataset, dataRoot, parallel, keepJournals })
+                     generations, test, seed, dataset, dataRoot, parallel, keepJournals, noPrime })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -74,7 +77,7 @@ public static class ExperimentMortalityCommand
                 Transfer = p.GetValue(transfer), StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature),
                 OmittedDigit = p.GetValue(omitted), Generations = p.GetValue(generations), Test = p.GetValue(test), Seed = p.GetValue(seed),
                 Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = Math.Max(1, p.GetValue(parallel)),
-                KeepJournals = p.GetValue(keepJournals),
+                KeepJournals = p.GetValue(keepJournals), PrimeLessons = !p.GetValue(noPrime),
             });
             return 0;
         });
@@ -222,14 +225,17 @@ public static class ExperimentMortalityCommand
         };
 
         // 4. Generations.
-        ctx.Say($"4. {s.Generations} generations, each distilled from the one before");
+        ctx.Say($"4. {s.Generations} generations, each distilled from the one before{(s.PrimeLessons ? " and from the lessons of the first teacher's prime" : "")}");
+        string primePath = Path.Combine(s.OutDir, "journals", "prime-lessons.db");
+        // The first teacher's outputs on the transfer set, journaled now while it is at its best: every later generation learns from them too.
+        var prime = s.PrimeLessons ? PrimeLessons.Record(teacherNet, transfer, ctx.Plan(), primePath) : null;
         var generations = new List<(string Serial, double Accuracy)> { ("teacher #" + (s.Teacher is null ? s.TeacherSerial : teacherBoard.Description.SerialNumber), teacherBest) };
         BoardNetwork parent = rows[first].Student;
         generations.Add(($"#{first}", rows[first].Distilled));
         for (int g = 2; g <= s.Generations; g++)
         {
             string serial = (300 + g).ToString(CultureInfo.InvariantCulture);
-            var child = Distill(ctx, parent, serial, ctx.Plan(), transfer, $"generation-{g}");
+            var child = Distill(ctx, parent, serial, ctx.Plan(), transfer, $"generation-{g}", prime);
             generations.Add(($"#{serial}", child.Accuracy));
             ctx.Say($"  generation {g} (#{serial}): {child.Accuracy:P2}");
             parent = child.Outcome.Student;
@@ -238,6 +244,13 @@ public static class ExperimentMortalityCommand
         {
             ["generation"] = i, ["board"] = x.Serial, ["accuracy"] = x.Accuracy,
         }).ToArray());
+        json["prime_lessons"] = prime is null ? null : new JsonObject
+        {
+            ["examples"] = prime.Examples, ["teacher_queries"] = prime.TeacherQueries, ["payload_bits"] = prime.PayloadBits, ["share_of_student_minibatches"] = ctx.Plan().PrimeShare,
+            ["used_by"] = "generations 2 and later (generation 1 is part 1's student, distilled from the teacher itself)",
+        };
+        if (prime is not null && !s.KeepJournals)
+            foreach (var f in new[] { primePath, primePath + "-wal", primePath + "-shm" }) File.Delete(f);
         json["handover_failures"] = new JsonArray(ctx.Failures.Order(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
         json["knowledge_budget"] = s.Policy.KnowledgeBudget;
         json["wall_seconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
@@ -258,12 +271,12 @@ public static class ExperimentMortalityCommand
 
     private sealed record Distilled(HandoverOutcome Outcome, double Accuracy);
 
-    private static Distilled Distill(Context ctx, BoardNetwork teacher, string serial, HandoverPlan plan, TransferSet transfer, string name)
+    private static Distilled Distill(Context ctx, BoardNetwork teacher, string serial, HandoverPlan plan, TransferSet transfer, string name, PrimeLessons? prime = null)
     {
         var setup = new LifecycleSetup
         {
             Boards = ctx.Boards, Shape = ctx.Shape, Algo = ctx.S.Algo, Canary = ctx.Canary, Transfer = transfer, Sample = ctx.Sample, SampleCount = ctx.SampleCount,
-            Plan = plan, Policy = ctx.S.Policy, Seed = ctx.S.Seed,
+            Plan = plan, Policy = ctx.S.Policy, Seed = ctx.S.Seed, Prime = prime,
         };
         var student = HandoverLifecycle.FreshStudent(setup, serial);
         string journal = Path.Combine(ctx.S.OutDir, "journals", name + ".db");

@@ -52,6 +52,8 @@ public sealed record HandoverPlan
     public int ExtraStudentSteps { get; init; }
     /// <summary>Student steps at most: the budget, plus the extension when cut-over is verified.</summary>
     public int MaxStudentSteps => StudentSteps + (VerifyWithin is null ? 0 : ExtraStudentSteps);
+    /// <summary>Share of each minibatch drawn from lessons of the teacher's prime, when a handover has them beside live outputs.</summary>
+    public double PrimeShare { get; init; } = 0.5;
     /// <summary>Seed of minibatch draws.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>Wall-clock pause after each round, to pace a handover beside live traffic (default none).</summary>
@@ -82,6 +84,7 @@ public sealed record HandoverPlan
         if (BoardTimePerRound < TimeSpan.Zero) throw new ArgumentException("board time per round must not be negative");
         if (VerifyWithin is { } v && !(v >= 0 && v < 1)) throw new ArgumentException($"verify-within must be in [0, 1), got {v}");
         if (ExtraStudentSteps < 0) throw new ArgumentException("extra student steps must not be negative");
+        if (!(PrimeShare >= 0 && PrimeShare <= 1)) throw new ArgumentException($"prime share must be in [0, 1], got {PrimeShare}");
     }
 
     /// <summary>The fields that make a handover this handover (stored in, and checked against, the journal).</summary>

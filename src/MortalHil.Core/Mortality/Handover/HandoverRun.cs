@@ -60,6 +60,13 @@ public sealed class HandoverRun
         _openStudent = openStudent;
     }
 
+    /// <summary>
+    /// Lessons recorded from the teacher at its prime (<see cref="Lifecycle.PrimeLessons"/>), on the same transfer set: the student learns
+    /// from them beside the live outputs, so a late call does not mean a student of a declined teacher. They are not journaled again
+    /// (they live in their own archive); the caller puts their identity into the journal's fingerprint.
+    /// </summary>
+    public IReadOnlyList<TeacherBatch> PrimeLessons { get; init; } = [];
+
     /// <summary>Why the handover was called (journaled with the move to distilling).</summary>
     public string CallReason { get; init; } = "handover requested";
 
@@ -105,6 +112,7 @@ public sealed class HandoverRun
         _lastBoardTime = _student.BoardTime;
         int classes = _student.Model.ClassCount;
         _pool = new LessonPool(_transfer, _plan, classes);
+        foreach (var b in PrimeLessons) _pool.AddPrime(b);
         foreach (var b in _journal.TeacherOutputs()) _pool.Add(b);
 
         try
@@ -115,7 +123,7 @@ public sealed class HandoverRun
                 var (by, n, ok) = Serve();
                 _journal.AppendRound(Round(HandoverState.Serving, by, n, ok, null, _teacherCanary));
                 PaceWait();
-                if (Teacher() is null && _pool.Count == 0)
+                if (Teacher() is null && _pool.Total == 0)
                     return Move(HandoverState.Failed, "teacher died before teaching anything");
                 state = Move(HandoverState.Distilling, CallReason);
             }
@@ -170,10 +178,10 @@ public sealed class HandoverRun
                 }
             }
 
-            if (pool.Count == 0 && Teacher() is null)
+            if (pool.Total == 0 && Teacher() is null)
                 return Move(HandoverState.Failed, "teacher died before teaching anything");
 
-            for (int s = 0; s < _plan.StepsPerRound && pool.Count > 0 && student.StepsTaken < _plan.MaxStudentSteps; s++)
+            for (int s = 0; s < _plan.StepsPerRound && pool.Total > 0 && student.StepsTaken < _plan.MaxStudentSteps; s++)
             {
                 pool.Draw(student.StepsTaken, _plan.TrainBatch, trainInputs, trainTargets);
                 student.Step(trainInputs, trainTargets, _plan.TrainBatch);
@@ -359,8 +367,9 @@ public sealed class HandoverRun
     {
         var transitions = _journal.Transitions();
         var outputs = _journal.TeacherOutputs();
-        var classes = outputs.Count > 0 ? outputs[0].Classes : 1;
+        var classes = outputs.Count > 0 ? outputs[0].Classes : PrimeLessons.Count > 0 ? PrimeLessons[0].Classes : 1;
         var pool = new LessonPool(_transfer, _plan, classes);
+        foreach (var b in PrimeLessons) pool.AddPrime(b);
         foreach (var b in outputs) pool.Add(b);
         var checkpoint = _journal.LatestCheckpoint();
         var rounds = _journal.Rounds();
@@ -393,6 +402,9 @@ public sealed class HandoverRun
             ServedByStudent = rounds.Where(r => r.ServedBy == "student").Sum(r => (long)r.Requests),
             ServedCorrect = rounds.Sum(r => (long)r.Correct),
             Transitions = transitions,
+            PrimeExamples = pool.PrimeCount,
+            PrimeShare = pool.PrimeCount > 0 ? _plan.PrimeShare : 0,
+            PrimeAgreement = pool.PrimeAgreement,
         };
     }
 }

@@ -32,6 +32,8 @@ public sealed record StoryRequest
     public required double MaxYears { get; init; }
     /// <summary>The handover's journal file.</summary>
     public required string JournalPath { get; init; }
+    /// <summary>Where to journal the lessons of the teacher's prime (recorded right after its schooling); null: the student learns from live queries only.</summary>
+    public string? PrimeLessonsPath { get; init; }
     /// <summary>Also measure copying the teacher's weights and training the new board from labels.</summary>
     public bool Baselines { get; init; } = true;
 }
@@ -62,6 +64,8 @@ public sealed record StoryResult
     public double? LabelsOnly { get; init; }
     public long? LabelsOnlyPulses { get; init; }
     public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+    /// <summary>The lessons of the teacher's prime, when recorded.</summary>
+    public PrimeLessons? Prime { get; init; }
 }
 
 /// <summary>
@@ -97,6 +101,15 @@ public static class BoardLifeStory
         TimeSpan clock = born;
         timeline.Add(new TimelinePoint("teacher", 0, TeacherSchool.Accuracy(teacher.Network, r.TimelineTest)));
         say($"teacher accuracy {teacherBest:P2} on {r.Test.Count} test images");
+
+        // The lessons of its prime, journaled while it is at its best.
+        PrimeLessons? prime = null;
+        if (r.PrimeLessonsPath is { } primePath)
+        {
+            prime = PrimeLessons.Record(teacher.Network, setup.Transfer, setup.VerifiedPlan, primePath);
+            setup = setup with { Prime = prime };
+            say($"recorded the teacher's prime: {prime.Examples} soft targets ({prime.PayloadBits / 8 / 1024:F0} KiB as sent) in {primePath}");
+        }
 
         // 2. Serve and age until the policy calls (or the board dies).
         var watch = HandoverLifecycle.Watch(teacher.Network, setup);
@@ -222,7 +235,7 @@ public static class BoardLifeStory
             Outcome = outcome, TeacherBest = teacherBest, TeacherAtDeath = lastTeacher, TeacherDiedAtYears = diedAt, TeacherDeath = death,
             Health = watch.Series, HealthyCanary = watch.HealthyCanary, FailureLevel = watch.FailureLevel, CalledAtYears = calledAt, Call = life.Call,
             HandoverEndYears = handoverEnd, Handover = handover, Student = student, StudentDiedAtYears = studentDiedAt, StudentDeath = studentDeath,
-            Copied = copied, CopyProgramming = copyReport, LabelsOnly = labelsOnly, LabelsOnlyPulses = labelsPulses, Timeline = timeline,
+            Copied = copied, CopyProgramming = copyReport, LabelsOnly = labelsOnly, LabelsOnlyPulses = labelsPulses, Timeline = timeline, Prime = prime,
         };
     }
 

@@ -30,6 +30,8 @@ public sealed record LifecycleSetup
     public LifecyclePolicy Policy { get; init; } = new();
     /// <summary>Seed of the student's mapping.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>Lessons recorded from the lineage's teacher at its prime, learnt beside live queries (null: live queries only).</summary>
+    public PrimeLessons? Prime { get; init; }
     /// <summary>Student learning rate (null: the train command's default for <see cref="Algo"/>).</summary>
     public float? StudentLearningRate { get; init; }
 
@@ -124,6 +126,7 @@ public static class HandoverLifecycle
         {
             ["teacher"] = "live:" + teacher.Board.Description.SerialNumber, ["student"] = "live:" + student.Board.Description.SerialNumber, ["algo"] = setup.Algo,
         };
+        if (setup.Prime is { } prime) fingerprint["prime_lessons"] = prime.Identity;
         var keeper = setup.Boards.Keeper;
         Func<long, IOnChipTrainer> trainerFor = step =>
             OnChipTraining.Trainer(setup.Algo, OnChipTraining.Settings(setup.Algo, SeedMixer.Mix(plan.Seed, step, 0x57d), plan.Temperature, setup.StudentLearningRate));
@@ -145,6 +148,7 @@ public static class HandoverLifecycle
                 setup.Traffic)
             {
                 CallReason = callReason,
+                PrimeLessons = setup.Prime?.Batches ?? [],
             };
             if (observe is not null) run.Progress += p => observe(p, studentNet);
             if (stateChanged is not null) run.StateChanged += stateChanged;
