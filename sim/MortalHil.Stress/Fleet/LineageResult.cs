@@ -97,6 +97,8 @@ public sealed class LineageResult
     /// <summary>Boards' own pulse totals minus the first-application receipts seen on their links (must be 0).</summary>
     public long PulsesAppliedTwice { get; set; }
     public long MonitorTicks { get; set; }
+    /// <summary>Boards whose prime lessons could not be recorded (the board or its link failed on the way).</summary>
+    public int PrimeLessonsLost { get; set; }
     public Dictionary<string, int> DeathsByCause { get; } = [];
 
     /// <summary>Best accuracy any of this lineage's boards had when it started serving.</summary>

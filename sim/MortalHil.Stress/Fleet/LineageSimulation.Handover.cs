@@ -244,7 +244,8 @@ internal sealed partial class LineageSimulation
         }
 
         private void Open()
-            => _process = _l._toolkit.OpenHandover(new HandoverOpening(_journal!, _id, _teacherDead ? null : _teacherModel, _student!.Device, _seed, _previousJournal));
+            => _process = _l._toolkit.OpenHandover(new HandoverOpening(_journal!, _id, _teacherDead ? null : _teacherModel, _student!.Device, _seed, _previousJournal,
+                teacher.Monitor.HealthyCanary, teacher.PrimeLessons));
 
         /// <summary>Ends the process as a killed one ends: nothing more is written; the journal keeps what was committed.</summary>
         private void Abandon()

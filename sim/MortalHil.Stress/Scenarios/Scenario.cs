@@ -110,9 +110,12 @@ public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHo
 /// <param name="StuckThreshold">With a write probe: a board counts as failed at this stuck share of its probe cells.</param>
 /// <param name="PreventiveAgeYears">Hand over at this board age whatever the predictor says; null = never.</param>
 /// <param name="ColdStartFromLabels">Train a replacement from labels when nothing could be handed on.</param>
+/// <param name="PrimeLessons">Record each board's outputs on its handover's transfer set when it starts serving (its prime), and teach its
+/// student from them beside live queries.</param>
 public sealed record HandoverPolicy(
     double MarginHours, double Temperature, int TeacherQueries, int StudentSteps, int QueryBatch, int StepsPerRound, int EvaluateEveryRounds,
-    double HoursPerRound, double KnowledgeBudget, double ExtraStudentBudget, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels);
+    double HoursPerRound, double KnowledgeBudget, double ExtraStudentBudget, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels,
+    bool PrimeLessons = false);
 
 /// <summary>The network every board carries: task features, these hidden widths, task classes.</summary>
 /// <param name="Hidden">Hidden layer widths (empty: a single layer).</param>

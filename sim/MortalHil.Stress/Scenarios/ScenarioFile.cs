@@ -135,6 +135,7 @@ internal sealed class PolicyFile
     public double? StuckThreshold { get; set; }
     public double? PreventiveAgeYears { get; set; }
     public bool? ColdStartFromLabels { get; set; }
+    public bool? PrimeLessons { get; set; }
 }
 
 internal sealed class NetworkFile

@@ -301,7 +301,8 @@ public static partial class ScenarioLoader
             Between("policy.extra_student_budget", p.ExtraStudentBudget ?? Defaults.ExtraStudentBudget, 0, 100),
             Above("policy.stuck_threshold", p.StuckThreshold ?? 0.2, 0, 1),
             p.PreventiveAgeYears is double age ? Above("policy.preventive_age_years", age, 0, 1000) : null,
-            p.ColdStartFromLabels ?? true);
+            p.ColdStartFromLabels ?? true,
+            p.PrimeLessons ?? false);
     }
 
     private static ScenarioFieldException FromJson(JsonException e)

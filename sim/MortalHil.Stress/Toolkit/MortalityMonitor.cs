@@ -16,6 +16,8 @@ internal sealed class MortalityMonitor(LifecycleWatch watch) : IBoardMonitor
         return new HealthCheck(c.Sample.CanaryAccuracy ?? double.NaN, c.Sample.StuckFraction);
     }
 
+    public double? HealthyCanary => watch.HealthyCanary;
+
     public HandoverCall Assess() => watch.LastDecision is { } d
         ? new HandoverCall(d.CallHandover, d.Reason, d.Limiting?.Lower?.TotalSeconds)
         : new HandoverCall(false, "too few health checks yet", null);

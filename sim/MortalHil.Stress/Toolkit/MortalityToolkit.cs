@@ -123,6 +123,14 @@ public sealed class MortalityToolkit : IStressToolkit
         return new TileAllocator(net.Description, used).TryAllocate(side, side, out var w) ? w : null;
     }
 
+    public string? RecordPrimeLessons(IServingModel model, int handoverSeed, string path)
+    {
+        var plan = Plan with { Seed = handoverSeed };
+        var transfer = new TransferSet(Task.UnlabelledPool, Task.Features, plan.TransferExamples, handoverSeed);
+        PrimeLessons.Record(((MappedServingModel)model).Network, transfer, plan, path);
+        return path;
+    }
+
     public IHandoverProcess OpenHandover(HandoverOpening opening) => MortalityHandover.Open(opening, this);
 
     public JournalView ReadJournal(string journalPath) => JournalFileReader.Read(journalPath);

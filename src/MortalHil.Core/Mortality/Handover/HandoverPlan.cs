@@ -48,6 +48,11 @@ public sealed record HandoverPlan
     /// beyond its budget, and then the handover fails with that cause. Null: cut over when the budget is spent (unverified).
     /// </summary>
     public double? VerifyWithin { get; init; }
+    /// <summary>
+    /// The teacher's healthy canary level, when known (the lifecycle watch's baseline): verification then holds the student to
+    /// the higher of it and the teacher's best reading in this handover, so a teacher that has already declined does not lower the bar.
+    /// </summary>
+    public double? VerifyReference { get; init; }
     /// <summary>Steps a student that has not matched its teacher may take beyond <see cref="StudentSteps"/> (with <see cref="VerifyWithin"/>).</summary>
     public int ExtraStudentSteps { get; init; }
     /// <summary>Student steps at most: the budget, plus the extension when cut-over is verified.</summary>
@@ -96,6 +101,7 @@ public sealed record HandoverPlan
         {
             f["verify_within"] = v.ToString("R", CultureInfo.InvariantCulture);
             f["extra_student_steps"] = ExtraStudentSteps.ToString(CultureInfo.InvariantCulture);
+            if (VerifyReference is { } r) f["verify_reference"] = r.ToString("R", CultureInfo.InvariantCulture);
         }
         return f;
     }

@@ -252,11 +252,12 @@ public sealed class HandoverRun
     /// </summary>
     private (HandoverState? To, string? Reason) VerifiedDecision(double within, bool budgetSpent, bool exhausted, bool allCollected)
     {
-        string reference = _teacherCanaryBest is { } best ? best.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
+        double? bar = _plan.VerifyReference is { } healthy ? Math.Max(healthy, _teacherCanaryBest ?? double.MinValue) : _teacherCanaryBest;
+        string reference = bar is { } best ? best.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
         string score = string.Create(CultureInfo.InvariantCulture,
             $"student {_studentCanary:F4} vs teacher best {reference} - {within:F4}, after {_student!.StepsTaken} steps");
         bool teacherGone = Teacher() is null;
-        if (_teacherCanaryBest is not { } tb)
+        if (bar is not { } tb)
             return exhausted ? (HandoverState.Failed, $"verification impossible: the teacher was never measured on the canary set ({score})") : (null, null);
         bool matches = _studentCanary >= tb - within;
         if (matches && (allCollected || teacherGone))

@@ -150,6 +150,8 @@ public static class BoardLifeStory
             calledAt = Years(life.BoardTime);
             say($"handover called at {calledAt:F2} years: {life.Call!.Reason}");
             copySource = CopyBaseline.Read(teacher.Network); // what a copy would take: the teacher as it is when the handover is called
+            // The student is verified against the teacher's healthy level, not only against what is left of it.
+            setup = setup with { Plan = setup.Plan with { VerifyReference = watch.HealthyCanary } };
             var fresh = HandoverLifecycle.FreshStudent(setup, r.StudentSerial);
             TimeSpan studentStart = fresh.Board.ReadHealth().Uptime;
             int every = setup.Plan.EvaluateEveryRounds;
