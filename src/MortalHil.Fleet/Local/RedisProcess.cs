@@ -13,11 +13,13 @@ namespace MortalHil.Fleet.Local;
 public sealed class RedisProcess : IDisposable
 {
     private Process _process;
+    private readonly string? _dataFolder;
 
-    private RedisProcess(Process process, int port)
+    private RedisProcess(Process process, int port, string? dataFolder)
     {
         _process = process;
         Port = port;
+        _dataFolder = dataFolder;
     }
 
     public int Port { get; }
@@ -35,20 +37,25 @@ public sealed class RedisProcess : IDisposable
         return null;
     }
 
-    public static RedisProcess Start(int? port = null)
+    /// <param name="port">Port to listen on (default: a free one).</param>
+    /// <param name="dataFolder">Keep data in an append-only file there, fsynced on every write, so a restarted server has it
+    /// back; null: nothing kept.</param>
+    public static RedisProcess Start(int? port = null, string? dataFolder = null)
     {
         string server = FindServer() ?? throw new InvalidOperationException(
             "redis-server is not installed (Debian: apt-get install redis-server); the fleet keeps its membership and state in Redis");
         int p = port ?? FreePort();
-        return new RedisProcess(Launch(server, p), p);
+        if (dataFolder is not null) Directory.CreateDirectory(dataFolder);
+        return new RedisProcess(Launch(server, p, dataFolder), p, dataFolder);
     }
 
-    /// <summary>Kills the server (SIGKILL) and starts a new, empty one on the same port: a Redis that crashed and came back.</summary>
+    /// <summary>Kills the server (SIGKILL) and starts it again on the same port after <paramref name="downFor"/>: a Redis that
+    /// crashed and came back (with its data if it was started with a data folder, else empty).</summary>
     public void Restart(TimeSpan downFor)
     {
         Kill();
         Thread.Sleep(downFor);
-        _process = Launch(FindServer()!, Port);
+        _process = Launch(FindServer()!, Port, _dataFolder);
     }
 
     public void Kill()
@@ -67,7 +74,7 @@ public sealed class RedisProcess : IDisposable
         _process.Dispose();
     }
 
-    private static Process Launch(string server, int port)
+    private static Process Launch(string server, int port, string? dataFolder)
     {
         var psi = new ProcessStartInfo(server)
         {
@@ -75,7 +82,8 @@ public sealed class RedisProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
+        string[] persistence = dataFolder is null ? ["--appendonly", "no"] : ["--appendonly", "yes", "--appendfsync", "always", "--dir", dataFolder];
+        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--daemonize", "no" }.Concat(persistence))
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
         process.OutputDataReceived += (_, _) => { };

@@ -22,7 +22,7 @@ public static class FleetStatus
         var bound = callBound ?? TimeSpan.FromSeconds(5);
         var nodes = await client.GetGrain<IFleetRegistryGrain>(0).Nodes().WaitAsync(TimeSpan.FromSeconds(30), cancel);
         var hosts = await client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(30), cancel);
-        var active = hosts.Where(h => h.Status == SiloStatus.Active).GroupBy(h => h.SiloName).ToDictionary(g => g.Key, g => g.First().SiloAddress.ToString(), StringComparer.Ordinal);
+        var active = hosts.Where(h => h.Status == SiloStatus.Active).GroupBy(h => h.SiloName).ToDictionary(g => g.Key, g => g.First().SiloAddress.Endpoint.ToString(), StringComparer.Ordinal);
         var result = new List<NodeStatus>();
         foreach (var n in nodes)
         {

@@ -31,6 +31,10 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
     public IReadOnlyDictionary<string, int> JobsPerNode => _perNode;
 
     private long _sent, _received;
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _gone = new(StringComparer.Ordinal);
+
+    /// <summary>Cancelled when <paramref name="node"/> is found gone (one per node name for the executor's life).</summary>
+    private CancellationTokenSource NodeGone(string node) => _gone.GetOrAdd(node, _ => new CancellationTokenSource());
     private int _requeued;
     private readonly ConcurrentDictionary<string, int> _perNode = new(StringComparer.Ordinal);
 
@@ -53,6 +57,7 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
                 if (DateTime.UtcNow - waitingSince > NoSiloPatience)
                     throw new InvalidOperationException($"no silo of the fleet is active to run lineages on (waited {NoSiloPatience.TotalSeconds:F0} s)");
                 failed.Clear(); // a node that failed may have come back under the same name
+                _gone.Clear();
                 await Task.Delay(1000, cancel);
                 continue;
             }
@@ -76,26 +81,55 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
                 for (int i = 0; i < slots; i++) pumps.Add(Pump(node, worker));
             }
             _parallelism = slotsTotal;
+            // Membership, not the call, tells first that a node died: a call in flight to a killed silo may only fail at
+            // the response timeout. The watcher cancels the calls of every node membership no longer lists as active.
+            using var roundOver = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            var watcher = WatchMembership(nodes, roundOver.Token);
             await Task.WhenAll(pumps);
+            roundOver.Cancel();
+            try { await watcher; } catch (OperationCanceledException) { }
             if (Volatile.Read(ref remaining) > 0 && queue.IsEmpty)
                 throw new InvalidOperationException("lineage jobs were lost"); // cannot happen: a failed call re-queues its job
         }
 
+        async Task WatchMembership(string[] watched, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(1000, stop);
+                string[] active;
+                try
+                {
+                    active = await ActiveNodes().WaitAsync(TimeSpan.FromSeconds(10), stop);
+                }
+                catch (Exception e) when (IsLostSilo(e))
+                {
+                    continue; // membership unreadable for now (Redis restarting, gateway lost): look again
+                }
+                foreach (var node in watched.Except(active, StringComparer.Ordinal))
+                    if (failed.TryAdd(node, true)) log?.Invoke($"node {node} left the fleet; its lineages in flight go to the others");
+                foreach (var node in watched)
+                    if (failed.ContainsKey(node)) NodeGone(node).Cancel();
+            }
+        }
+
         async Task Pump(string node, IStressWorkerGrain worker)
         {
+            var gone = NodeGone(node).Token;
             while (!failed.ContainsKey(node) && queue.TryDequeue(out var job))
             {
                 byte[] request = LineageWire.Job(job);
                 try
                 {
                     Interlocked.Add(ref _sent, wire.Length + request.Length);
-                    byte[] response = await worker.RunLineage(wire, request).WaitAsync(_bound, cancel);
+                    using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel, gone);
+                    byte[] response = await worker.RunLineage(wire, request).WaitAsync(_bound, either.Token);
                     Interlocked.Add(ref _received, response.Length);
                     done(job, LineageWire.Result(response));
                     _perNode.AddOrUpdate(node, 1, (_, n) => n + 1);
                     Interlocked.Decrement(ref remaining);
                 }
-                catch (Exception e) when (IsLostSilo(e) && !cancel.IsCancellationRequested)
+                catch (Exception e) when ((IsLostSilo(e) || e is OperationCanceledException) && !cancel.IsCancellationRequested)
                 {
                     queue.Enqueue(job);
                     Interlocked.Increment(ref _requeued);
