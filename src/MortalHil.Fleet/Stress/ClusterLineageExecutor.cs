@@ -51,7 +51,7 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
         while (Volatile.Read(ref remaining) > 0)
         {
             cancel.ThrowIfCancellationRequested();
-            var nodes = (await ActiveNodes().WaitAsync(TimeSpan.FromSeconds(30), cancel)).Where(n => !failed.ContainsKey(n)).ToArray();
+            var nodes = (await TryActiveNodes(cancel) ?? []).Where(n => !failed.ContainsKey(n)).ToArray();
             if (nodes.Length == 0)
             {
                 if (DateTime.UtcNow - waitingSince > NoSiloPatience)
@@ -97,15 +97,8 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(1000, stop);
-                string[] active;
-                try
-                {
-                    active = await ActiveNodes().WaitAsync(TimeSpan.FromSeconds(10), stop);
-                }
-                catch (Exception e) when (IsLostSilo(e))
-                {
-                    continue; // membership unreadable for now (Redis restarting, gateway lost): look again
-                }
+                var active = await TryActiveNodes(stop);
+                if (active is null) continue; // membership unreadable for now (Redis restarting, gateway lost): look again
                 foreach (var node in watched.Except(active, StringComparer.Ordinal))
                     if (failed.TryAdd(node, true)) log?.Invoke($"node {node} left the fleet; its lineages in flight go to the others");
                 foreach (var node in watched)
@@ -137,6 +130,23 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
                     log?.Invoke($"node {node} lost ({e.GetType().Name}); lineage {job.Lineage} of seed #{job.SeedIndex} goes to another node");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Names of the active silos, or null while membership cannot be read (Redis down or restarting: the silo
+    /// answering passes the store's error on, sometimes as an exception Orleans cannot even serialise).
+    /// </summary>
+    private async Task<string[]?> TryActiveNodes(CancellationToken cancel)
+    {
+        try
+        {
+            return await ActiveNodes().WaitAsync(TimeSpan.FromSeconds(10), cancel);
+        }
+        catch (Exception e) when (!cancel.IsCancellationRequested)
+        {
+            log?.Invoke($"fleet membership unreadable for now ({e.GetType().Name}); waiting");
+            return null;
         }
     }
 
