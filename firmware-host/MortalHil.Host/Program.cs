@@ -26,10 +26,17 @@ public static class Program
                      MortalHil.Host.Commands.Mortality.DemoCommand.Create(),
                      MortalHil.Host.Commands.Fleet.NodeCommand.Create(),
                      MortalHil.Host.Commands.Fleet.FleetCommand.Create(),
+                     Dashboard.DashboardCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
     }
 
-    public static int Main(string[] args) => CliRunner.Run(BuildRoot(), args);
+    public static int Main(string[] args)
+    {
+        var live = Dashboard.LiveEventsForProcess.Start(args);
+        int code = CliRunner.Run(BuildRoot(), args);
+        live?.Finish(code);
+        return code;
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MortalHil.Core.Live;
 using System.Globalization;
 using MortalHil.Host.Cli;
 using MortalHil.Host.Commands.Fleet;
@@ -46,16 +47,22 @@ public static class StressCommand
             {
                 StressOutcome outcome = null!;
                 string title = $"{scenario.Name}: {scenario.FleetSize} boards x {scenario.Seeds.Count} seed(s)";
+                Action<FleetProgress> Live(Action<FleetProgress> report) => p =>
+                {
+                    report(p);
+                    LiveStress.Publish(outDir, scenario.Name, p.Finished, p.Scheduled);
+                };
                 if (cluster is null)
                 {
                     var options = new StressOptions(threads, parse.GetValue(keepOpt));
-                    RunWithProgress(title, report => outcome = StressSession.Run(scenario, file.FullName, outDir, options, report));
+                    RunWithProgress(title, report => outcome = StressSession.Run(scenario, file.FullName, outDir, options, Live(report)));
                 }
                 else
                 {
                     outcome = ClusterStress.Run(cluster, title, (executor, report) =>
-                        StressSession.Run(scenario, file.FullName, outDir, new StressOptions(Executor: executor), report), RunWithProgress);
+                        StressSession.Run(scenario, file.FullName, outDir, new StressOptions(Executor: executor), Live(report)), RunWithProgress);
                 }
+                LiveStress.Publish(outDir, scenario.Name, 1, 1, done: true);
                 Print(outcome);
                 return Verdict(outcome.Report.Metrics.Total.JournaledOutputsLost, outcome.Report.Metrics.Total.StudentStepsLost, outcome.Report.Metrics.Total.PulsesAppliedTwice);
             });
