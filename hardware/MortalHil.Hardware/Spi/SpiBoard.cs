@@ -3,6 +3,8 @@ using System.Device.Spi;
 using System.Diagnostics;
 using MortalHil.Core.Devices;
 using MortalHil.Hardware.Protocol.Messages;
+using MortalHil.Hardware.Safety;
+using MortalHil.Hardware.Spi.DryRun;
 using MortalHil.Hardware.Spi.Chips.Dac8568;
 using MortalHil.Hardware.Spi.Chips.Mcp3208;
 using MortalHil.Hardware.Spi.Profile;
@@ -19,7 +21,7 @@ namespace MortalHil.Hardware.Spi;
 /// amplitude another DAC channel sets. The wiring comes from a <see cref="SpiBoardProfile"/>.
 /// One tile; no outer-product pulsing (one cell at a time); no analog activations.
 /// </summary>
-public sealed class SpiBoard : IDevice
+public sealed class SpiBoard : IDevice, ISafeStateDevice
 {
     private readonly SpiBoardProfile _profile;
     private readonly Dac8568[] _dacs;
@@ -32,6 +34,7 @@ public sealed class SpiBoard : IDevice
     private readonly Stopwatch _uptime = Stopwatch.StartNew();
     private readonly ushort _rowZeroCode;
     private long _totalPulses, _totalReads;
+    private readonly IDisposable? _companion;
     private bool _disposed;
 
     /// <summary>Opens the board a profile file describes, on this machine's SPI buses and GPIO.</summary>
@@ -52,12 +55,26 @@ public sealed class SpiBoard : IDevice
     }
 
     /// <summary>
+    /// Opens the board a profile file describes on emulated chips (no Pi needed): the same driver
+    /// bytes and GPIO edges go to chip emulators wired to an ideal crossbar (<see cref="DryRunFrontEnd"/>).
+    /// With <paramref name="tracePath"/>, every SPI frame and GPIO write is logged there, one line each.
+    /// </summary>
+    public static SpiBoard OpenDryRun(string profilePath, string? tracePath = null)
+    {
+        var profile = SpiBoardProfileJson.Load(profilePath);
+        var trace = new SpiTrace(tracePath);
+        var front = new DryRunFrontEnd(profile, trace);
+        return new SpiBoard(profile, front.Open, front.Gpio, ownsGpio: true, companion: trace);
+    }
+
+    /// <summary>
     /// Wires a board from <paramref name="profile"/>: <paramref name="openSpi"/> makes each chip's
     /// SpiDevice (real: <see cref="SpiDevice.Create"/>; tests: chip fakes), <paramref name="gpio"/>
     /// drives selection and pulse lines. Resets the DACs, sets every row to 0 V and runs a self test.
     /// </summary>
-    public SpiBoard(SpiBoardProfile profile, Func<SpiConnectionSettings, SpiDevice> openSpi, GpioController gpio, bool ownsGpio = false)
+    public SpiBoard(SpiBoardProfile profile, Func<SpiConnectionSettings, SpiDevice> openSpi, GpioController gpio, bool ownsGpio = false, IDisposable? companion = null)
     {
+        _companion = companion;
         SpiBoardProfileValidator.Validate(profile);
         _profile = profile;
         _gpio = gpio;
@@ -271,6 +288,18 @@ public sealed class SpiBoard : IDevice
         foreach (var ch in _profile.RowChannels) _dacs[ch.Chip].SetIfChanged(ch.Channel, _rowZeroCode);
     }
 
+    /// <summary>Writes the 0 V code to every row channel even when the driver believes it is there already.</summary>
+    private void ForceAllRowsToZero()
+    {
+        foreach (var ch in _profile.RowChannels) _dacs[ch.Chip].WriteAndUpdate(ch.Channel, _rowZeroCode);
+    }
+
+    private void ForcePulseAmplitudeCode(ushort code)
+    {
+        var ch = _profile.Pulse.AmplitudeChannel;
+        _dacs[ch.Chip].WriteAndUpdate(ch.Channel, code);
+    }
+
     private void SetPulseAmplitudeCode(ushort code)
     {
         var ch = _profile.Pulse.AmplitudeChannel;
@@ -311,14 +340,23 @@ public sealed class SpiBoard : IDevice
         if (_disposed) throw new DeviceFailedException("SPI board is closed");
     }
 
+    /// <inheritdoc/>
+    public void EnterSafeState()
+    {
+        if (_disposed) return;
+        _gpio.Write(_profile.Pulse.FirePin, PinValue.Low);
+        _selector.ReleaseAllLines();
+        ForceAllRowsToZero();
+        ForcePulseAmplitudeCode(0);
+        _gpio.Write(_profile.Pulse.PolarityPin, PinValue.Low);
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
         try
         {
-            _selector.DeselectAll();
-            AllRowsToZero();
-            SetPulseAmplitudeCode(0);
+            EnterSafeState();
         }
         finally
         {
@@ -326,6 +364,7 @@ public sealed class SpiBoard : IDevice
             foreach (var d in _dacs) d.Dispose();
             foreach (var a in _adcs) a.Dispose();
             if (_ownsGpio) _gpio.Dispose();
+            _companion?.Dispose();
         }
     }
 }
