@@ -17,7 +17,7 @@ public static class BoardOpener
         ["sim"] = (SimBoardSpec.SimUsage, SimBoardSpec.OpenSim),
         ["simfile"] = (SimBoardSpec.SimFileUsage, SimBoardSpec.OpenSimFile),
         ["serial"] = ("serial:<port>  (a board on a serial port speaking hardware/PROTOCOL.md, e.g. serial:/dev/ttyACM0 or serial:/dev/pts/3)", port => SafeStop.Guard(MortalHil.Hardware.Serial.SerialBoard.Open(port))),
-        ["spi"] = ("spi:<profile.json>  (a Raspberry Pi wired to DAC8568/MCP3208 converters; see hardware/README.md)", path => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.Open(path))),
+        ["spi"] = ("spi:<profile.json>  (a Raspberry Pi wired to DAC8568/MCP3208 converters; see hardware/README.md; $MORTALHIL_GPIO_DRIVER overrides the profile's gpioDriver)", path => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.Open(path, Environment.GetEnvironmentVariable("MORTALHIL_GPIO_DRIVER")))),
         ["spi-dry"] = ("spi-dry:<profile.json>  (dry run of an SPI profile on emulated chips, no Pi needed; $MORTALHIL_SPI_TRACE=FILE logs every SPI frame and GPIO write)",
             path => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.OpenDryRun(path, Environment.GetEnvironmentVariable("MORTALHIL_SPI_TRACE")))),
     };

@@ -5,6 +5,7 @@ using MortalHil.Core.Devices;
 using MortalHil.Hardware.Protocol.Messages;
 using MortalHil.Hardware.Safety;
 using MortalHil.Hardware.Spi.DryRun;
+using MortalHil.Hardware.Spi.Gpio;
 using MortalHil.Hardware.Spi.Chips.Dac8568;
 using MortalHil.Hardware.Spi.Chips.Mcp3208;
 using MortalHil.Hardware.Spi.Profile;
@@ -37,15 +38,23 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
     private readonly IDisposable? _companion;
     private bool _disposed;
 
-    /// <summary>Opens the board a profile file describes, on this machine's SPI buses and GPIO.</summary>
-    public static SpiBoard Open(string profilePath)
+    /// <summary>
+    /// Opens the board a profile file describes, on this machine's SPI buses and GPIO lines, with the GPIO
+    /// driver <paramref name="gpioDriver"/> names (null: the profile's <c>gpioDriver</c>; "auto" detects it,
+    /// see <see cref="GpioDriverChoice"/>).
+    /// </summary>
+    public static SpiBoard Open(string profilePath, string? gpioDriver = null)
     {
         var profile = SpiBoardProfileJson.Load(profilePath);
+        string requested = string.IsNullOrEmpty(gpioDriver) ? profile.GpioDriver : gpioDriver;
+        if (!GpioDriverChoice.Names.Contains(requested))
+            throw new InvalidDataException($"GPIO driver '{requested}' is not one of {string.Join(", ", GpioDriverChoice.Names)}");
         GpioController? gpio = null;
         try
         {
-            gpio = new GpioController();
-            return new SpiBoard(profile, SpiDevice.Create, gpio, ownsGpio: true);
+            var decision = GpioDriverChoice.Decide(requested, profile.GpioChip, GpioDriverChoice.GpioFacts.Gather());
+            gpio = new GpioController(GpioDriverChoice.Open(decision));
+            return new SpiBoard(profile, SpiDevice.Create, gpio, ownsGpio: true) { GpioDriverUsed = decision };
         }
         catch (Exception e) when (e is not DeviceLimitException and not InvalidDataException)
         {
@@ -53,6 +62,9 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
             throw new IOException($"cannot open the SPI buses and GPIO lines of {profilePath} on this machine ({e.Message})", e);
         }
     }
+
+    /// <summary>The GPIO driver <see cref="Open"/> chose and why (null on injected or emulated GPIO).</summary>
+    public GpioDriverChoice.Decision? GpioDriverUsed { get; private init; }
 
     /// <summary>
     /// Opens the board a profile file describes on emulated chips (no Pi needed): the same driver
