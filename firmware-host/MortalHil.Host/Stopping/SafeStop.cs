@@ -24,6 +24,7 @@ public static class SafeStop
     private static readonly List<StopGuardedDevice> Open = [];
     private static volatile string? _signal;
     private static int _signals;
+    private static int _commandHandlesSignals;
 
     /// <summary>The grace period before a stop is forced (default 10 s; <c>MORTALHIL_STOP_GRACE_SECONDS</c>).</summary>
     public static TimeSpan Grace { get; set; } = ReadGrace();
@@ -43,6 +44,17 @@ public static class SafeStop
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
         };
         return new Registrations(registrations);
+    }
+
+    /// <summary>
+    /// For a command that stops itself on SIGINT/SIGTERM (a server that finishes its current request and
+    /// closes its boards, which puts them in their safe state): while the returned object lives, signals are
+    /// left to the command's own handlers.
+    /// </summary>
+    public static IDisposable CommandHandlesSignals()
+    {
+        Interlocked.Increment(ref _commandHandlesSignals);
+        return new Release(() => Interlocked.Decrement(ref _commandHandlesSignals));
     }
 
     /// <summary>Wraps a board so that it stops between operations and is left safe on a stop.</summary>
@@ -76,6 +88,7 @@ public static class SafeStop
 
     private static void OnSignal(PosixSignalContext context)
     {
+        if (Volatile.Read(ref _commandHandlesSignals) > 0) return;
         context.Cancel = true; // we stop ourselves, after the board is safe
         string name = context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM";
         Request(name);
@@ -107,6 +120,15 @@ public static class SafeStop
     private static TimeSpan ReadGrace()
         => double.TryParse(Environment.GetEnvironmentVariable("MORTALHIL_STOP_GRACE_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s >= 0
             ? TimeSpan.FromSeconds(s) : TimeSpan.FromSeconds(10);
+
+    private sealed class Release(Action release) : IDisposable
+    {
+        private int _done;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) release();
+        }
+    }
 
     private sealed class Registrations(PosixSignalRegistration[] registrations) : IDisposable
     {

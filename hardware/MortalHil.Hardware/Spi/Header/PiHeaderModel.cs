@@ -16,6 +16,16 @@ internal sealed class PiHeaderModel : RaspberryPiBoard
 
     protected override GpioDriver? TryCreateBestGpioDriver() => new HeaderOnlyDriver();
 
+    /// <summary>
+    /// The header pin (1..40) of each BCM GPIO line 0..27: the 40-pin layout shared by every Pi since the
+    /// B+ (raspberrypi.com documentation, "GPIO and the 40-pin header"). dotnet/iot 4.2 keeps its own copy
+    /// of this map internal, so it is written out here once.
+    /// </summary>
+    private static readonly int[] PhysicalPins = [27, 28, 3, 5, 7, 29, 31, 26, 24, 21, 19, 23, 32, 33, 8, 10, 36, 11, 12, 35, 38, 40, 15, 16, 18, 22, 37, 13];
+
+    /// <summary>The header pin of a BCM GPIO line, 0 if it is not on the header.</summary>
+    public int PhysicalPinOf(int gpio) => gpio is >= 0 and < HeaderGpioCount ? PhysicalPins[gpio] : 0;
+
     // The real board switches the pin's ALT function here; a check must not.
     protected override void ActivatePinMode(int pinNumber, PinUsage usage) { }
 
