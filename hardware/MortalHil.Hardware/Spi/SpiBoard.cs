@@ -110,7 +110,10 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
         _rowZeroCode = _dacs[profile.RowChannels[0].Chip].CodeFor(profile.RowDriver.OffsetVolts);
         AllRowsToZero();
         SetPulseAmplitudeCode(0);
-        Description = Describe(profile);
+        WriteLatency = MeasureWriteLatency();
+        if (profile.NominalPulseWidthSeconds < WriteLatency.MinTimeableWidthSeconds)
+            throw new DeviceLimitException($"this host cannot time the profile's nominal pulse width {profile.NominalPulseWidthSeconds * 1e6:G3} us: a GPIO write takes {WriteLatency.MedianSeconds * 1e6:G3} us here, so pulses shorter than {WriteLatency.MinTimeableWidthSeconds * 1e6:G3} us are refused (another gpioDriver may be faster)");
+        Description = Describe(profile, WriteLatency);
         SelfTestPassed = SelfTest();
     }
 
@@ -127,7 +130,46 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
         return Math.Min(p.ColumnAmplifier.OffsetVolts, vref - p.ColumnAmplifier.OffsetVolts) / p.ColumnAmplifier.TransimpedanceOhms;
     }
 
-    private static DeviceDescription Describe(SpiBoardProfile p) => new()
+    /// <summary>How fast this host writes a GPIO line (measured when the board opened); sets the shortest pulse width accepted.</summary>
+    public GpioWriteLatency WriteLatency { get; }
+
+    /// <summary>The measured pulse widths of the last request that fired pulses (null before the first).</summary>
+    public PulseTiming? LastPulseTiming { get; private set; }
+
+    /// <summary>Median of 64 writes of the polarity line to the level it already has (nothing moves: the pulse path is disarmed).</summary>
+    private GpioWriteLatency MeasureWriteLatency()
+    {
+        var ticks = new long[64];
+        for (int k = 0; k < ticks.Length; k++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            _gpio.Write(_profile.Pulse.PolarityPin, PinValue.Low);
+            ticks[k] = Stopwatch.GetTimestamp() - t0;
+        }
+        Array.Sort(ticks);
+        return new GpioWriteLatency(Math.Max(ticks[ticks.Length / 2], 1) / (double)Stopwatch.Frequency);
+    }
+
+    private sealed class PulseTimingRecorder(double requested, double limit)
+    {
+        private double _shortest = double.MaxValue, _longest, _sum;
+        private long _overLimit;
+        public long Pulses { get; private set; }
+
+        public void Add(long innerTicks, long outerTicks)
+        {
+            double inner = innerTicks / (double)Stopwatch.Frequency, outer = outerTicks / (double)Stopwatch.Frequency;
+            _shortest = Math.Min(_shortest, inner);
+            _longest = Math.Max(_longest, outer);
+            _sum += 0.5 * (inner + outer);
+            if (outer > limit) _overLimit++;
+            Pulses++;
+        }
+
+        public PulseTiming Result() => new(requested, Pulses, _shortest, _longest, _sum / Pulses, _overLimit);
+    }
+
+    private static DeviceDescription Describe(SpiBoardProfile p, GpioWriteLatency latency) => new()
     {
         SerialNumber = p.SerialNumber,
         Kind = p.Kind,
@@ -140,7 +182,8 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
         {
             MaxReadVoltage = ElectricPotential.FromVolts(p.Limits.MaxReadVolts),
             MaxPulseVoltage = ElectricPotential.FromVolts(p.Limits.MaxPulseVolts),
-            MinPulseWidth = Duration.FromSeconds(p.Limits.MinPulseWidthSeconds),
+            // Never narrower than this host can time (see GpioWriteLatency).
+            MinPulseWidth = Duration.FromSeconds(Math.Max(p.Limits.MinPulseWidthSeconds, latency.MinTimeableWidthSeconds)),
             MaxPulseWidth = Duration.FromSeconds(p.Limits.MaxPulseWidthSeconds),
             MaxPulsesPerCellPerRequest = p.Limits.MaxPulsesPerCellPerRequest,
             MaxBatch = p.Limits.MaxBatch,
@@ -193,6 +236,7 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
         if (amplitude.VoltsFor(code) * _profile.Pulse.AmplitudeGain > _profile.Limits.MaxPulseVolts)
             throw new DeviceLimitException($"pulse amplitude code {code} would exceed {_profile.Limits.MaxPulseVolts} V");
         long applied = 0;
+        var timing = new PulseTimingRecorder(request.WidthSeconds, _profile.Limits.MaxPulseWidthSeconds);
         try
         {
             AllRowsToZero();
@@ -207,9 +251,14 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
                     _gpio.Write(_profile.Pulse.PolarityPin, c > 0 ? PinValue.High : PinValue.Low);
                     for (int k = Math.Abs(c); k > 0; k--)
                     {
+                        long t0 = Stopwatch.GetTimestamp();
                         _gpio.Write(_profile.Pulse.FirePin, PinValue.High);
+                        long t1 = Stopwatch.GetTimestamp();
                         BusyWait(request.WidthSeconds);
+                        long t2 = Stopwatch.GetTimestamp();
                         _gpio.Write(_profile.Pulse.FirePin, PinValue.Low);
+                        long t3 = Stopwatch.GetTimestamp();
+                        timing.Add(t2 - t1, t3 - t0);
                         BusyWait(_profile.Pulse.GapSeconds);
                         applied++;
                         _cellPulses[row * _profile.Columns + column]++;
@@ -222,6 +271,7 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
             _selector.DeselectAll();
             SetPulseAmplitudeCode(0);
             _totalPulses += applied;
+            if (timing.Pulses > 0) LastPulseTiming = timing.Result();
         }
         Debug.Assert(applied == total);
         _receipts.Remember(new PartReceipt(request.Id, 0, applied, false));
