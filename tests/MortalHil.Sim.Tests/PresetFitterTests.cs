@@ -1,5 +1,4 @@
 using MortalHil.Core.Characterization;
-using MortalHil.Sim.Fitting;
 using MortalHil.Sim.Presets;
 
 namespace MortalHil.Sim.Tests;

@@ -33,6 +33,7 @@ def get(d, path):
 def ok(true, value, tol):
     kind = tol[0]
     if kind == "report": return "(reported)"
+    if kind == "rel" and true == 0: return "n/a (true value 0)"
     if kind == "rel": return "yes" if abs(value / true - 1) <= tol[1] + 1e-12 else "NO"
     if kind == "abs": return "yes" if abs(value - true) <= tol[1] + 1e-12 else "NO"
     return "yes" if true + tol[1] <= value <= true + tol[2] else "NO"

@@ -40,7 +40,7 @@ public static class CharacterizeCommand
         Directory.CreateDirectory(outDir);
         var started = DateTime.UtcNow;
         // A fit wants a larger swept sample (steadier statistics); the same options then characterize its simulated boards.
-        var options = fitPresetPath is null ? new CharacterizationOptions() : MortalHil.Sim.Fitting.PresetFitOptions.ForFitting;
+        var options = fitPresetPath is null ? new CharacterizationOptions() : MortalHil.Sim.Presets.PresetFitOptions.ForFitting;
         var report = showProgress
             ? LiveProgress.Run("characterize", bar => new BoardCharacterizer(device, options, p => bar.Report(p.Fraction, 1.0, p.Stage)).Run())
             : new BoardCharacterizer(device, options).Run();

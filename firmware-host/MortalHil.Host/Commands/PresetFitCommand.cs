@@ -1,7 +1,6 @@
 using MortalHil.Core.Characterization;
 using MortalHil.Core.Devices;
 using MortalHil.Host.Cli;
-using MortalHil.Sim.Fitting;
 using MortalHil.Sim.Presets;
 
 namespace MortalHil.Host.Commands;

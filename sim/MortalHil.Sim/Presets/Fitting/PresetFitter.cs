@@ -2,7 +2,7 @@ using MortalHil.Core.Characterization;
 using MortalHil.Core.Devices;
 using MortalHil.Sim.Presets;
 
-namespace MortalHil.Sim.Fitting;
+namespace MortalHil.Sim.Presets;
 
 /// <summary>
 /// Fits a simulator preset to what <see cref="BoardCharacterizer"/> measured on a board, so the simulator can

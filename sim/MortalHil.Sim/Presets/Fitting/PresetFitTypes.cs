@@ -1,7 +1,7 @@
 using MortalHil.Core.Characterization;
 using MortalHil.Sim.Presets;
 
-namespace MortalHil.Sim.Fitting;
+namespace MortalHil.Sim.Presets;
 
 /// <summary>How hard <see cref="PresetFitter"/> works.</summary>
 public sealed record PresetFitOptions
