@@ -14,6 +14,7 @@ public static class Program
                  {
                      BoardsCommand.Create(),
                      CharacterizeCommand.Create(),
+                     ProfileCommand.Create(),
                      SimServeCommand.Create(),
                      DataCommand.Create(),
                      BenchCommand.Create(),
@@ -24,6 +25,8 @@ public static class Program
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                      StressCommand.Create(),
                      MortalHil.Host.Commands.Mortality.DemoCommand.Create(),
+                     MortalHil.Host.Commands.Fleet.NodeCommand.Create(),
+                     MortalHil.Host.Commands.Fleet.FleetCommand.Create(),
                      Dashboard.DashboardCommand.Create(),
                  })
             root.Subcommands.Add(command);
