@@ -156,6 +156,9 @@ public sealed class BoardRequestHandler
         if (p.Request.Id == 0) throw new DeviceLimitException("pulse request id must be non-zero");
         if (p.PartCount == 0 || p.Part >= p.PartCount)
             throw new DeviceLimitException($"pulse part {p.Part} of {p.PartCount} is out of range");
+        // Values are checked before the receipt memory (PROTOCOL.md §5.1), so a refused request is
+        // refused the same way whether or not its id was seen before.
+        DeviceGuards.CheckCellPulses(_device.Description, p.Request, p.Window, p.Counts);
         if (_receipts.TryGet(p.Request.Id, p.Part, out var first))
         {
             DuplicatePulses++;
@@ -170,6 +173,8 @@ public sealed class BoardRequestHandler
     {
         var p = PulseMessages.DecodeOuter(payload);
         if (p.Request.Id == 0) throw new DeviceLimitException("pulse request id must be non-zero");
+        DeviceGuards.CheckOuterProduct(_device.Description, p.Request, p.Window,
+            new OuterProductTrains(p.Slots, p.RowTrains, p.RowPolarity, p.ColumnTrains, p.ColumnPolarity));
         if (_receipts.TryGet(p.Request.Id, 0, out var first))
         {
             DuplicatePulses++;

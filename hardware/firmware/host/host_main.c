@@ -56,31 +56,26 @@ static void drop_unread(const uint8_t *rest, size_t rest_length)
             pending -= (int)n;
         }
     tcflush(slave_fd, TCIFLUSH);
-    for (size_t i = 0; i < rest_length; i++) {
-        if (rest[i] != 0 && !in_block) blocks++;
-        in_block = rest[i] != 0;
-    }
+    /* The answer being written counts once: inside the last unread block if its head went out, else on its own. */
+    (void)rest;
+    if (rest_length > 0 && !in_block) blocks++;
     answers_dropped += blocks;
 }
-
-static int line_stalled; /* set once a write gave up; cleared when the host reads again */
 
 void mh_hal_write(const uint8_t *bytes, size_t count)
 {
     size_t written = 0;
     uint64_t stalled_since = 0;
     while (written < count) {
-        if (line_stalled) { /* the rest of a frame whose head was already dropped */
-            return;
-        }
         ssize_t n = write(master_fd, bytes + written, count - written);
         if (n > 0) { written += (size_t)n; stalled_since = 0; continue; }
         if (n < 0 && errno != EAGAIN && errno != EINTR) return;
         uint64_t now = mh_hal_micros();
         if (stalled_since == 0) stalled_since = now;
         else if (now - stalled_since > 1000000u) {
+            /* The rest of this piece is dropped; later pieces of the same answer reach the host as
+             * a broken block, which its CRC check discards. */
             drop_unread(bytes + written, count - written);
-            line_stalled = 1;
             return;
         }
         struct pollfd p = { master_fd, POLLOUT, 0 };
@@ -156,7 +151,6 @@ int main(int argc, char **argv)
         if (p[0].revents & POLLIN) {
             ssize_t n = read(master_fd, buffer, sizeof buffer);
             if (n > 0) {
-                line_stalled = 0;
                 mh_board_receive(buffer, (size_t)n);
             }
         }
