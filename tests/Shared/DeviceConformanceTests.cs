@@ -90,6 +90,30 @@ public abstract class DeviceConformanceTests
     }
 
     [Fact]
+    public void Activations_follow_their_nominal_curves()
+    {
+        using var d = OpenDevice();
+        var x = d.Description;
+        var w = CrossbarWindow.Whole(0, x.Geometry);
+        int batch = Math.Min(8, x.Limits.MaxBatch);
+        var v = Inputs(d, batch * w.RowCount, 2);
+        var y = new float[batch * w.ColumnCount];
+        float step = OutputsOnAdcGrid ? x.Adc.StepAmps : 0;
+        if (x.Capabilities.Supports(AnalogActivation.Relu))
+        {
+            d.Read(w, v, y, AnalogActivation.Relu);
+            Assert.All(y, a => Assert.True(a >= 0, $"ReLU gave {a} A"));
+        }
+        if (x.Capabilities.Supports(AnalogActivation.Tanh))
+        {
+            // PROTOCOL.md §4.1: s * tanh(i / s) with s = ADC full scale / 2, so never beyond s (plus half a step of rounding).
+            d.Read(w, v, y, AnalogActivation.Tanh);
+            float swing = 0.5f * x.Adc.FullScaleAmps;
+            Assert.All(y, a => Assert.True(MathF.Abs(a) <= swing + step / 2 + swing * 1e-6f, $"tanh gave {a} A, swing {swing} A"));
+        }
+    }
+
+    [Fact]
     public void Reads_outside_the_contract_are_refused()
     {
         using var d = OpenDevice();

@@ -43,4 +43,30 @@ public class FirmwareOnPseudoTerminalTests
         Assert.Equal(0, firmware.Stop());
         Assert.Contains("frames received", firmware.StandardError);
     }
+
+    [Fact]
+    public void Through_a_line_that_drops_corrupts_and_duplicates_frames_every_pulse_is_applied_exactly_once()
+    {
+        using var firmware = FirmwareHostProcess.Start();
+        var link = new MortalHil.Hardware.Virtual.InMemoryLink();
+        using var relay = new FaultyRelay(link, new SerialPortConnector(firmware.PortPath).Connect(), drop: 0.1, corrupt: 0.1, duplicate: 0.1, seed: 11);
+        using (var board = new SerialBoard(link, Options with { ResponseTimeout = TimeSpan.FromMilliseconds(250), MaxRetries = 15 }))
+        {
+            var w = new CrossbarWindow(0, 3, 2, 1, 2);
+            long sent = 0;
+            for (ulong id = 1; id <= 30; id++)
+            {
+                var receipt = board.ApplyCellPulses(new PulseRequest(id, 1.5f, 1e-6f), w, [1, -1, 2, -2]);
+                Assert.Equal(6, receipt.PulsesApplied);
+                Assert.False(receipt.Duplicate);
+                sent += receipt.PulsesApplied;
+            }
+            var health = board.ReadHealth();
+            Assert.Equal(sent, health.TotalPulses); // the board's own count: nothing applied twice, nothing lost
+            Assert.True(board.LinkStatistics.Retries > 0);
+            var c = board.BoardLinkCounters;
+            Assert.True(c.Replays + c.BadFrames > 0, "the faults reached the firmware's memories and checks");
+        }
+        Assert.True(relay.FaultsInjected > 0);
+    }
 }

@@ -76,7 +76,8 @@ internal sealed class FakeCrossbar : IDevice
                 float sum = 0;
                 for (int r = 0; r < window.RowCount; r++)
                     sum += inputVolts[b * window.RowCount + r] * _g[Index(window.Tile, window.Row0 + r, window.Column0 + c)];
-                outputAmps[b * window.ColumnCount + c] = sum;
+                // It describes ReLU neurons, so it must apply them when asked (the conformance suite checks).
+                outputAmps[b * window.ColumnCount + c] = activation == AnalogActivation.Relu ? MathF.Max(0, sum) : sum;
             }
     }
 
