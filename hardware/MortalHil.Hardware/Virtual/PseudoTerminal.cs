@@ -68,6 +68,10 @@ public sealed unsafe class PseudoTerminal : IDisposable
             if (tcsetattr(slave, TCSANOW, termios) != 0) throw new IOException($"tcsetattr failed (errno {Marshal.GetLastPInvokeError()})");
             int flags = fcntl(master, F_GETFL, 0);
             if (flags < 0 || fcntl(master, F_SETFL, flags | O_NONBLOCK) < 0) throw new IOException("cannot make the pty master non-blocking");
+            // Our own slave descriptor is only read to drain a stalled line (DrainUnread); non-blocking,
+            // so the host reading the same bytes first can never leave that read waiting forever.
+            int slaveFlags = fcntl(slave, F_GETFL, 0);
+            if (slaveFlags < 0 || fcntl(slave, F_SETFL, slaveFlags | O_NONBLOCK) < 0) throw new IOException("cannot make the pty slave non-blocking");
             if (linkPath is not null) MakeLink(linkPath, path);
             return new PseudoTerminal(master, slave, path, linkPath);
         }

@@ -122,6 +122,8 @@ int main(int argc, char **argv)
         return 3;
     }
     make_raw(slave_fd);
+    /* Only read by drop_unread; non-blocking, so a host that reads the same bytes first cannot leave it waiting. */
+    fcntl(slave_fd, F_SETFL, fcntl(slave_fd, F_GETFL) | O_NONBLOCK);
     fcntl(master_fd, F_SETFL, fcntl(master_fd, F_GETFL) | O_NONBLOCK);
     if (link_path) {
         unlink(link_path);

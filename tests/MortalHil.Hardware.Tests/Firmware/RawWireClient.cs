@@ -64,7 +64,7 @@ internal sealed class RawWireClient : IDisposable
     public Frame ExchangeWire(byte[] wire)
     {
         Send(wire);
-        return Receive(TimeSpan.FromSeconds(3)) ?? throw new Xunit.Sdk.XunitException("the board did not answer within 3 s");
+        return Receive(TimeSpan.FromSeconds(10)) ?? throw new Xunit.Sdk.XunitException("the board did not answer within 10 s");
     }
 
     /// <summary>Receives until the answer to <paramref name="sequence"/> comes (skipping older answers).</summary>
