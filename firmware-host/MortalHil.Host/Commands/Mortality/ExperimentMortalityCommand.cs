@@ -7,6 +7,7 @@ using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Adapters;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
+using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Core.Mortality.Ports;
 using MortalHil.Host.Plots;
 using MortalHil.Sim;
@@ -34,6 +35,8 @@ public static class ExperimentMortalityCommand
         public int Parallel { get; init; } = Environment.ProcessorCount;
         /// <summary>Keep every handover's journal (about 47 MB each, 12 in a default run); by default a journal is deleted once its handover retired.</summary>
         public bool KeepJournals { get; init; }
+        /// <summary>Teach generations 2 and later from the first teacher's prime (journaled soft targets) beside their own teacher.</summary>
+        public bool PrimeLessons { get; init; } = true;
     }
 
     public static Command Create()
@@ -58,10 +61,11 @@ public static class ExperimentMortalityCommand
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
         var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
         var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
+        var noPrime = new Option<bool>("--no-prime-lessons") { Description = "Teach each generation from its own teacher only (no soft targets recorded at the first teacher's prime)" };
         var parallel = new Option<int>("--parallel") { Description = "Students trained at once", DefaultValueFactory = _ => d.Parallel };
         var cmd = new Command("mortality", "Copy vs distill on 5 serials; soft vs hard vs true labels; Hinton's omitted class with bias correction; 5 generations.");
         foreach (var o in new Option[] { output, preset, teacher, teacherSerial, serials, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, omitted,
-                     generations, test, seed, dataset, dataRoot, parallel, keepJournals })
+                     generations, test, seed, dataset, dataRoot, parallel, keepJournals, noPrime })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -73,16 +77,19 @@ public static class ExperimentMortalityCommand
                 Transfer = p.GetValue(transfer), StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature),
                 OmittedDigit = p.GetValue(omitted), Generations = p.GetValue(generations), Test = p.GetValue(test), Seed = p.GetValue(seed),
                 Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = Math.Max(1, p.GetValue(parallel)),
-                KeepJournals = p.GetValue(keepJournals),
+                KeepJournals = p.GetValue(keepJournals), PrimeLessons = !p.GetValue(noPrime),
             });
             return 0;
         });
         return cmd;
     }
 
-    private sealed record Context(Settings S, DevicePreset Preset, NetworkShape Shape, MnistForBoards Data, LabelledSet Canary, LabelledSet Test,
+    private sealed record Context(Settings S, SimBoardSupply Boards, NetworkShape Shape, MnistForBoards Data, LabelledSet Canary, LabelledSet Test,
         float[] Sample, int SampleCount, TextWriter Log, Stopwatch Wall)
     {
+        /// <summary>Handovers that ended without a verified student, with their causes.</summary>
+        public ConcurrentBag<string> Failures { get; } = [];
+
         public void Say(string text)
         {
             lock (Log) { Log.WriteLine($"[{Wall.Elapsed:hh\\:mm\\:ss}] {text}"); Log.Flush(); }
@@ -107,7 +114,7 @@ public static class ExperimentMortalityCommand
         var shape = NetworkShape.Parse(s.Shape);
         var data = MnistForBoards.Load(s.Dataset, HandoverCommand.DownsampleFor(shape.Inputs), s.DataRoot, Console.Out);
         int sampleCount = 256;
-        var ctx = new Context(s, TeacherSchool.Preset(s.Preset), shape, data,
+        var ctx = new Context(s, SimBoardSupply.ForPreset(s.Preset), shape, data,
             MnistForBoards.Labelled(data.Train, data.Train.Count - s.Canary, s.Canary),
             MnistForBoards.Labelled(data.Test, 0, Math.Min(s.Test, data.Test.Count)),
             data.Train.Pixels.AsSpan(0, sampleCount * data.Features).ToArray(), sampleCount, Console.Out, wall);
@@ -126,8 +133,8 @@ public static class ExperimentMortalityCommand
         else
         {
             ctx.Say($"training the teacher: {s.Preset} #{s.TeacherSerial}, {s.Shape}, {s.Algo}, {s.TeacherEpochs} epochs in batches of {s.Batch}");
-            var school = TeacherSchool.TrainEpochs(ctx.Preset, s.TeacherSerial, shape, s.Algo, data.Train.Take(usable), data.Test, s.TeacherEpochs, s.Batch, s.Seed);
-            teacherBoard = school.Board;
+            var school = TeacherSchool.TrainEpochs(ctx.Boards, s.TeacherSerial, shape, s.Algo, data.Train.Take(usable), data.Test, s.TeacherEpochs, s.Batch, s.Seed);
+            teacherBoard = (SimulatedBoard)school.Board;
             teacherNet = school.Network;
             BoardBundle.Save(teacherBoard, teacherNet, Path.Combine(s.OutDir, "teacher.board"));
         }
@@ -135,11 +142,11 @@ public static class ExperimentMortalityCommand
         ctx.Say($"teacher: {teacherBest:P2}");
         var teacherBytes = SimBoardKeeper.ToBytes(teacherBoard);
         var teacherNetBytes = NetworkBytes.Save(teacherNet);
-        (SimulatedBoard, MappedNetwork) TeacherCopy()
+        BoardNetwork TeacherCopy()
         {
             // Each concurrent handover asks its own copy of the teacher (a simulated board serves one caller at a time).
             var b = SimBoardKeeper.FromBytes(teacherBytes);
-            return (b, NetworkBytes.Load(b, teacherNetBytes));
+            return new BoardNetwork(b, NetworkBytes.Load(b, teacherNetBytes));
         }
         var copySource = CopyBaseline.Read(teacherNet);
         var transfer = new TransferSet(MnistForBoards.Unlabelled(data.Train, 0, s.Transfer), data.Features, s.Transfer, s.Seed, data.Width);
@@ -152,14 +159,14 @@ public static class ExperimentMortalityCommand
 
         // 1. Copy versus distill, one student serial at a time (in parallel).
         ctx.Say($"1. copy vs distill onto {s.StudentSerials.Count} serials");
-        var rows = new ConcurrentDictionary<string, (double Copied, double Distilled, long CopyPulses, long StudentPulses, SimulatedBoard Board, MappedNetwork Net)>();
+        var rows = new ConcurrentDictionary<string, (double Copied, double Distilled, long CopyPulses, long StudentPulses, BoardNetwork Student)>();
         System.Threading.Tasks.Parallel.ForEach(s.StudentSerials, new ParallelOptions { MaxDegreeOfParallelism = s.Parallel }, serial =>
         {
-            var copy = CopyBaseline.Copy(copySource, ctx.Preset, serial, shape, s.Algo, ctx.Sample, ctx.SampleCount, s.Seed);
+            var copy = CopyBaseline.Copy(copySource, ctx.Boards, serial, shape, s.Algo, ctx.Sample, ctx.SampleCount, s.Seed);
             double copied = ClassifierEvaluation.Accuracy(copy.Network, ctx.Test);
             var d = Distill(ctx, TeacherCopy(), serial, ctx.Plan(), transfer, $"distill-{serial}");
             ctx.Say($"  #{serial}: copied {copied:P2}, distilled {d.Accuracy:P2}");
-            rows[serial] = (copied, d.Accuracy, copy.Report.Pulses, d.Outcome.Result.StudentPulses, d.Outcome.StudentBoard, d.Outcome.StudentNetwork);
+            rows[serial] = (copied, d.Accuracy, copy.Report.Pulses, d.Outcome.Result.StudentPulses, d.Outcome.Student);
         });
         var ordered = s.StudentSerials.Select(x => (Serial: x, Row: rows[x])).ToArray();
         json["copy_vs_distill"] = new JsonObject
@@ -180,7 +187,7 @@ public static class ExperimentMortalityCommand
         ctx.Say($"2. soft vs teacher-hard vs true labels on #{first}, {s.StudentSteps} steps of {s.Batch} each");
         double soft = rows[first].Distilled;
         var hard = Distill(ctx, TeacherCopy(), first, ctx.Plan(LessonKind.TeacherHard), transfer, $"hard-{first}");
-        var truth = TeacherSchool.Train(ctx.Preset, first, shape, s.Algo, data.Train, s.Transfer, s.StudentSteps, s.Batch, s.Seed + 17);
+        var truth = TeacherSchool.Train(ctx.Boards, first, shape, s.Algo, data.Train, s.Transfer, s.StudentSteps, s.Batch, s.Seed + 17);
         double trueLabels = ClassifierEvaluation.Accuracy(truth.Network, ctx.Test);
         ctx.Say($"  soft {soft:P2}, teacher-hard {hard.Accuracy:P2}, true labels {trueLabels:P2}");
         json["lessons"] = new JsonObject
@@ -200,12 +207,12 @@ public static class ExperimentMortalityCommand
         for (int j = 0; j < keep.Length; j++) data.Train.Example(keep[j]).CopyTo(pool.AsSpan(j * data.Features));
         var omittedTransfer = new TransferSet(pool, data.Features, keep.Length, s.Seed, data.Width);
         var omittedRun = Distill(ctx, TeacherCopy(), first, ctx.Plan(transfer: keep.Length), omittedTransfer, $"omitted-{digit}");
-        var bias = BiasCorrection.Choose(omittedRun.Outcome.StudentNetwork, ctx.Canary, digit);
+        var bias = BiasCorrection.Choose(omittedRun.Outcome.Student.Network, ctx.Canary, digit);
         var biasVector = new float[shape.Outputs];
         biasVector[digit] = bias.Shift;
-        double digitBefore = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, digit);
-        double digitAfter = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, digit, logitBias: biasVector);
-        double overallAfter = ClassifierEvaluation.Accuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, logitBias: biasVector);
+        double digitBefore = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.Student.Network, ctx.Test, digit);
+        double digitAfter = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.Student.Network, ctx.Test, digit, logitBias: biasVector);
+        double overallAfter = ClassifierEvaluation.Accuracy(omittedRun.Outcome.Student.Network, ctx.Test, logitBias: biasVector);
         double teacherDigit = ClassifierEvaluation.ClassAccuracy(teacherNet, ctx.Test, digit);
         ctx.Say($"  {digit}s: teacher {teacherDigit:P1}; student {digitBefore:P1} before, {digitAfter:P1} after raising its bias by {bias.Shift:F2}; overall {omittedRun.Accuracy:P2} -> {overallAfter:P2}");
         json["omitted_class"] = new JsonObject
@@ -218,22 +225,34 @@ public static class ExperimentMortalityCommand
         };
 
         // 4. Generations.
-        ctx.Say($"4. {s.Generations} generations, each distilled from the one before");
+        ctx.Say($"4. {s.Generations} generations, each distilled from the one before{(s.PrimeLessons ? " and from the lessons of the first teacher's prime" : "")}");
+        string primePath = Path.Combine(s.OutDir, "journals", "prime-lessons.db");
+        // The first teacher's outputs on the transfer set, journaled now while it is at its best: every later generation learns from them too.
+        var prime = s.PrimeLessons ? PrimeLessons.Record(teacherNet, transfer, ctx.Plan(), primePath) : null;
         var generations = new List<(string Serial, double Accuracy)> { ("teacher #" + (s.Teacher is null ? s.TeacherSerial : teacherBoard.Description.SerialNumber), teacherBest) };
-        (SimulatedBoard Board, MappedNetwork Net) parent = (rows[first].Board, rows[first].Net);
+        BoardNetwork parent = rows[first].Student;
         generations.Add(($"#{first}", rows[first].Distilled));
         for (int g = 2; g <= s.Generations; g++)
         {
             string serial = (300 + g).ToString(CultureInfo.InvariantCulture);
-            var child = Distill(ctx, parent, serial, ctx.Plan(), transfer, $"generation-{g}");
+            var child = Distill(ctx, parent, serial, ctx.Plan(), transfer, $"generation-{g}", prime);
             generations.Add(($"#{serial}", child.Accuracy));
             ctx.Say($"  generation {g} (#{serial}): {child.Accuracy:P2}");
-            parent = (child.Outcome.StudentBoard, child.Outcome.StudentNetwork);
+            parent = child.Outcome.Student;
         }
         json["generations"] = new JsonArray(generations.Select((x, i) => (JsonNode)new JsonObject
         {
             ["generation"] = i, ["board"] = x.Serial, ["accuracy"] = x.Accuracy,
         }).ToArray());
+        json["prime_lessons"] = prime is null ? null : new JsonObject
+        {
+            ["examples"] = prime.Examples, ["teacher_queries"] = prime.TeacherQueries, ["payload_bits"] = prime.PayloadBits, ["share_of_student_minibatches"] = ctx.Plan().PrimeShare,
+            ["used_by"] = "generations 2 and later (generation 1 is part 1's student, distilled from the teacher itself)",
+        };
+        if (prime is not null && !s.KeepJournals)
+            foreach (var f in new[] { primePath, primePath + "-wal", primePath + "-shm" }) File.Delete(f);
+        json["handover_failures"] = new JsonArray(ctx.Failures.Order(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
+        json["knowledge_budget"] = s.Policy.KnowledgeBudget;
         json["wall_seconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
 
         HandoverCommand.WriteJson(Path.Combine(s.OutDir, "mortality.json"), json);
@@ -250,18 +269,27 @@ public static class ExperimentMortalityCommand
         return json;
     }
 
-    private sealed record Distilled(LiveHandover.Outcome Outcome, double Accuracy);
+    private sealed record Distilled(HandoverOutcome Outcome, double Accuracy);
 
-    private static Distilled Distill(Context ctx, (SimulatedBoard Board, MappedNetwork Network) teacher, string serial, HandoverPlan plan, TransferSet transfer, string name)
+    private static Distilled Distill(Context ctx, BoardNetwork teacher, string serial, HandoverPlan plan, TransferSet transfer, string name, PrimeLessons? prime = null)
     {
-        var student = TeacherSchool.Fresh(ctx.Preset, serial, ctx.Shape, ctx.S.Algo, ctx.Sample, ctx.SampleCount, ctx.S.Seed);
+        var setup = new LifecycleSetup
+        {
+            Boards = ctx.Boards, Shape = ctx.Shape, Algo = ctx.S.Algo, Canary = ctx.Canary, Transfer = transfer, Sample = ctx.Sample, SampleCount = ctx.SampleCount,
+            Plan = plan, Policy = ctx.S.Policy, Seed = ctx.S.Seed, Prime = prime,
+        };
+        var student = HandoverLifecycle.FreshStudent(setup, serial);
         string journal = Path.Combine(ctx.S.OutDir, "journals", name + ".db");
-        var outcome = LiveHandover.Run(teacher, student, plan, transfer, ctx.Canary, null, journal, ctx.S.Algo, null, $"experiment: {name}");
+        var outcome = HandoverLifecycle.Distil(setup, teacher, student, journal, $"experiment: {name}");
         if (outcome.Result.State != HandoverState.Retired)
-            throw new InvalidOperationException($"handover {name} ended in {outcome.Result.State.Name()}: {outcome.Result.Reason} (journal kept: {journal})");
-        if (!ctx.S.KeepJournals)
+        {
+            // A failed handover is reported, not hidden: its student is measured as it stands, and the journal is kept.
+            ctx.Failures.Add($"{name}: {outcome.Result.State.Name()}: {outcome.Result.Reason} (journal kept: {journal})");
+            ctx.Say($"  handover {name} failed: {outcome.Result.Reason}");
+        }
+        else if (!ctx.S.KeepJournals)
             foreach (var f in new[] { journal, journal + "-wal", journal + "-shm" }) File.Delete(f);
-        return new Distilled(outcome, ClassifierEvaluation.Accuracy(outcome.StudentNetwork, ctx.Test));
+        return new Distilled(outcome, ClassifierEvaluation.Accuracy(outcome.Student.Network, ctx.Test));
     }
 
     private static void PrintTables(JsonObject j)
