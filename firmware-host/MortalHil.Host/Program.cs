@@ -14,6 +14,7 @@ public static class Program
                  {
                      BoardsCommand.Create(),
                      CharacterizeCommand.Create(),
+                     ProfileCommand.Create(),
                      SimServeCommand.Create(),
                      DataCommand.Create(),
                      BenchCommand.Create(),

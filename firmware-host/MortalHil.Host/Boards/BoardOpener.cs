@@ -1,11 +1,13 @@
 using MortalHil.Core.Devices;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Stopping;
 
 namespace MortalHil.Host.Boards;
 
 /// <summary>
 /// Opens a board from a spec such as <c>sim:reram:42</c>, <c>simfile:board.json</c>,
-/// <c>serial:/dev/ttyACM0</c> or <c>spi:profile.json</c>. Each scheme is one entry below; the
+/// <c>serial:/dev/ttyACM0</c>, <c>spi:profile.json</c> or <c>spi-dry:profile.json</c>. Hardware boards are
+/// wrapped by <see cref="SafeStop.Guard"/> so a SIGINT/SIGTERM leaves them safe. Each scheme is one entry below; the
 /// text after the first colon is handed to that scheme's opener unchanged.
 /// </summary>
 public static class BoardOpener
@@ -14,8 +16,10 @@ public static class BoardOpener
     {
         ["sim"] = (SimBoardSpec.SimUsage, SimBoardSpec.OpenSim),
         ["simfile"] = (SimBoardSpec.SimFileUsage, SimBoardSpec.OpenSimFile),
-        ["serial"] = ("serial:<port>  (a board on a serial port speaking hardware/PROTOCOL.md, e.g. serial:/dev/ttyACM0 or serial:/dev/pts/3)", port => MortalHil.Hardware.Serial.SerialBoard.Open(port)),
-        ["spi"] = ("spi:<profile.json>  (a Raspberry Pi wired to DAC8568/MCP3208 converters; see hardware/MortalHil.Hardware/Spi/README.md)", MortalHil.Hardware.Spi.SpiBoard.Open),
+        ["serial"] = ("serial:<port>  (a board on a serial port speaking hardware/PROTOCOL.md, e.g. serial:/dev/ttyACM0 or serial:/dev/pts/3)", port => SafeStop.Guard(MortalHil.Hardware.Serial.SerialBoard.Open(port))),
+        ["spi"] = ("spi:<profile.json>  (a Raspberry Pi wired to DAC8568/MCP3208 converters; see hardware/README.md; $MORTALHIL_GPIO_DRIVER overrides the profile's gpioDriver)", path => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.Open(path, Environment.GetEnvironmentVariable("MORTALHIL_GPIO_DRIVER")))),
+        ["spi-dry"] = ("spi-dry:<profile.json>  (dry run of an SPI profile on emulated chips, no Pi needed; $MORTALHIL_SPI_TRACE=FILE logs every SPI frame and GPIO write)",
+            path => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.OpenDryRun(path, Environment.GetEnvironmentVariable("MORTALHIL_SPI_TRACE")))),
     };
 
     /// <summary>The accepted spec forms, for help texts and error messages.</summary>

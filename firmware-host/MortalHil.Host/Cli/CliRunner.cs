@@ -1,11 +1,13 @@
 using System.CommandLine;
 using MortalHil.Core.Devices;
+using MortalHil.Host.Stopping;
 
 namespace MortalHil.Host.Cli;
 
 /// <summary>
 /// Runs the command line with MortalHil's error conventions: a bad argument or bad input file gives
-/// one line on stderr starting with "error:" and exit code 2; a device that fails gives exit code 3.
+/// one line on stderr starting with "error:" and exit code 2; a device that fails gives exit code 3;
+/// SIGINT/SIGTERM stop safely with 130/143 (<see cref="SafeStop"/>).
 /// </summary>
 public static class CliRunner
 {
@@ -21,9 +23,16 @@ public static class CliRunner
             stderr.WriteLine($"error: {parse.Errors[0].Message} (see 'mortalhil --help')");
             return UsageError;
         }
+        using var stops = SafeStop.Install(); // SIGINT/SIGTERM: stop between board operations, boards left safe (Stopping/SafeStop.cs)
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            int code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            return SafeStop.RequestedBy is { } signal ? SafeStop.ExitCodeFor(signal) : code;
+        }
+        catch (Exception e) when (SafeStop.RequestedBy is { } signal)
+        {
+            stderr.WriteLine($"stopped by {signal}: boards left safe ({OneLine(e.Message)})");
+            return SafeStop.ExitCodeFor(signal);
         }
         catch (Exception e) when (Classify(e) is { } code)
         {

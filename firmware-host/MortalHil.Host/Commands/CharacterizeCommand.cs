@@ -21,21 +21,29 @@ public static class CharacterizeCommand
     {
         var board = new Option<string>("--board") { Description = "Board spec, e.g. sim:reram:42 (see 'mortalhil boards')", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (created if missing)", Required = true };
-        var cmd = new Command("characterize", "Measure a board as a user with a new board would: window, stuck cells, noise, pulse response.");
+        var fitPreset = new Option<FileInfo?>("--fit-preset") { Description = "Also fit a simulator preset to what was measured and write it to this .json file (use it as --board sim:FILE.json:SERIAL)" };
+        var fitBase = new Option<string>("--fit-base") { Description = "Preset whose fields a characterization cannot measure (drift, endurance, ageing, ...) the fitted preset keeps: ideal, reram, pcm, ecram or a .json file", DefaultValueFactory = _ => "ideal" };
+        var cmd = new Command("characterize", "Measure a board as a user with a new board would: window, stuck cells, noise, pulse response; optionally fit a simulator preset to it.");
         cmd.Options.Add(board);
         cmd.Options.Add(output);
-        cmd.SetAction(parse => Run(parse.GetValue(board)!, parse.GetValue(output)!.FullName));
+        cmd.Options.Add(fitPreset);
+        cmd.Options.Add(fitBase);
+        cmd.SetAction(parse => Run(parse.GetValue(board)!, parse.GetValue(output)!.FullName, fitPresetPath: parse.GetValue(fitPreset)?.FullName, fitBase: parse.GetValue(fitBase)!));
         return cmd;
     }
 
-    public static int Run(string boardSpec, string outDir, bool showProgress = true)
+    public static int Run(string boardSpec, string outDir, bool showProgress = true, string? fitPresetPath = null, string fitBase = "ideal")
     {
+        var basePreset = fitPresetPath is null ? null : PresetFitCommand.ResolveBase(fitBase);
+        if (fitPresetPath is not null) PresetFitCommand.CheckWritable(fitPresetPath);
         using var device = BoardOpener.Open(boardSpec);
         Directory.CreateDirectory(outDir);
         var started = DateTime.UtcNow;
+        // A fit wants a larger swept sample (steadier statistics); the same options then characterize its simulated boards.
+        var options = fitPresetPath is null ? new CharacterizationOptions() : MortalHil.Sim.Presets.PresetFitOptions.ForFitting;
         var report = showProgress
-            ? LiveProgress.Run("characterize", bar => new BoardCharacterizer(device, progress: p => bar.Report(p.Fraction, 1.0, p.Stage)).Run())
-            : new BoardCharacterizer(device).Run();
+            ? LiveProgress.Run("characterize", bar => new BoardCharacterizer(device, options, p => bar.Report(p.Fraction, 1.0, p.Stage)).Run())
+            : new BoardCharacterizer(device, options).Run();
 
         var node = JsonSerializer.SerializeToNode(report, Json)!.AsObject();
         node.Insert(0, "board", boardSpec);
@@ -51,6 +59,7 @@ public static class CharacterizeCommand
                           $"{report.StuckCells} stuck ({report.StuckFraction:P2}), window {report.ConductanceMin * 1e6:F2}..{report.ConductanceMax * 1e6:F2} uS, " +
                           $"read noise {report.ReadNoiseRel:P2}, asymmetry {report.AsymmetryEstimate:F3}, ~{report.StepsEstimate:F0} steps");
         Console.WriteLine($"wrote {jsonPath}, conductance-map.png, pulse-response.png");
+        if (fitPresetPath is not null) PresetFitCommand.FitAndWrite(report, device.Description, basePreset!, fitPresetPath, showProgress);
         return 0;
     }
 }

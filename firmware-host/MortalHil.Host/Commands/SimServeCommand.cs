@@ -64,6 +64,7 @@ public static class SimServeCommand
 
     private static int Serve(string spec, bool onPty, string? linkPath, LinkFaults faults, int maxPayload, double maxSeconds)
     {
+        using var ownStops = MortalHil.Host.Stopping.SafeStop.CommandHandlesSignals(); // stops itself below; the board is left safe when disposed
         using var device = BoardOpener.Open(spec);
         var server = new BoardProtocolServer(device, faults, maxPayload);
         using var stop = maxSeconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(maxSeconds)) : new CancellationTokenSource();

@@ -3,6 +3,9 @@ using System.Device.Spi;
 using System.Diagnostics;
 using MortalHil.Core.Devices;
 using MortalHil.Hardware.Protocol.Messages;
+using MortalHil.Hardware.Safety;
+using MortalHil.Hardware.Spi.DryRun;
+using MortalHil.Hardware.Spi.Gpio;
 using MortalHil.Hardware.Spi.Chips.Dac8568;
 using MortalHil.Hardware.Spi.Chips.Mcp3208;
 using MortalHil.Hardware.Spi.Profile;
@@ -19,7 +22,7 @@ namespace MortalHil.Hardware.Spi;
 /// amplitude another DAC channel sets. The wiring comes from a <see cref="SpiBoardProfile"/>.
 /// One tile; no outer-product pulsing (one cell at a time); no analog activations.
 /// </summary>
-public sealed class SpiBoard : IDevice
+public sealed class SpiBoard : IDevice, ISafeStateDevice
 {
     private readonly SpiBoardProfile _profile;
     private readonly Dac8568[] _dacs;
@@ -32,17 +35,26 @@ public sealed class SpiBoard : IDevice
     private readonly Stopwatch _uptime = Stopwatch.StartNew();
     private readonly ushort _rowZeroCode;
     private long _totalPulses, _totalReads;
+    private readonly IDisposable? _companion;
     private bool _disposed;
 
-    /// <summary>Opens the board a profile file describes, on this machine's SPI buses and GPIO.</summary>
-    public static SpiBoard Open(string profilePath)
+    /// <summary>
+    /// Opens the board a profile file describes, on this machine's SPI buses and GPIO lines, with the GPIO
+    /// driver <paramref name="gpioDriver"/> names (null: the profile's <c>gpioDriver</c>; "auto" detects it,
+    /// see <see cref="GpioDriverChoice"/>).
+    /// </summary>
+    public static SpiBoard Open(string profilePath, string? gpioDriver = null)
     {
         var profile = SpiBoardProfileJson.Load(profilePath);
+        string requested = string.IsNullOrEmpty(gpioDriver) ? profile.GpioDriver : gpioDriver;
+        if (!GpioDriverChoice.Names.Contains(requested))
+            throw new InvalidDataException($"GPIO driver '{requested}' is not one of {string.Join(", ", GpioDriverChoice.Names)}");
         GpioController? gpio = null;
         try
         {
-            gpio = new GpioController();
-            return new SpiBoard(profile, SpiDevice.Create, gpio, ownsGpio: true);
+            var decision = GpioDriverChoice.Decide(requested, profile.GpioChip, GpioDriverChoice.GpioFacts.Gather());
+            gpio = new GpioController(GpioDriverChoice.Open(decision));
+            return new SpiBoard(profile, SpiDevice.Create, gpio, ownsGpio: true) { GpioDriverUsed = decision };
         }
         catch (Exception e) when (e is not DeviceLimitException and not InvalidDataException)
         {
@@ -51,13 +63,30 @@ public sealed class SpiBoard : IDevice
         }
     }
 
+    /// <summary>The GPIO driver <see cref="Open"/> chose and why (null on injected or emulated GPIO).</summary>
+    public GpioDriverChoice.Decision? GpioDriverUsed { get; private init; }
+
+    /// <summary>
+    /// Opens the board a profile file describes on emulated chips (no Pi needed): the same driver
+    /// bytes and GPIO edges go to chip emulators wired to an ideal crossbar (<see cref="DryRunFrontEnd"/>).
+    /// With <paramref name="tracePath"/>, every SPI frame and GPIO write is logged there, one line each.
+    /// </summary>
+    public static SpiBoard OpenDryRun(string profilePath, string? tracePath = null)
+    {
+        var profile = SpiBoardProfileJson.Load(profilePath);
+        var trace = new SpiTrace(tracePath);
+        var front = new DryRunFrontEnd(profile, trace);
+        return new SpiBoard(profile, front.Open, front.Gpio, ownsGpio: true, companion: trace);
+    }
+
     /// <summary>
     /// Wires a board from <paramref name="profile"/>: <paramref name="openSpi"/> makes each chip's
     /// SpiDevice (real: <see cref="SpiDevice.Create"/>; tests: chip fakes), <paramref name="gpio"/>
     /// drives selection and pulse lines. Resets the DACs, sets every row to 0 V and runs a self test.
     /// </summary>
-    public SpiBoard(SpiBoardProfile profile, Func<SpiConnectionSettings, SpiDevice> openSpi, GpioController gpio, bool ownsGpio = false)
+    public SpiBoard(SpiBoardProfile profile, Func<SpiConnectionSettings, SpiDevice> openSpi, GpioController gpio, bool ownsGpio = false, IDisposable? companion = null)
     {
+        _companion = companion;
         SpiBoardProfileValidator.Validate(profile);
         _profile = profile;
         _gpio = gpio;
@@ -81,7 +110,10 @@ public sealed class SpiBoard : IDevice
         _rowZeroCode = _dacs[profile.RowChannels[0].Chip].CodeFor(profile.RowDriver.OffsetVolts);
         AllRowsToZero();
         SetPulseAmplitudeCode(0);
-        Description = Describe(profile);
+        WriteLatency = MeasureWriteLatency();
+        if (profile.NominalPulseWidthSeconds < WriteLatency.MinTimeableWidthSeconds)
+            throw new DeviceLimitException($"this host cannot time the profile's nominal pulse width {profile.NominalPulseWidthSeconds * 1e6:G3} us: a GPIO write takes {WriteLatency.MedianSeconds * 1e6:G3} us here, so pulses shorter than {WriteLatency.MinTimeableWidthSeconds * 1e6:G3} us are refused (another gpioDriver may be faster)");
+        Description = Describe(profile, WriteLatency);
         SelfTestPassed = SelfTest();
     }
 
@@ -98,7 +130,46 @@ public sealed class SpiBoard : IDevice
         return Math.Min(p.ColumnAmplifier.OffsetVolts, vref - p.ColumnAmplifier.OffsetVolts) / p.ColumnAmplifier.TransimpedanceOhms;
     }
 
-    private static DeviceDescription Describe(SpiBoardProfile p) => new()
+    /// <summary>How fast this host writes a GPIO line (measured when the board opened); sets the shortest pulse width accepted.</summary>
+    public GpioWriteLatency WriteLatency { get; }
+
+    /// <summary>The measured pulse widths of the last request that fired pulses (null before the first).</summary>
+    public PulseTiming? LastPulseTiming { get; private set; }
+
+    /// <summary>Median of 64 writes of the polarity line to the level it already has (nothing moves: the pulse path is disarmed).</summary>
+    private GpioWriteLatency MeasureWriteLatency()
+    {
+        var ticks = new long[64];
+        for (int k = 0; k < ticks.Length; k++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            _gpio.Write(_profile.Pulse.PolarityPin, PinValue.Low);
+            ticks[k] = Stopwatch.GetTimestamp() - t0;
+        }
+        Array.Sort(ticks);
+        return new GpioWriteLatency(Math.Max(ticks[ticks.Length / 2], 1) / (double)Stopwatch.Frequency);
+    }
+
+    private sealed class PulseTimingRecorder(double requested, double limit)
+    {
+        private double _shortest = double.MaxValue, _longest, _sum;
+        private long _overLimit;
+        public long Pulses { get; private set; }
+
+        public void Add(long innerTicks, long outerTicks)
+        {
+            double inner = innerTicks / (double)Stopwatch.Frequency, outer = outerTicks / (double)Stopwatch.Frequency;
+            _shortest = Math.Min(_shortest, inner);
+            _longest = Math.Max(_longest, outer);
+            _sum += 0.5 * (inner + outer);
+            if (outer > limit) _overLimit++;
+            Pulses++;
+        }
+
+        public PulseTiming Result() => new(requested, Pulses, _shortest, _longest, _sum / Pulses, _overLimit);
+    }
+
+    private static DeviceDescription Describe(SpiBoardProfile p, GpioWriteLatency latency) => new()
     {
         SerialNumber = p.SerialNumber,
         Kind = p.Kind,
@@ -111,7 +182,8 @@ public sealed class SpiBoard : IDevice
         {
             MaxReadVoltage = ElectricPotential.FromVolts(p.Limits.MaxReadVolts),
             MaxPulseVoltage = ElectricPotential.FromVolts(p.Limits.MaxPulseVolts),
-            MinPulseWidth = Duration.FromSeconds(p.Limits.MinPulseWidthSeconds),
+            // Never narrower than this host can time (see GpioWriteLatency).
+            MinPulseWidth = Duration.FromSeconds(Math.Max(p.Limits.MinPulseWidthSeconds, latency.MinTimeableWidthSeconds)),
             MaxPulseWidth = Duration.FromSeconds(p.Limits.MaxPulseWidthSeconds),
             MaxPulsesPerCellPerRequest = p.Limits.MaxPulsesPerCellPerRequest,
             MaxBatch = p.Limits.MaxBatch,
@@ -164,6 +236,7 @@ public sealed class SpiBoard : IDevice
         if (amplitude.VoltsFor(code) * _profile.Pulse.AmplitudeGain > _profile.Limits.MaxPulseVolts)
             throw new DeviceLimitException($"pulse amplitude code {code} would exceed {_profile.Limits.MaxPulseVolts} V");
         long applied = 0;
+        var timing = new PulseTimingRecorder(request.WidthSeconds, _profile.Limits.MaxPulseWidthSeconds);
         try
         {
             AllRowsToZero();
@@ -178,9 +251,14 @@ public sealed class SpiBoard : IDevice
                     _gpio.Write(_profile.Pulse.PolarityPin, c > 0 ? PinValue.High : PinValue.Low);
                     for (int k = Math.Abs(c); k > 0; k--)
                     {
+                        long t0 = Stopwatch.GetTimestamp();
                         _gpio.Write(_profile.Pulse.FirePin, PinValue.High);
+                        long t1 = Stopwatch.GetTimestamp();
                         BusyWait(request.WidthSeconds);
+                        long t2 = Stopwatch.GetTimestamp();
                         _gpio.Write(_profile.Pulse.FirePin, PinValue.Low);
+                        long t3 = Stopwatch.GetTimestamp();
+                        timing.Add(t2 - t1, t3 - t0);
                         BusyWait(_profile.Pulse.GapSeconds);
                         applied++;
                         _cellPulses[row * _profile.Columns + column]++;
@@ -193,6 +271,7 @@ public sealed class SpiBoard : IDevice
             _selector.DeselectAll();
             SetPulseAmplitudeCode(0);
             _totalPulses += applied;
+            if (timing.Pulses > 0) LastPulseTiming = timing.Result();
         }
         Debug.Assert(applied == total);
         _receipts.Remember(new PartReceipt(request.Id, 0, applied, false));
@@ -271,6 +350,18 @@ public sealed class SpiBoard : IDevice
         foreach (var ch in _profile.RowChannels) _dacs[ch.Chip].SetIfChanged(ch.Channel, _rowZeroCode);
     }
 
+    /// <summary>Writes the 0 V code to every row channel even when the driver believes it is there already.</summary>
+    private void ForceAllRowsToZero()
+    {
+        foreach (var ch in _profile.RowChannels) _dacs[ch.Chip].WriteAndUpdate(ch.Channel, _rowZeroCode);
+    }
+
+    private void ForcePulseAmplitudeCode(ushort code)
+    {
+        var ch = _profile.Pulse.AmplitudeChannel;
+        _dacs[ch.Chip].WriteAndUpdate(ch.Channel, code);
+    }
+
     private void SetPulseAmplitudeCode(ushort code)
     {
         var ch = _profile.Pulse.AmplitudeChannel;
@@ -311,14 +402,23 @@ public sealed class SpiBoard : IDevice
         if (_disposed) throw new DeviceFailedException("SPI board is closed");
     }
 
+    /// <inheritdoc/>
+    public void EnterSafeState()
+    {
+        if (_disposed) return;
+        _gpio.Write(_profile.Pulse.FirePin, PinValue.Low);
+        _selector.ReleaseAllLines();
+        ForceAllRowsToZero();
+        ForcePulseAmplitudeCode(0);
+        _gpio.Write(_profile.Pulse.PolarityPin, PinValue.Low);
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
         try
         {
-            _selector.DeselectAll();
-            AllRowsToZero();
-            SetPulseAmplitudeCode(0);
+            EnterSafeState();
         }
         finally
         {
@@ -326,6 +426,7 @@ public sealed class SpiBoard : IDevice
             foreach (var d in _dacs) d.Dispose();
             foreach (var a in _adcs) a.Dispose();
             if (_ownsGpio) _gpio.Dispose();
+            _companion?.Dispose();
         }
     }
 }

@@ -81,11 +81,24 @@ public sealed class BoardCharacterizer(IDevice device, CharacterizationOptions? 
             PulsesToSaturateDown = sweep.PulsesDown,
             ReadOverMeasuredMean = readProbe.RatioMean,
             ReadOverMeasuredSpreadRel = readProbe.RatioSpreadRel,
+            StepSpreadRel = sweep.StepSpreadRel,
+            SweepResidualSiemens = sweep.ResidualSiemens,
+            StuckHighFraction = StuckHigh(stuckTile0, meanMap),
             PulsesApplied = _pulses,
             ReadsUsed = _reads,
             ConductanceMap = maps[0],
             PulseResponse = sweep.Curves,
         };
+    }
+
+    /// <summary>Of tile 0's stuck cells, the fraction whose conductance sits in the upper half of the nominal window.</summary>
+    private double StuckHigh(bool[] stuck, float[] map)
+    {
+        double mid = 0.5 * (_d.GMinSiemens + _d.GMaxSiemens);
+        int n = 0, high = 0;
+        for (int i = 0; i < stuck.Length; i++)
+            if (stuck[i]) { n++; if (map[i] > mid) high++; }
+        return n > 0 ? (double)high / n : 0;
     }
 
     private void Report(string stage, double fraction) => progress?.Invoke(new CharacterizationProgress(stage, Math.Clamp(fraction, 0, 1)));

@@ -47,6 +47,12 @@ public sealed record CharacterizationReport
     public required double ReadOverMeasuredMean { get; init; }
     public required double ReadOverMeasuredSpreadRel { get; init; }
 
+    /// <summary>Relative spread (std / mean) of the sampled cells' own mid-window steps.</summary>
+    public double StepSpreadRel { get; init; }
+    /// <summary>Median scatter of a sampled cell's conductance about its own mid-window line during the sweeps (write, cycle-to-cycle and measurement noise), siemens.</summary>
+    public double SweepResidualSiemens { get; init; }
+    /// <summary>Of the stuck cells of tile 0, the fraction stuck nearer the top of the window.</summary>
+    public double StuckHighFraction { get; init; }
     public required long PulsesApplied { get; init; }
     public required long ReadsUsed { get; init; }
 

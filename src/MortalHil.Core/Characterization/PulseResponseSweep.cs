@@ -12,7 +12,8 @@ internal sealed class PulseResponseSweep(IDevice device, CharacterizationOptions
 {
     public readonly record struct Result(
         double ConductanceMin, double ConductanceMax, double ConductanceMinSpreadRel, double ConductanceMaxSpreadRel,
-        double StepUp, double StepDown, int PulsesUp, int PulsesDown, int SampledCells, long PulsesApplied, PulseResponseCurves Curves);
+        double StepUp, double StepDown, int PulsesUp, int PulsesDown, int SampledCells, long PulsesApplied, PulseResponseCurves Curves,
+        double StepSpreadRel, double ResidualSiemens);
 
     private readonly DeviceDescription _d = device.Description;
     private long _pulses;
@@ -62,10 +63,11 @@ internal sealed class PulseResponseSweep(IDevice device, CharacterizationOptions
                 UpPoints = up.PulseNumber.Count,
                 Cells = curveCells.Select(i => $"t0 r{w.Row0 + i / side} c{w.Column0 + i % side}").ToArray(),
                 Siemens = curves.Select(c => c.ToArray()).ToArray(),
-            });
+            },
+            StepSpread(up, down, free), Residual(up, down, free));
     }
 
-    private sealed record SweepTrace(List<int> PulseNumber, List<double> Means, List<float[]> Curves, float[] Final, int Pulses, int Chunk);
+    private sealed record SweepTrace(List<int> PulseNumber, List<double> Means, List<float[]> Curves, float[] Final, int Pulses, int Chunk, List<float[]> All);
 
     private SweepTrace Sweep(CrossbarWindow w, List<int> free, int direction, int[] curveCells, double progressBase)
     {
@@ -78,6 +80,7 @@ internal sealed class PulseResponseSweep(IDevice device, CharacterizationOptions
         var pulseNumber = new List<int> { 0 };
         var means = new List<double> { free.Average(i => (double)g[i]) };
         var curves = new List<float[]> { curveCells.Select(i => g[i]).ToArray() };
+        var all = new List<float[]> { (float[])g.Clone() };
         int pulses = 0;
         const int Window = 16;
         while (pulses + chunk <= options.MaxSweepPulses)
@@ -89,6 +92,7 @@ internal sealed class PulseResponseSweep(IDevice device, CharacterizationOptions
             pulseNumber.Add(pulses);
             means.Add(free.Average(i => (double)g[i]));
             curves.Add(curveCells.Select(i => g[i]).ToArray());
+            all.Add((float[])g.Clone());
             progress(progressBase + 0.33 * pulses / options.MaxSweepPulses);
             int n = means.Count;
             if (n > 2 * Window)
@@ -98,7 +102,52 @@ internal sealed class PulseResponseSweep(IDevice device, CharacterizationOptions
                 if (direction * (recent - previous) < 0.005 * total) break;
             }
         }
-        return new SweepTrace(pulseNumber, means, curves, (float[])g.Clone(), pulses, chunk);
+        return new SweepTrace(pulseNumber, means, curves, (float[])g.Clone(), pulses, chunk, all);
+    }
+
+    /// <summary>Points of a sweep where the sample's mean is in the middle third of the sweep's range.</summary>
+    private static List<int> MidWindow(SweepTrace s)
+    {
+        double lo = Math.Min(s.Means[0], s.Means[^1]), hi = Math.Max(s.Means[0], s.Means[^1]);
+        double a = lo + (hi - lo) / 3, b = lo + 2 * (hi - lo) / 3;
+        return Enumerable.Range(0, s.Means.Count).Where(k => s.Means[k] >= a && s.Means[k] <= b).ToList();
+    }
+
+    /// <summary>Least-squares slope (siemens per pulse) of one cell over the given points, and the std of its residuals.</summary>
+    private static (double Slope, double Residual) CellLine(SweepTrace s, List<int> points, int cell)
+    {
+        if (points.Count < 3) return (0, 0);
+        double mx = points.Average(k => (double)s.PulseNumber[k]), my = points.Average(k => (double)s.All[k][cell]);
+        double sxx = 0, sxy = 0;
+        foreach (int k in points)
+        {
+            double dx = s.PulseNumber[k] - mx;
+            sxx += dx * dx;
+            sxy += dx * (s.All[k][cell] - my);
+        }
+        double slope = sxx > 0 ? sxy / sxx : 0, ss = 0;
+        foreach (int k in points)
+        {
+            double r = s.All[k][cell] - my - slope * (s.PulseNumber[k] - mx);
+            ss += r * r;
+        }
+        return (slope, Math.Sqrt(ss / (points.Count - 2)));
+    }
+
+    /// <summary>Spread (std / mean) over the sample of each cell's mid-window step, up and down averaged: device-to-device step variation (plus the noise of the estimate).</summary>
+    private static double StepSpread(SweepTrace up, SweepTrace down, List<int> free)
+    {
+        List<int> pu = MidWindow(up), pd = MidWindow(down);
+        var steps = free.Select(i => 0.5 * (Math.Abs(CellLine(up, pu, i).Slope) + Math.Abs(CellLine(down, pd, i).Slope))).ToArray();
+        var (mean, std) = Statistics.MeanStd(steps);
+        return mean > 0 ? std / mean : 0;
+    }
+
+    /// <summary>Median over the sample of each cell's scatter about its own mid-window line: write noise, cycle-to-cycle noise and measurement noise together.</summary>
+    private static double Residual(SweepTrace up, SweepTrace down, List<int> free)
+    {
+        List<int> pu = MidWindow(up), pd = MidWindow(down);
+        return Statistics.Median(free.Select(i => 0.5 * (CellLine(up, pu, i).Residual + CellLine(down, pd, i).Residual)).ToArray());
     }
 
     /// <summary>Mean conductance change per pulse while the sample's mean is in the middle third of the sweep's range.</summary>

@@ -38,6 +38,12 @@ public sealed record SpiBoardProfile
     public required double NominalPulseWidthSeconds { get; init; }
     /// <summary>A sysfs file with millidegrees Celsius (e.g. /sys/class/thermal/thermal_zone0/temp); absent: <see cref="AmbientCelsius"/>.</summary>
     public string? TemperatureFile { get; init; }
+    /// <summary>The Raspberry Pi the header is checked against: "pi3", "pi4" (default) or "pi5" (see Header/PiHeaderCheck).</summary>
+    public string PiModel { get; init; } = "pi4";
+    /// <summary>GPIO driver: "auto" (default: detected, see Gpio/GpioDriverChoice), "libgpiod" (v1 API), "libgpiod2" (v2 API), "sysfs" or "raspberrypi" (register access, Pi 3/4 only).</summary>
+    public string GpioDriver { get; init; } = "auto";
+    /// <summary>GPIO chip number for the libgpiod drivers; -1 (default) finds the chip of the header.</summary>
+    public int GpioChip { get; init; } = -1;
     public double AmbientCelsius { get; init; } = 25;
 }
 

@@ -1,5 +1,7 @@
 using MortalHil.Hardware.Spi.Chips.Dac8568;
 using MortalHil.Hardware.Spi.Chips.Mcp3208;
+using MortalHil.Hardware.Spi.Gpio;
+using MortalHil.Hardware.Spi.Header;
 
 namespace MortalHil.Hardware.Spi.Profile;
 
@@ -104,6 +106,12 @@ public static class SpiBoardProfileValidator
         if (!(p.NominalConductanceMaxSiemens > p.NominalConductanceMinSiemens)) Fail("nominalConductanceMaxSiemens", "must exceed nominalConductanceMinSiemens");
 
         CheckSelection(p, Fail);
+
+        if (!Enum.TryParse<PiModel>(p.PiModel, ignoreCase: true, out var model) || !p.PiModel.StartsWith("pi", StringComparison.OrdinalIgnoreCase))
+            Fail("piModel", $"'{p.PiModel}' is not pi3, pi4 or pi5");
+        if (!GpioDriverChoice.Names.Contains(p.GpioDriver)) Fail("gpioDriver", $"'{p.GpioDriver}' is not one of {string.Join(", ", GpioDriverChoice.Names)}");
+        if (p.GpioChip is < -1 or > 64) Fail("gpioChip", $"{p.GpioChip} outside -1..64");
+        PiHeaderCheck.Validate(p, model, Fail);
     }
 
     private static void CheckChannels(IReadOnlyList<ChannelRef> channels, int count, string field, int chips, int perChip, Action<string, string> fail)

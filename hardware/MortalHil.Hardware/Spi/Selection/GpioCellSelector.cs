@@ -31,4 +31,10 @@ public sealed class GpioCellSelector : ICellSelector
         if (_column >= 0) _gpio.Write(_columnPins[_column], PinValue.Low);
         (_row, _column) = (-1, -1);
     }
+
+    public void ReleaseAllLines()
+    {
+        foreach (var pin in _rowPins.Concat(_columnPins)) _gpio.Write(pin, PinValue.Low);
+        (_row, _column) = (-1, -1);
+    }
 }

@@ -8,4 +8,7 @@ public interface ICellSelector
 
     /// <summary>Disconnects every row and column from the pulse path.</summary>
     void DeselectAll();
+
+    /// <summary>Drives every selection line to its deselected level, whatever the selector believes (the safe state).</summary>
+    void ReleaseAllLines();
 }

@@ -29,6 +29,9 @@ public sealed class ShiftRegisterCellSelector : ICellSelector
 
     public void DeselectAll() => Shift(_ => false);
 
+    /// <summary>Shifts zeros through the whole chain and latches them (the same as <see cref="DeselectAll"/>: the chain holds no hidden state).</summary>
+    public void ReleaseAllLines() => Shift(_ => false);
+
     private void Shift(Func<int, bool> output)
     {
         for (int k = Length - 1; k >= 0; k--)
