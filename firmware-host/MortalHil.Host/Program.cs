@@ -25,6 +25,8 @@ public static class Program
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                      StressCommand.Create(),
                      MortalHil.Host.Commands.Mortality.DemoCommand.Create(),
+                     MortalHil.Host.Commands.Fleet.NodeCommand.Create(),
+                     MortalHil.Host.Commands.Fleet.FleetCommand.Create(),
                      Dashboard.DashboardCommand.Create(),
                  })
             root.Subcommands.Add(command);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using MortalHil.Core.Live;
 using System.Globalization;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Commands.Fleet;
 using MortalHil.Stress.Bench;
 using MortalHil.Stress.Fleet;
 using MortalHil.Stress.Reporting;
@@ -28,26 +29,43 @@ public static class StressCommand
         var seedOpt = new Option<ulong?>("--seed") { Description = "Run this one seed instead of the scenario's seeds." };
         var threadsOpt = new Option<int?>("--threads") { Description = "Lineages simulated at once (default: all cores)." };
         var keepOpt = new Option<bool>("--keep-journals") { Description = "Keep every handover journal under DIR/journals." };
+        var fleet = new FleetOptions(required: false);
         var cmd = new Command("stress", "Stress-test device-failure handover: run a fleet of simulated boards through a scenario and report what survived.");
         cmd.Arguments.Add(scenarioArg);
         foreach (var o in new Option[] { outOpt, boardsOpt, seedOpt, threadsOpt, keepOpt }) cmd.Options.Add(o);
+        fleet.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var file = parse.GetValue(scenarioArg)!;
             var scenario = Load(file, parse.GetValue(boardsOpt), parse.GetValue(seedOpt));
             int? threads = Threads(parse.GetValue(threadsOpt));
             string outDir = parse.GetValue(outOpt)!.FullName;
-            var options = new StressOptions(threads, parse.GetValue(keepOpt));
-            StressOutcome outcome = null!;
-            RunWithProgress($"{scenario.Name}: {scenario.FleetSize} boards x {scenario.Seeds.Count} seed(s)",
-                report => outcome = StressSession.Run(scenario, file.FullName, outDir, options, p =>
+            var cluster = fleet.From(parse);
+            if (cluster is not null && (threads is not null || parse.GetValue(keepOpt)))
+                throw new CliUsageException("--threads and --keep-journals apply to in-process runs; with --cluster each node uses its cores and keeps journals only while a lineage runs");
+            return FleetOptions.Guard(() =>
+            {
+                StressOutcome outcome = null!;
+                string title = $"{scenario.Name}: {scenario.FleetSize} boards x {scenario.Seeds.Count} seed(s)";
+                Action<FleetProgress> Live(Action<FleetProgress> report) => p =>
                 {
                     report(p);
                     LiveStress.Publish(outDir, scenario.Name, p.Finished, p.Scheduled);
-                }));
-            LiveStress.Publish(outDir, scenario.Name, 1, 1, done: true);
-            Print(outcome);
-            return Verdict(outcome.Report.Metrics.Total.JournaledOutputsLost, outcome.Report.Metrics.Total.StudentStepsLost, outcome.Report.Metrics.Total.PulsesAppliedTwice);
+                };
+                if (cluster is null)
+                {
+                    var options = new StressOptions(threads, parse.GetValue(keepOpt));
+                    RunWithProgress(title, report => outcome = StressSession.Run(scenario, file.FullName, outDir, options, Live(report)));
+                }
+                else
+                {
+                    outcome = ClusterStress.Run(cluster, title, (executor, report) =>
+                        StressSession.Run(scenario, file.FullName, outDir, new StressOptions(Executor: executor), Live(report)), RunWithProgress);
+                }
+                LiveStress.Publish(outDir, scenario.Name, 1, 1, done: true);
+                Print(outcome);
+                return Verdict(outcome.Report.Metrics.Total.JournaledOutputsLost, outcome.Report.Metrics.Total.StudentStepsLost, outcome.Report.Metrics.Total.PulsesAppliedTwice);
+            });
         });
 
         var benchScenario = new Argument<FileInfo>("scenario") { Description = "Scenario JSON file." };
@@ -55,13 +73,20 @@ public static class StressCommand
         var sizes = new Option<string>("--boards") { Description = "Comma-separated fleet sizes.", DefaultValueFactory = _ => "10,100,1000" };
         var benchSeed = new Option<ulong?>("--seed") { Description = "Run this one seed instead of the scenario's seeds." };
         var benchThreads = new Option<int?>("--threads") { Description = "Lineages simulated at once (default: all cores)." };
-        var bench = new Command("bench", "Measure how a scenario's run time grows with the number of boards.");
+        var silos = new Option<string?>("--silos")
+        {
+            Description = "Instead of fleet sizes, measure silo processes on this machine: comma-separated counts (e.g. 1,2,3), each run " +
+                "sharing all cores and pinned one core per silo (taskset), against an in-process run; needs redis-server. Uses the first --boards size.",
+        };
+        var bench = new Command("bench", "Measure how a scenario's run time grows with the number of boards, or with the number of silo processes (--silos).");
         bench.Arguments.Add(benchScenario);
-        foreach (var o in new Option[] { benchOut, sizes, benchSeed, benchThreads }) bench.Options.Add(o);
+        foreach (var o in new Option[] { benchOut, sizes, benchSeed, benchThreads, silos }) bench.Options.Add(o);
         bench.SetAction(parse =>
         {
             var file = parse.GetValue(benchScenario)!;
             var scenario = Load(file, null, parse.GetValue(benchSeed));
+            if (parse.GetValue(silos) is string siloList)
+                return ClusterStress.Bench(scenario.WithFleetSize(ParseSizes(parse.GetValue(sizes)!)[0]), file.FullName, ParseSizes(siloList), parse.GetValue(benchOut)!.FullName);
             var boards = ParseSizes(parse.GetValue(sizes)!);
             int? threads = Threads(parse.GetValue(benchThreads));
             string outDir = parse.GetValue(benchOut)!.FullName;

@@ -34,20 +34,23 @@ public sealed class FleetRunner
     public const int MaxPoolRounds = 10_000;
 
     private readonly Scenario _scenario;
-    private readonly StressToolkitFactory _toolkitFactory;
-    private readonly string _workFolder;
-    private readonly int _threads;
+    private readonly ILineageExecutor _executor;
 
     /// <param name="scenario">What to run.</param>
     /// <param name="toolkitFactory">Learning and mortality behind the runner's port.</param>
     /// <param name="workFolder">Where lineages keep their journals while running.</param>
     /// <param name="threads">Lineages simulated at once (default: all cores).</param>
     public FleetRunner(Scenario scenario, StressToolkitFactory toolkitFactory, string workFolder, int? threads = null)
+        : this(scenario, new LocalLineageExecutor(toolkitFactory, workFolder, threads))
+    {
+    }
+
+    /// <param name="scenario">What to run.</param>
+    /// <param name="executor">Where the lineage simulations run (this process, or a cluster).</param>
+    public FleetRunner(Scenario scenario, ILineageExecutor executor)
     {
         _scenario = scenario;
-        _toolkitFactory = toolkitFactory;
-        _workFolder = workFolder;
-        _threads = Math.Max(1, threads ?? Environment.ProcessorCount);
+        _executor = executor;
     }
 
     /// <summary>Runs every seed of the scenario; <paramref name="progress"/> is called from worker threads.</summary>
@@ -56,8 +59,6 @@ public sealed class FleetRunner
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         int seeds = _scenario.Seeds.Count, fleet = _scenario.FleetSize;
-        var tasks = _scenario.Seeds.Select(s => new SyntheticTask(_scenario.Task, s)).ToArray();
-        var toolkits = tasks.Select(t => _toolkitFactory(_scenario, t)).ToArray();
         var results = new LineageResult[seeds][];
         var fixedDeliveries = new Dictionary<int, (double Request, double Delivery)>?[seeds][];
         var rounds = new int[seeds];
@@ -80,19 +81,13 @@ public sealed class FleetRunner
             scheduled += todo.Count;
             simulations += todo.Count;
             foreach (int s in todo.Select(w => w.Seed).Distinct()) rounds[s]++;
-            var options = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancel };
-            var work = todo.ToArray();
-            Parallel.For(0, work.Length, options, i =>
+            var work = todo.Select(w => new LineageJob(w.Seed, w.Lineage, fixedDeliveries[w.Seed][w.Lineage])).ToArray();
+            _executor.Run(_scenario, work, (job, result) =>
             {
-                var (s, l) = work[i];
-                var known = fixedDeliveries[s][l];
-                double Delivery(int k, double t)
-                    => known is not null && known.TryGetValue(k, out var d) && d.Request == t ? d.Delivery : SparePool.Unconstrained(spares, t);
-                string folder = Path.Combine(_workFolder, $"seed-{_scenario.Seeds[s]}", $"lineage-{l}");
-                results[s][l] = new LineageSimulation(_scenario, _scenario.Seeds[s], l, toolkits[s], tasks[s], Delivery, folder).Run();
+                results[job.SeedIndex][job.Lineage] = result;
                 if (progress is not null)
                     lock (sync) progress(new FleetProgress(++finished, scheduled, round));
-            });
+            }, cancel);
 
             todo.Clear();
             if (SparePool.Unlimited(spares)) break;
@@ -112,6 +107,6 @@ public sealed class FleetRunner
         }
         var runs = _scenario.Seeds.Select((seed, s) => new SeedRun(seed, results[s], rounds[s])).ToArray();
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        return new FleetRun(_scenario, runs, clock.Elapsed.TotalSeconds, cpuSeconds, _threads, simulations);
+        return new FleetRun(_scenario, runs, clock.Elapsed.TotalSeconds, cpuSeconds, _executor.Parallelism, simulations);
     }
 }

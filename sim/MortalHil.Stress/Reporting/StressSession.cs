@@ -9,7 +9,9 @@ namespace MortalHil.Stress.Reporting;
 /// <param name="KeepJournals">Keep every handover journal under DIR/journals for inspection.</param>
 /// <param name="Plots">Write the PNG plots.</param>
 /// <param name="Toolkit">Learning and mortality behind the port (null = <see cref="StressToolkits.Default"/>).</param>
-public sealed record StressOptions(int? Threads = null, bool KeepJournals = false, bool Plots = true, StressToolkitFactory? Toolkit = null);
+/// <param name="Executor">Where lineages run (null = this process's cores, with <paramref name="Threads"/> and <paramref name="Toolkit"/>).</param>
+public sealed record StressOptions(int? Threads = null, bool KeepJournals = false, bool Plots = true, StressToolkitFactory? Toolkit = null,
+    ILineageExecutor? Executor = null);
 
 /// <summary>What a stress run wrote.</summary>
 public sealed record StressOutcome(StressReport Report, FleetRun Run, string ReportPath, IReadOnlyList<string> PlotPaths);
@@ -26,7 +28,8 @@ public static class StressSession
         FleetRun run;
         try
         {
-            run = new FleetRunner(scenario, options.Toolkit ?? StressToolkits.Default, journals, options.Threads).Run(progress, cancel);
+            var executor = options.Executor ?? new LocalLineageExecutor(options.Toolkit ?? StressToolkits.Default, journals, options.Threads);
+            run = new FleetRunner(scenario, executor).Run(progress, cancel);
         }
         finally
         {

@@ -1,0 +1,48 @@
+using MortalHil.Core.Devices;
+
+namespace MortalHil.Fleet.Boards;
+
+/// <summary>
+/// The boards physically attached to this silo's machine, opened once at start from the node file's specs.
+/// Only this silo's board grains touch them; every call is serialised per board (one grain per board).
+/// </summary>
+public sealed class LocalBoards : IDisposable
+{
+    private readonly Dictionary<string, (string Spec, IDevice Device)> _boards = new(StringComparer.Ordinal);
+
+    /// <param name="node">This silo's node name.</param>
+    public LocalBoards(string node) => Node = node;
+
+    public string Node { get; }
+
+    /// <summary>Board ids (their serial numbers) in the order they were attached.</summary>
+    public IReadOnlyList<string> Ids => [.. _boards.Keys];
+
+    /// <summary>Attaches an opened board under its serial number; a serial seen twice is refused.</summary>
+    public string Attach(string spec, IDevice device)
+    {
+        string id = device.Description.SerialNumber;
+        if (id.Contains('/')) throw new ArgumentException($"board {spec}: serial number '{id}' contains '/', which fleet keys reserve");
+        if (!_boards.TryAdd(id, (spec, device))) throw new ArgumentException($"board {spec}: serial number '{id}' is already attached to node {Node}");
+        return id;
+    }
+
+    public bool TryGet(string id, out IDevice device, out string spec)
+    {
+        if (_boards.TryGetValue(id, out var b))
+        {
+            device = b.Device;
+            spec = b.Spec;
+            return true;
+        }
+        device = null!;
+        spec = "";
+        return false;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, d) in _boards.Values) d.Dispose();
+        _boards.Clear();
+    }
+}
