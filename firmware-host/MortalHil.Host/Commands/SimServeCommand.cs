@@ -87,7 +87,7 @@ public static class SimServeCommand
             server.Serve(new StdioStream(input, output), stop.Token);
         }
         var c = server.Counters;
-        Console.Error.WriteLine($"stopped: {c.FramesReceived} frames received, {c.FramesSent} sent, {c.BadFrames} bad, {c.Replays} replays, {c.DuplicatePulses} duplicate pulses, {c.FaultsInjected} faults injected");
+        Console.Error.WriteLine($"stopped: {c.FramesReceived} frames received, {c.FramesSent} sent, {c.BadFrames} bad, {c.Replays} replays, {c.DuplicatePulses} duplicate pulses, {c.AnswersDropped} answers dropped unread, {c.PartialBlocksAbandoned} partial blocks abandoned, {c.FaultsInjected} faults injected");
         return 0;
     }
 

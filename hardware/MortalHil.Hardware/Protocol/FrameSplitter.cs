@@ -52,6 +52,25 @@ public sealed class FrameSplitter
         }
     }
 
+    /// <summary>True while part of a block has arrived and its closing delimiter has not.</summary>
+    public bool HasPartialBlock => _length > 0 || _overflowed;
+
+    /// <summary>Blocks forgotten unfinished because the line went quiet (<see cref="DiscardPartialBlock"/>).</summary>
+    public long AbandonedBlocks { get; private set; }
+
+    /// <summary>
+    /// Throws away a partly received block, as a receiver does after a second of silence (PROTOCOL.md §1):
+    /// the bytes that come next start a new block instead of being glued to a stale head. Returns
+    /// whether there was anything to throw away.
+    /// </summary>
+    public bool DiscardPartialBlock()
+    {
+        if (!HasPartialBlock) return false;
+        AbandonedBlocks++;
+        Reset();
+        return true;
+    }
+
     /// <summary>Forgets a partly received block (after a reconnect).</summary>
     public void Reset()
     {

@@ -15,8 +15,15 @@ public static class ProtocolConstants
     public const int MinBoardMaxPayload = 1024;
     /// <summary>Largest decoded frame (header + payload + CRC).</summary>
     public const int MaxFrame = HeaderSize + MaxPayload + CrcSize;
-    /// <summary>Largest COBS-encoded frame on the wire, without its delimiter.</summary>
+    /// <summary>
+    /// Largest COBS-encoded block (bytes between two delimiters) any receiver accepts: the worst-case
+    /// encoding of the largest frame, MaxFrame + floor(MaxFrame / 254) + 1. Longer blocks are dropped
+    /// whatever they contain (PROTOCOL.md §1).
+    /// </summary>
     public static int MaxEncodedFrame => Cobs.MaxEncodedLength(MaxFrame);
+
+    /// <summary>The block limit, in encoded bytes, of a receiver whose payload limit is <paramref name="maxPayload"/>.</summary>
+    public static int MaxBlockFor(int maxPayload) => Cobs.MaxEncodedLength(HeaderSize + maxPayload + CrcSize);
     /// <summary>Pulse receipts a board must remember (by request id and part) to answer repeats.</summary>
     public const int MinRememberedPulseIds = 256;
 }

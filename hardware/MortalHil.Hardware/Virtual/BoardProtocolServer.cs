@@ -15,14 +15,21 @@ public sealed class BoardProtocolServer
     private readonly LinkFaults _faults;
     private readonly Random _faultRandom;
     private readonly object _sync = new();
-    private long _framesSent, _faultsInjected;
+    private long _framesSent, _faultsInjected, _partialBlocksAbandoned;
 
-    public BoardProtocolServer(IDevice device, LinkFaults? faults = null, int maxPayload = ProtocolConstants.MaxPayload)
+    /// <summary>Silence after which a partly received block is thrown away (PROTOCOL.md §1).</summary>
+    public static readonly TimeSpan PartialBlockTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _clock;
+    private long _answersDroppedByEndedLines;
+
+    public BoardProtocolServer(IDevice device, LinkFaults? faults = null, int maxPayload = ProtocolConstants.MaxPayload, TimeProvider? clock = null)
     {
         _faults = faults ?? LinkFaults.None;
         _faults.Validate();
         _faultRandom = new Random(_faults.Seed);
-        _handler = new BoardRequestHandler(device, maxPayload);
+        _clock = clock ?? TimeProvider.System;
+        _handler = new BoardRequestHandler(device, maxPayload, clock: _clock);
     }
 
     /// <summary>Counters so far.</summary>
@@ -40,6 +47,8 @@ public sealed class BoardProtocolServer
                     PulseCallsForwarded = _handler.PulseCallsForwarded,
                     FramesSent = _framesSent,
                     FaultsInjected = _faultsInjected,
+                    AnswersDropped = _handler.AnswersDropped,
+                    PartialBlocksAbandoned = _partialBlocksAbandoned,
                 };
         }
     }
@@ -51,13 +60,31 @@ public sealed class BoardProtocolServer
     /// </summary>
     public void Serve(Stream stream, CancellationToken cancel)
     {
+        try { ServeLine(stream, cancel); }
+        finally
+        {
+            if (stream is IDroppedAnswerCounter ended)
+                lock (_sync)
+                {
+                    _answersDroppedByEndedLines += ended.DroppedAnswers;
+                    _handler.AnswersDropped = _answersDroppedByEndedLines;
+                }
+        }
+    }
+
+    private void ServeLine(Stream stream, CancellationToken cancel)
+    {
         using var wake = cancel.Register(() =>
         {
             try { stream.Dispose(); } catch (Exception e) when (e is IOException or InvalidOperationException) { }
         });
-        var splitter = new FrameSplitter();
+        // One block limit, in encoded bytes, from the board's own payload limit (PROTOCOL.md §1): a
+        // longer block is dropped whatever its content.
+        var splitter = new FrameSplitter(ProtocolConstants.MaxBlockFor(_handler.MaxPayload));
         var buffer = new byte[64 * 1024];
         long overflowSeen = 0;
+        long lastByteAt = _clock.GetTimestamp();
+        var lossy = stream as IDroppedAnswerCounter;
         var outgoing = new List<byte[]>();
         while (!cancel.IsCancellationRequested)
         {
@@ -69,8 +96,17 @@ public sealed class BoardProtocolServer
             }
             if (n == 0) return;
             outgoing.Clear();
+            long now = _clock.GetTimestamp();
             lock (_sync)
             {
+                // A partial block followed by a second of silence is stale: drop it before these bytes join it.
+                if (_clock.GetElapsedTime(lastByteAt, now) >= PartialBlockTimeout && splitter.DiscardPartialBlock())
+                {
+                    _partialBlocksAbandoned++;
+                    _handler.NoteBadFrame();
+                }
+                lastByteAt = now;
+                if (lossy is not null) _handler.AnswersDropped = _answersDroppedByEndedLines + lossy.DroppedAnswers;
                 splitter.Feed(buffer.AsSpan(0, n), block => HandleIncoming(block, outgoing));
                 // Over-long garbage was dropped by the splitter (which resynchronises at the next 0x00): a bad frame too.
                 for (long overflow = splitter.OverflowedBlocks; overflowSeen < overflow; overflowSeen++) _handler.NoteBadFrame();

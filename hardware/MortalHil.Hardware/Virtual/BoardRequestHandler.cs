@@ -18,9 +18,15 @@ public sealed class BoardRequestHandler
     private uint _lastSequence;
     private uint _lastCrc;
     private byte[]? _lastAnswer;
+    private readonly TimeProvider _clock;
+    private readonly long _startedAt;
 
     /// <summary>Serves <paramref name="device"/>, advertising a payload limit of <paramref name="maxPayload"/> bytes.</summary>
-    public BoardRequestHandler(IDevice device, int maxPayload = ProtocolConstants.MaxPayload, int rememberedPulseIds = 4096)
+    /// <param name="device">The device served.</param>
+    /// <param name="maxPayload">The payload limit advertised in DESCRIBE.</param>
+    /// <param name="rememberedPulseIds">Pulse receipts remembered (at least 256).</param>
+    /// <param name="clock">The board's own clock: HEALTH reports the time since this handler started as the uptime.</param>
+    public BoardRequestHandler(IDevice device, int maxPayload = ProtocolConstants.MaxPayload, int rememberedPulseIds = 4096, TimeProvider? clock = null)
     {
         if (maxPayload < ProtocolConstants.MinBoardMaxPayload || maxPayload > ProtocolConstants.MaxPayload)
             throw new ArgumentOutOfRangeException(nameof(maxPayload), $"payload limit must be {ProtocolConstants.MinBoardMaxPayload}..{ProtocolConstants.MaxPayload}");
@@ -29,7 +35,15 @@ public sealed class BoardRequestHandler
         _device = device;
         _maxPayload = maxPayload;
         _receipts = new PulseReceiptCache(rememberedPulseIds);
+        _clock = clock ?? TimeProvider.System;
+        _startedAt = _clock.GetTimestamp();
     }
+
+    /// <summary>Time since this board started (its uptime in HEALTH): restarts from zero when the board does.</summary>
+    public TimeSpan Uptime => _clock.GetElapsedTime(_startedAt);
+
+    /// <summary>Answers written but thrown away unread by the line (set by the server that owns the line).</summary>
+    public long AnswersDropped { get; set; }
 
     /// <summary>The board's payload limit.</summary>
     public int MaxPayload => _maxPayload;
@@ -83,7 +97,7 @@ public sealed class BoardRequestHandler
     public void NoteBadFrame() => BadFrames++;
 
     /// <summary>Board-side counters in the form the HEALTH answer carries.</summary>
-    public BoardLinkCounters LinkCounters => new((uint)FramesReceived, (uint)BadFrames, (uint)Replays, (uint)DuplicatePulses);
+    public BoardLinkCounters LinkCounters => new((uint)FramesReceived, (uint)BadFrames, (uint)Replays, (uint)DuplicatePulses, (uint)AnswersDropped);
 
     private byte[] Execute(Frame frame, out bool cacheable)
     {
@@ -129,7 +143,8 @@ public sealed class BoardRequestHandler
     private byte[] Read(byte[] payload)
     {
         var request = ReadMessages.DecodeRequest(payload);
-        if (!Enum.IsDefined(request.Activation)) throw new MalformedFrameException($"activation {(int)request.Activation} is not defined");
+        // Any activation code the board does not offer (3..255 included) is a refused value, not a layout error.
+        if (!Enum.IsDefined(request.Activation)) throw new DeviceLimitException($"activation {(int)request.Activation} is not one this board offers");
         var outputs = new float[(long)request.Batch * request.Window.ColumnCount];
         _device.Read(request.Window, request.InputVolts, outputs, request.Activation);
         return ReadMessages.EncodeResponse(request.Batch, request.Window.ColumnCount, outputs);
@@ -139,6 +154,11 @@ public sealed class BoardRequestHandler
     {
         var p = PulseMessages.DecodeCells(payload);
         if (p.Request.Id == 0) throw new DeviceLimitException("pulse request id must be non-zero");
+        if (p.PartCount == 0 || p.Part >= p.PartCount)
+            throw new DeviceLimitException($"pulse part {p.Part} of {p.PartCount} is out of range");
+        // Values are checked before the receipt memory (PROTOCOL.md §5.1), so a refused request is
+        // refused the same way whether or not its id was seen before.
+        DeviceGuards.CheckCellPulses(_device.Description, p.Request, p.Window, p.Counts);
         if (_receipts.TryGet(p.Request.Id, p.Part, out var first))
         {
             DuplicatePulses++;
@@ -153,6 +173,8 @@ public sealed class BoardRequestHandler
     {
         var p = PulseMessages.DecodeOuter(payload);
         if (p.Request.Id == 0) throw new DeviceLimitException("pulse request id must be non-zero");
+        DeviceGuards.CheckOuterProduct(_device.Description, p.Request, p.Window,
+            new OuterProductTrains(p.Slots, p.RowTrains, p.RowPolarity, p.ColumnTrains, p.ColumnPolarity));
         if (_receipts.TryGet(p.Request.Id, 0, out var first))
         {
             DuplicatePulses++;
@@ -200,7 +222,9 @@ public sealed class BoardRequestHandler
     private byte[] Health(byte[] payload)
     {
         if (payload.Length != 0) throw new MalformedFrameException("HEALTH takes no payload");
-        return HealthMessage.Encode(_device.ReadHealth(), LinkCounters);
+        // Uptime on the wire is the board's time since it started (PROTOCOL.md §4.6), so a host sees
+        // a restart as uptime going backwards; the served device's own (possibly simulated) age is not it.
+        return HealthMessage.Encode(_device.ReadHealth() with { Uptime = Uptime }, LinkCounters);
     }
 
     private static byte[] Error(ProtocolCommand command, uint sequence, ProtocolErrorCode code, string message)

@@ -15,6 +15,10 @@ public sealed record BoardServerCounters
     public long PulseCallsForwarded { get; init; }
     /// <summary>Frames written (replies, error answers, injected duplicates).</summary>
     public long FramesSent { get; init; }
+    /// <summary>Answers written to a line nobody read and thrown away after a one-second stall.</summary>
+    public long AnswersDropped { get; init; }
+    /// <summary>Partly received blocks thrown away after a second of silence.</summary>
+    public long PartialBlocksAbandoned { get; init; }
     /// <summary>Faults injected (drop, corrupt, duplicate).</summary>
     public long FaultsInjected { get; init; }
 }

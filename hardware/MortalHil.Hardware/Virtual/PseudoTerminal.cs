@@ -41,6 +41,13 @@ public sealed unsafe class PseudoTerminal : IDisposable
     /// <summary>Bytes dropped because nobody read the line for a second while the board was answering.</summary>
     public long DroppedBytes { get; private set; }
 
+    /// <summary>
+    /// Answers thrown away (whole, or cut short) because nobody read the line for a second: the
+    /// unread frames waiting in the line plus the one being written. Reported as the board's
+    /// AnswersDropped link counter (HEALTH), so a host can see what it missed.
+    /// </summary>
+    public long DroppedAnswers { get; private set; }
+
     /// <summary>Opens a pseudo-terminal; with <paramref name="linkPath"/>, also a symbolic link to it (replacing an old link, never a file).</summary>
     public static PseudoTerminal Open(string? linkPath = null)
     {
@@ -61,6 +68,10 @@ public sealed unsafe class PseudoTerminal : IDisposable
             if (tcsetattr(slave, TCSANOW, termios) != 0) throw new IOException($"tcsetattr failed (errno {Marshal.GetLastPInvokeError()})");
             int flags = fcntl(master, F_GETFL, 0);
             if (flags < 0 || fcntl(master, F_SETFL, flags | O_NONBLOCK) < 0) throw new IOException("cannot make the pty master non-blocking");
+            // Our own slave descriptor is only read to drain a stalled line (DrainUnread); non-blocking,
+            // so the host reading the same bytes first can never leave that read waiting forever.
+            int slaveFlags = fcntl(slave, F_GETFL, 0);
+            if (slaveFlags < 0 || fcntl(slave, F_SETFL, slaveFlags | O_NONBLOCK) < 0) throw new IOException("cannot make the pty slave non-blocking");
             if (linkPath is not null) MakeLink(linkPath, path);
             return new PseudoTerminal(master, slave, path, linkPath);
         }
@@ -150,14 +161,51 @@ public sealed unsafe class PseudoTerminal : IDisposable
                 if (stalledSince == 0) stalledSince = now;
                 else if (now - stalledSince > 1000)
                 {
-                    tcflush(_slave, TCIFLUSH);
-                    DroppedBytes += data.Length - written;
+                    var unread = DrainUnread();
+                    DroppedBytes += unread.Length + data.Length - written;
+                    DroppedAnswers += CountBlocks(unread, data[written..]);
                     return;
                 }
                 var pfd = new PollFd { Fd = _master, Events = POLLOUT };
                 poll(&pfd, 1, 50);
             }
         }
+    }
+
+    /// <summary>Reads (through this object's own slave descriptor) and returns what waits unread on the host's side of the line.</summary>
+    private byte[] DrainUnread()
+    {
+        int pending = 0;
+        if (ioctl(_slave, FIONREAD, &pending) != 0 || pending <= 0)
+        {
+            tcflush(_slave, TCIFLUSH);
+            return [];
+        }
+        var unread = new byte[pending];
+        int got = 0;
+        fixed (byte* p = unread)
+            while (got < pending)
+            {
+                nint n = read(_slave, p + got, (nuint)(pending - got));
+                if (n <= 0) break;
+                got += (int)n;
+            }
+        tcflush(_slave, TCIFLUSH);
+        return unread.AsSpan(0, got).ToArray();
+    }
+
+    /// <summary>Frames (runs of non-zero bytes) in the unread bytes followed by the unsent rest of the current frame.</summary>
+    internal static int CountBlocks(ReadOnlySpan<byte> unread, ReadOnlySpan<byte> unsent)
+    {
+        int blocks = 0;
+        bool inBlock = false;
+        foreach (var part in new[] { unread.ToArray(), unsent.ToArray() })
+            foreach (byte b in part)
+            {
+                if (b != 0 && !inBlock) blocks++;
+                inBlock = b != 0;
+            }
+        return blocks;
     }
 
     public void Dispose()
@@ -177,8 +225,9 @@ public sealed unsafe class PseudoTerminal : IDisposable
         }
     }
 
-    private sealed class MasterStream(PseudoTerminal pty) : Stream
+    private sealed class MasterStream(PseudoTerminal pty) : Stream, IDroppedAnswerCounter
     {
+        public long DroppedAnswers => pty.DroppedAnswers;
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => true;

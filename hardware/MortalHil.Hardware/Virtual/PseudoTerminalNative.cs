@@ -12,6 +12,8 @@ internal static unsafe partial class PseudoTerminalNative
     public const short POLLIN = 0x001, POLLOUT = 0x004, POLLERR = 0x008, POLLHUP = 0x010;
     public const int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
     public const int TCSANOW = 0, TCIFLUSH = 0;
+    /// <summary>ioctl request: bytes waiting to be read (asm-generic/ioctls.h).</summary>
+    public const nuint FIONREAD = 0x541B;
     /// <summary>Bytes reserved for a struct termios (60 on Linux; generous for safety).</summary>
     public const int TermiosBytes = 256;
 
@@ -58,4 +60,7 @@ internal static unsafe partial class PseudoTerminalNative
 
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int close(int fd);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int ioctl(int fd, nuint request, int* argument);
 }

@@ -16,7 +16,7 @@ public readonly record struct CrossbarWindow(int Tile, int Row0, int RowCount, i
             throw new DeviceLimitException($"tile {Tile} does not exist (board has {description.TileCount})");
         var g = description.Geometry;
         if (RowCount <= 0 || ColumnCount <= 0)
-            throw new DeviceLimitException($"window {this} is empty");
+            throw new DeviceLimitException($"window of {RowCount} rows x {ColumnCount} columns is empty");
         if (Row0 < 0 || Row0 + RowCount > g.Rows || Column0 < 0 || Column0 + ColumnCount > g.Columns)
             throw new DeviceLimitException($"window rows {Row0}..{Row0 + RowCount - 1}, columns {Column0}..{Column0 + ColumnCount - 1} exceed the {g.Rows}x{g.Columns} tile");
     }

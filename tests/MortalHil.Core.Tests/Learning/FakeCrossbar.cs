@@ -49,7 +49,7 @@ internal sealed class FakeCrossbar : IDevice
     private readonly float[][] _g;
     private readonly float[][] _gain, _offset;
     private readonly Random _rng;
-    private readonly Dictionary<ulong, PulseReceipt> _applied = new();
+    private readonly MortalHil.Testing.PulseLedger _ledger = new();
     private long _totalPulses, _reads;
     private double _seconds;
     private readonly float _gmin = 1e-6f, _gmax = 100e-6f;
@@ -93,7 +93,7 @@ internal sealed class FakeCrossbar : IDevice
     }
 
     public DeviceDescription Description { get; }
-    public int PulseCalls { get; private set; }
+    public int PulseCalls => _ledger.Applications;
     /// <summary>Test access to a true conductance (tests only; Core has no such door).</summary>
     public float TrueConductance(int tile, int row, int col) => _g[tile][row * _p.Columns + col];
 
@@ -123,36 +123,41 @@ internal sealed class FakeCrossbar : IDevice
     public PulseReceipt ApplyCellPulses(in PulseRequest request, CrossbarWindow window, ReadOnlySpan<short> counts)
     {
         DeviceGuards.CheckCellPulses(Description, request, window, counts);
-        if (_applied.TryGetValue(request.Id, out var first)) return first with { Duplicate = true };
-        PulseCalls++;
-        long total = 0;
-        for (int r = 0; r < window.RowCount; r++)
-        for (int c = 0; c < window.ColumnCount; c++)
+        var copy = counts.ToArray();
+        return Record(request.Id, () =>
         {
-            int n = counts[r * window.ColumnCount + c];
-            total += Math.Abs(n);
-            Pulse(window.Tile, window.Row0 + r, window.Column0 + c, n);
-        }
-        return Record(request.Id, total);
+            long total = 0;
+            for (int r = 0; r < window.RowCount; r++)
+            for (int c = 0; c < window.ColumnCount; c++)
+            {
+                int n = copy[r * window.ColumnCount + c];
+                total += Math.Abs(n);
+                Pulse(window.Tile, window.Row0 + r, window.Column0 + c, n);
+            }
+            return total;
+        });
     }
 
     public PulseReceipt ApplyOuterProductPulses(in PulseRequest request, CrossbarWindow window, in OuterProductTrains trains)
     {
         DeviceGuards.CheckOuterProduct(Description, request, window, trains);
-        if (_applied.TryGetValue(request.Id, out var first)) return first with { Duplicate = true };
-        PulseCalls++;
-        long total = 0;
-        for (int r = 0; r < window.RowCount; r++)
+        ulong[] rt = trains.RowTrains.ToArray(), ct = trains.ColumnTrains.ToArray();
+        sbyte[] rp = trains.RowPolarity.ToArray(), cp = trains.ColumnPolarity.ToArray();
+        return Record(request.Id, () =>
         {
-            if (trains.RowTrains[r] == 0 || trains.RowPolarity[r] == 0) continue;
-            for (int c = 0; c < window.ColumnCount; c++)
+            long total = 0;
+            for (int r = 0; r < window.RowCount; r++)
             {
-                int n = BitOperations.PopCount(trains.RowTrains[r] & trains.ColumnTrains[c]) * trains.RowPolarity[r] * trains.ColumnPolarity[c];
-                total += Math.Abs(n);
-                Pulse(window.Tile, window.Row0 + r, window.Column0 + c, n);
+                if (rt[r] == 0 || rp[r] == 0) continue;
+                for (int c = 0; c < window.ColumnCount; c++)
+                {
+                    int n = BitOperations.PopCount(rt[r] & ct[c]) * rp[r] * cp[c];
+                    total += Math.Abs(n);
+                    Pulse(window.Tile, window.Row0 + r, window.Column0 + c, n);
+                }
             }
-        }
-        return Record(request.Id, total);
+            return total;
+        });
     }
 
     public void MeasureConductances(CrossbarWindow window, Span<float> siemens)
@@ -177,14 +182,13 @@ internal sealed class FakeCrossbar : IDevice
 
     public void Dispose() { }
 
-    private PulseReceipt Record(ulong id, long total)
+    private PulseReceipt Record(ulong id, Func<long> apply) => _ledger.Apply(id, () =>
     {
-        var receipt = new PulseReceipt(id, total, false);
-        _applied[id] = receipt;
+        long total = apply();
         _totalPulses += total;
         _seconds += 1e-6;
-        return receipt;
-    }
+        return total;
+    });
 
     private void Pulse(int tile, int row, int col, int n)
     {

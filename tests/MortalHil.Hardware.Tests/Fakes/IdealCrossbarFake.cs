@@ -11,7 +11,7 @@ internal sealed class IdealCrossbarFake : IDevice
 {
     public const float Step = 1e-6f;
     private readonly float[][] _g;
-    private readonly Dictionary<ulong, PulseReceipt> _applied = new();
+    private readonly MortalHil.Testing.PulseLedger _ledger = new();
     private long _reads, _pulses;
     private readonly long[][] _cellPulses;
 
@@ -32,7 +32,7 @@ internal sealed class IdealCrossbarFake : IDevice
 
     public DeviceDescription Description { get; }
     /// <summary>Calls that applied pulses (not counting recognised repeats).</summary>
-    public int PulseApplications { get; private set; }
+    public int PulseApplications => _ledger.Applications;
     public bool Dead { get; set; }
 
     public float Conductance(int tile, int row, int column) => _g[tile][row * Description.Geometry.Columns + column];
@@ -92,33 +92,42 @@ internal sealed class IdealCrossbarFake : IDevice
     {
         long total = DeviceGuards.CheckCellPulses(Description, request, window, counts);
         Alive();
-        if (_applied.TryGetValue(request.Id, out var first)) return first with { Duplicate = true };
-        int cols = Description.Geometry.Columns;
-        for (int i = 0; i < window.RowCount; i++)
-            for (int j = 0; j < window.ColumnCount; j++)
-                Move(window.Tile, (window.Row0 + i) * cols + window.Column0 + j, counts[i * window.ColumnCount + j]);
-        PulseApplications++;
-        return Remember(request.Id, total);
+        var countsCopy = counts.ToArray();
+        return _ledger.Apply(request.Id, () =>
+        {
+            int cols = Description.Geometry.Columns;
+            for (int i = 0; i < window.RowCount; i++)
+                for (int j = 0; j < window.ColumnCount; j++)
+                    Move(window.Tile, (window.Row0 + i) * cols + window.Column0 + j, countsCopy[i * window.ColumnCount + j]);
+            return total;
+        });
     }
 
     public PulseReceipt ApplyOuterProductPulses(in PulseRequest request, CrossbarWindow window, in OuterProductTrains trains)
     {
         DeviceGuards.CheckOuterProduct(Description, request, window, trains);
         Alive();
-        if (_applied.TryGetValue(request.Id, out var first)) return first with { Duplicate = true };
+        var rowTrains = trains.RowTrains.ToArray();
+        var columnTrains = trains.ColumnTrains.ToArray();
+        var rowPolarity = trains.RowPolarity.ToArray();
+        var columnPolarity = trains.ColumnPolarity.ToArray();
+        return _ledger.Apply(request.Id, () => Outer(window, rowTrains, rowPolarity, columnTrains, columnPolarity));
+    }
+
+    private long Outer(CrossbarWindow window, ulong[] rowTrains, sbyte[] rowPolarity, ulong[] columnTrains, sbyte[] columnPolarity)
+    {
         int cols = Description.Geometry.Columns;
         long total = 0;
         for (int i = 0; i < window.RowCount; i++)
             for (int j = 0; j < window.ColumnCount; j++)
             {
-                int n = System.Numerics.BitOperations.PopCount(trains.RowTrains[i] & trains.ColumnTrains[j]);
-                int sign = trains.RowPolarity[i] * trains.ColumnPolarity[j];
+                int n = System.Numerics.BitOperations.PopCount(rowTrains[i] & columnTrains[j]);
+                int sign = rowPolarity[i] * columnPolarity[j];
                 if (sign == 0 || n == 0) continue;
                 Move(window.Tile, (window.Row0 + i) * cols + window.Column0 + j, sign * n);
                 total += n;
             }
-        PulseApplications++;
-        return Remember(request.Id, total);
+        return total;
     }
 
     private void Move(int tile, int cell, int count)
@@ -127,13 +136,6 @@ internal sealed class IdealCrossbarFake : IDevice
         _g[tile][cell] = Math.Clamp(_g[tile][cell] + count * Step, Description.GMinSiemens, Description.GMaxSiemens);
         _cellPulses[tile][cell] += Math.Abs(count);
         _pulses += Math.Abs(count);
-    }
-
-    private PulseReceipt Remember(ulong id, long total)
-    {
-        var r = new PulseReceipt(id, total, false);
-        _applied[id] = r;
-        return r;
     }
 
     public void MeasureConductances(CrossbarWindow window, Span<float> siemens)

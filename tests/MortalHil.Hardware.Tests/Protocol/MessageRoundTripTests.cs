@@ -80,10 +80,10 @@ public class MessageRoundTripTests
             Alive = true, SelfTestPassed = false, Temperature = Temperature.FromDegreesCelsius(41.25),
             Uptime = TimeSpan.FromTicks(123456789), TotalPulses = 5, MaxCellPulses = 3, TotalReads = 77,
         };
-        var (h2, link) = HealthMessage.Decode(HealthMessage.Encode(h, new BoardLinkCounters(1, 2, 3, 4)));
+        var (h2, link) = HealthMessage.Decode(HealthMessage.Encode(h, new BoardLinkCounters(1, 2, 3, 4, 5)));
         Assert.Equal((h.Alive, h.SelfTestPassed, h.Uptime, h.TotalPulses, h.MaxCellPulses, h.TotalReads), (h2.Alive, h2.SelfTestPassed, h2.Uptime, h2.TotalPulses, h2.MaxCellPulses, h2.TotalReads));
         Assert.Equal(41.25, h2.Temperature.DegreesCelsius, 9);
-        Assert.Equal(new BoardLinkCounters(1, 2, 3, 4), link);
+        Assert.Equal(new BoardLinkCounters(1, 2, 3, 4, 5), link);
 
         Assert.Equal((ProtocolErrorCode.LimitRefused, "too hot"), ErrorMessage.Decode(ErrorMessage.Encode(ProtocolErrorCode.LimitRefused, "too hot")));
     }

@@ -36,8 +36,6 @@ public static class PulseMessages
         int part = r.U16(), parts = r.U16();
         float amplitude = r.F32(), width = r.F32();
         var window = WindowField.Read(ref r);
-        if (parts == 0 || part >= parts)
-            throw new MalformedFrameException($"pulse part {part} of {parts} is impossible");
         if ((long)window.RowCount * window.ColumnCount * 2 != r.Remaining)
             throw new MalformedFrameException($"PULSE_CELLS carries {r.Remaining} count bytes; a {window.RowCount}x{window.ColumnCount} window needs {2L * window.RowCount * window.ColumnCount}");
         var counts = new short[window.RowCount * window.ColumnCount];

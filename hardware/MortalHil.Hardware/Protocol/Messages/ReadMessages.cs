@@ -30,7 +30,9 @@ public static class ReadMessages
         r.U8();
         uint batch = r.U32();
         long count = (long)batch * window.RowCount;
-        if (batch == 0 || window.RowCount == 0 || count * 4 != r.Remaining)
+        // Only the layout is checked here (MALFORMED_PAYLOAD); a zero batch or an empty window has a
+        // well-formed layout and is refused by the limit checks (LIMIT_REFUSED, PROTOCOL.md §5.1).
+        if (count * 4 != r.Remaining)
             throw new MalformedFrameException($"READ carries {r.Remaining} input bytes; batch {batch} x {window.RowCount} rows needs {count * 4}");
         var inputs = new float[count];
         r.F32s(inputs);

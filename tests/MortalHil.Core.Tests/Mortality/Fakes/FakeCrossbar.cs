@@ -14,13 +14,13 @@ internal sealed class FakeCrossbar : IDevice
     private readonly float[] _step;    // siemens per pulse
     private readonly bool[] _stuck;
     private readonly Random _rng;
-    private readonly HashSet<ulong> _applied = [];
+    private readonly MortalHil.Testing.PulseLedger _ledger = new();
     private readonly long[] _cellPulses;
     private long _totalPulses, _reads;
 
     public FakeCrossbar(int seed = 1, float stepFraction = 0.01f, double measureNoiseFraction = 0.001)
     {
-        Description = TestDescriptions.Small();
+        Description = TestDescriptions.Small(outerProduct: false); // it has no outer-product pulsing, so it must not claim it
         int n = Description.TileCount * Description.Geometry.Cells;
         _g = new float[n];
         _step = new float[n];
@@ -76,7 +76,8 @@ internal sealed class FakeCrossbar : IDevice
                 float sum = 0;
                 for (int r = 0; r < window.RowCount; r++)
                     sum += inputVolts[b * window.RowCount + r] * _g[Index(window.Tile, window.Row0 + r, window.Column0 + c)];
-                outputAmps[b * window.ColumnCount + c] = sum;
+                // It describes ReLU neurons, so it must apply them when asked (the conformance suite checks).
+                outputAmps[b * window.ColumnCount + c] = activation == AnalogActivation.Relu ? MathF.Max(0, sum) : sum;
             }
     }
 
@@ -84,7 +85,12 @@ internal sealed class FakeCrossbar : IDevice
     {
         Alive();
         long total = DeviceGuards.CheckCellPulses(Description, request, window, counts);
-        if (!_applied.Add(request.Id)) return new PulseReceipt(request.Id, 0, true);
+        var copy = counts.ToArray();
+        return _ledger.Apply(request.Id, () => Apply(window, copy, total));
+    }
+
+    private long Apply(CrossbarWindow window, short[] counts, long total)
+    {
         for (int r = 0; r < window.RowCount; r++)
             for (int c = 0; c < window.ColumnCount; c++)
             {
@@ -97,7 +103,7 @@ internal sealed class FakeCrossbar : IDevice
                 _g[i] = Math.Clamp(_g[i] + k * _step[i], Description.GMinSiemens, Description.GMaxSiemens);
             }
         _totalPulses += total;
-        return new PulseReceipt(request.Id, total, false);
+        return total;
     }
 
     public PulseReceipt ApplyOuterProductPulses(in PulseRequest request, CrossbarWindow window, in OuterProductTrains trains) =>

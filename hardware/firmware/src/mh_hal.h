@@ -1,0 +1,66 @@
+/* The hardware layer (HAL): everything the protocol core needs from a board. Porting the firmware
+ * to a new board means implementing these functions; nothing else in src/ touches hardware.
+ * See README.md ("Porting"). All calls come from one thread (the main loop). */
+#ifndef MH_HAL_H
+#define MH_HAL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What DESCRIBE reports (PROTOCOL.md §4.1). Quantities in SI base units. */
+typedef struct {
+    const char *serial_number, *kind, *firmware; /* each at most 255 UTF-8 bytes */
+    uint16_t tiles, rows, columns;
+    uint8_t dac_bits, adc_bits;
+    double dac_full_scale_volts, adc_full_scale_amps;
+    double max_read_volts, max_pulse_volts, min_pulse_width_s, max_pulse_width_s;
+    uint32_t max_pulses_per_cell; /* per request, <= 32767 */
+    uint32_t max_batch;           /* READ vectors per request */
+    double g_min_siemens, g_max_siemens;
+    bool outer_product;           /* PULSE_OUTER supported */
+    bool relu, tanh;              /* analog activations offered */
+    double nominal_pulse_volts, nominal_pulse_width_s;
+} mh_board_info;
+
+typedef enum { MH_ACT_NONE = 0, MH_ACT_RELU = 1, MH_ACT_TANH = 2 } mh_activation;
+
+/* The board's constants. Called often; return a pointer to static data. */
+const mh_board_info *mh_hal_info(void);
+
+/* Microseconds since the board started (monotonic). Drives uptime and the partial-block timeout. */
+uint64_t mh_hal_micros(void);
+
+/* Writes bytes to the host link, blocking until they are handed to the line. */
+void mh_hal_write(const uint8_t *bytes, size_t count);
+
+/* Answers the line had to throw away (a host that stopped reading); 0 if the link cannot tell. */
+uint32_t mh_hal_answers_dropped(void);
+
+/* Drives the rows [row0, row0+rows) of tile with volts (already checked against the limits; all
+ * other rows at 0 V) and stores the ADC result of columns [column0, column0+columns) in amps,
+ * after the activation. The result must be what the converters report: quantised as PROTOCOL.md
+ * §4.1 defines (mh_converters.h has the arithmetic). */
+void mh_hal_read(uint16_t tile, uint16_t row0, uint16_t rows, uint16_t column0, uint16_t columns,
+                 const float *volts, mh_activation activation, float *amps);
+
+/* Applies |count| programming pulses to one cell (count > 0 potentiates, < 0 depresses) with the
+ * given amplitude and width (already checked against the limits). */
+void mh_hal_pulse_cell(uint16_t tile, uint16_t row, uint16_t column, int32_t count, float amplitude_volts, float width_s);
+
+/* The slow per-cell conductance readout, siemens. */
+float mh_hal_measure_cell(uint16_t tile, uint16_t row, uint16_t column);
+
+/* Most pulses any single cell has received over its life (kept by the board, e.g. in flash). */
+int64_t mh_hal_max_cell_pulses(void);
+
+/* Board temperature, degrees Celsius. */
+double mh_hal_temperature_celsius(void);
+
+/* False once the analog part has failed for good: every command but DESCRIBE and ECHO is then
+ * answered DEVICE_FAILED. */
+bool mh_hal_alive(void);
+
+/* Result of the board's built-in self test. */
+bool mh_hal_self_test_passed(void);
+
+#endif

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+
+namespace MortalHil.Hardware.Tests.Firmware;
+
+/// <summary>
+/// Builds the reference firmware (hardware/firmware, its Makefile) once per test run into this test
+/// assembly's output folder, so <c>dotnet test</c> always exercises the current C sources. A missing
+/// compiler is a failure with a clear message, never a silent pass (CI installs gcc,
+/// gcc-arm-none-eabi and qemu-system-arm).
+/// </summary>
+internal static class FirmwareBuild
+{
+    private static readonly Lazy<string> HostBuild = new(() => Make("host", "host/mortalhil-fw-host"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> CortexMBuild = new(() => Make("cortex-m", "cortex-m/mortalhil-fw.elf"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The firmware sources: hardware/firmware of the repository this test assembly was built from.</summary>
+    public static string SourceDirectory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "MortalHil.sln")))
+                    return Path.Combine(dir.FullName, "hardware", "firmware");
+            throw new InvalidOperationException("cannot find the repository (MortalHil.sln) above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>Where builds go: beside the test assembly (never in the source tree).</summary>
+    public static string OutputDirectory => Path.Combine(AppContext.BaseDirectory, "firmware-build");
+
+    /// <summary>The host build (gcc), built on first use.</summary>
+    public static string HostExecutable => HostBuild.Value;
+
+    /// <summary>The Cortex-M3 build (arm-none-eabi-gcc), built on first use.</summary>
+    public static string CortexMElf => CortexMBuild.Value;
+
+    /// <summary>The size report of the Cortex-M build (arm-none-eabi-size output).</summary>
+    public static string CortexMSizeReport => File.ReadAllText(Path.Combine(Path.GetDirectoryName(CortexMElf)!, "size.txt"));
+
+    /// <summary>Fails with a clear message unless <paramref name="tool"/> is on PATH.</summary>
+    public static void Require(string tool, string debianPackage)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+            if (File.Exists(Path.Combine(dir, tool))) return;
+        Assert.Fail($"{tool} is not installed; install the Debian package {debianPackage} (.ci/run does) to build and run the reference firmware");
+    }
+
+    private static string Make(string target, string product)
+    {
+        Require("make", "make");
+        Require(target == "host" ? "gcc" : "arm-none-eabi-gcc", target == "host" ? "gcc" : "gcc-arm-none-eabi");
+        var psi = new ProcessStartInfo("make", ["-s", "-C", SourceDirectory, target, $"OUT={OutputDirectory}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var make = Process.Start(psi)!;
+        var stdout = make.StandardOutput.ReadToEndAsync();
+        var stderr = make.StandardError.ReadToEndAsync();
+        if (!make.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            make.Kill(entireProcessTree: true);
+            Assert.Fail($"make {target} did not finish within 2 minutes");
+        }
+        if (make.ExitCode != 0) Assert.Fail($"make {target} failed ({make.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        return Path.Combine(OutputDirectory, product);
+    }
+}
