@@ -7,6 +7,8 @@ using MortalHil.Host.Plots;
 using MortalHil.Host.Cli;
 using Spectre.Console;
 
+using MortalHil.Host.Options;
+
 namespace MortalHil.Host.Commands;
 
 /// <summary>
@@ -19,19 +21,20 @@ public static class CharacterizeCommand
 
     public static Command Create()
     {
-        var board = new Option<string>("--board") { Description = "Board spec, e.g. sim:reram:42 (see 'mortalhil boards')", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (created if missing)", Required = true };
+        var board = SharedOptions.Board("Board spec, e.g. sim:reram:42 (see 'mortalhil boards')");
+        var output = SharedOptions.OutDir("Output folder (created if missing)");
         var cmd = new Command("characterize", "Measure a board as a user with a new board would: window, stuck cells, noise, pulse response.");
         cmd.Options.Add(board);
         cmd.Options.Add(output);
-        cmd.SetAction(parse => Run(parse.GetValue(board)!, parse.GetValue(output)!.FullName));
+        cmd.SetAction(parse => Run(parse.GetValue(board)!, parse.GetValue(output)!));
         return cmd;
     }
 
     public static int Run(string boardSpec, string outDir, bool showProgress = true)
     {
+        // A bad board spec is refused before anything is created; the output folder is checked before the board is measured.
         using var device = BoardOpener.Open(boardSpec);
-        Directory.CreateDirectory(outDir);
+        outDir = Core.Files.OutputLocation.PrepareDirectory(outDir, "--out");
         var started = DateTime.UtcNow;
         var report = showProgress
             ? LiveProgress.Run("characterize", bar => new BoardCharacterizer(device, progress: p => bar.Report(p.Fraction, 1.0, p.Stage)).Run())
@@ -42,8 +45,7 @@ public static class CharacterizeCommand
         node.Insert(1, "seconds", Math.Round((DateTime.UtcNow - started).TotalSeconds, 2));
         node.Add("units", JsonNode.Parse("""{"conductance": "S", "current": "A", "noise_rel": "std / mean"}"""));
         string jsonPath = Path.Combine(outDir, "characterize.json");
-        File.WriteAllText(jsonPath + ".tmp", node.ToJsonString(Json));
-        File.Move(jsonPath + ".tmp", jsonPath, overwrite: true);
+        Core.Files.AtomicFile.WriteAllText(jsonPath, node.ToJsonString(Json));
         CharacterizationPlots.ConductanceMap(report, Path.Combine(outDir, "conductance-map.png"));
         CharacterizationPlots.PulseResponse(report, Path.Combine(outDir, "pulse-response.png"));
 
