@@ -118,8 +118,7 @@ public static class BenchCommand
             ["note"] = note,
         };
         string path = Path.Combine(outDir, "bench-forward.json");
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
+        Core.Files.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
         foreach (var x in results)
             Console.WriteLine($"{x.Shape.Name,-15} {x.Shape.Batch,4} x {x.Shape.Rows,4} x {x.Shape.Cols,4}: analog read {x.AnalogGflops,6:F1} GFLOP/s, " +
                               $"sgemm {(x.SgemmGflops is { } sg ? $"{sg,6:F1} GFLOP/s" : "n/a")}, ratio {(x.Ratio is { } rr ? $"{rr:F2}" : "n/a")}");

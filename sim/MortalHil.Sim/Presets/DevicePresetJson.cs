@@ -59,9 +59,7 @@ public static class DevicePresetJson
     public static void Save(DevicePreset preset, string path)
     {
         string json = Serialize(preset);
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, json);
-        File.Move(tmp, path, overwrite: true);
+        Core.Files.AtomicFile.WriteAllText(path, json);
     }
 
     // System.Text.Json puts the JSON path ($.pulse.dw_min) in e.Path and a sentence in e.Message.

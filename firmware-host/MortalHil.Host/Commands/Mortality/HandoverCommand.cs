@@ -301,8 +301,7 @@ public static class HandoverCommand
 
     internal static void WriteJson(string path, JsonNode node)
     {
-        File.WriteAllText(path + ".tmp", node.ToJsonString(Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(path, node.ToJsonString(Json));
     }
 
     internal static string Fmt(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
