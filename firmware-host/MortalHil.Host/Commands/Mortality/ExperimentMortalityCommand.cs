@@ -264,7 +264,7 @@ public static class ExperimentMortalityCommand
         if (outcome.Result.State != HandoverState.Retired)
             throw new InvalidOperationException($"handover {name} ended in {outcome.Result.State.Name()}: {outcome.Result.Reason} (journal kept: {journal})");
         if (!ctx.S.KeepJournals)
-            foreach (var f in new[] { journal, journal + "-wal", journal + "-shm" }) File.Delete(f);
+            HandoverJournal.Delete(journal);
         return new Distilled(outcome, ClassifierEvaluation.Accuracy(outcome.StudentNetwork, ctx.Test));
     }
 

@@ -144,7 +144,9 @@ public static class HandoverCommand
 
         var fingerprint = new Dictionary<string, string>(s.Plan.Fingerprint())
         {
-            ["teacher"] = s.Teacher, ["teacher_network"] = s.TeacherNetwork ?? "(beside the board file)", ["student"] = s.Student,
+            // The teacher is recognised by what its files hold, not by the path it was named by (a relative path
+            // means another file when run from another folder).
+            ["teacher"] = TeacherIdentity(s.Teacher), ["teacher_network"] = ContentFingerprint.Of(s.TeacherNetwork ?? BoardBundle.NetworkPath(s.Teacher["simfile:".Length..])), ["student"] = s.Student,
             ["student_shape"] = studentShape.ToString(), ["dataset"] = s.Dataset, ["algo"] = s.Algo,
             ["lr"] = s.LearningRate?.ToString("R", CultureInfo.InvariantCulture) ?? "default", ["update"] = s.Update?.ToString() ?? "default", ["canary"] = s.CanarySize.ToString(CultureInfo.InvariantCulture),
             ["jitter"] = s.JitterPixels.ToString(CultureInfo.InvariantCulture), ["noise"] = s.JitterNoise.ToString("R", CultureInfo.InvariantCulture),
@@ -152,6 +154,8 @@ public static class HandoverCommand
 
         IStudentLearner? finalStudent = null;
         HandoverResult result;
+        double? studentAccuracy = null;
+        string? studentFile = null;
         using (var journal = HandoverJournal.Open(s.Journal, fingerprint))
         {
             log.WriteLine(journal.Resumed
@@ -181,28 +185,33 @@ public static class HandoverCommand
                         $"canary student {Fmt(p.StudentCanary)} teacher {Fmt(p.TeacherCanary)}{(p.TeacherAlive ? "" : " (teacher dead)")}, served by {p.ServedBy}"));
             };
             result = run.Run();
-        }
 
-        double? studentAccuracy = null;
-        string? studentFile = null;
-        if (finalStudent is MappedStudent ms && result.State == HandoverState.Retired)
-        {
-            studentAccuracy = ClassifierEvaluation.Accuracy(ms.Network, test);
-            if (ms.Device is SimulatedBoard sim)
+            // One process, one attempt: the journal opened above serves the scoring below too.
+            if (finalStudent is MappedStudent ms && result.State == HandoverState.Retired)
             {
-                studentFile = Path.Combine(s.OutDir, "student.board");
-                BoardBundle.Save(sim, ms.Network, studentFile);
+                studentAccuracy = ClassifierEvaluation.Accuracy(ms.Network, test);
+                if (ms.Device is SimulatedBoard sim)
+                {
+                    studentFile = Path.Combine(s.OutDir, "student.board");
+                    BoardBundle.Save(sim, ms.Network, studentFile);
+                }
             }
-        }
-        finalStudent?.Dispose();
-        if (studentAccuracy is null && result.State == HandoverState.Retired)
-        {
-            // Resumed after the handover had finished: reopen the student from its last checkpoint to score it.
-            using var journal = HandoverJournal.Open(s.Journal, fingerprint);
-            if (journal.LatestCheckpoint() is { } c)
+            finalStudent?.Dispose();
+            if (studentAccuracy is null && result.State == HandoverState.Retired)
             {
-                using var st = OpenStudent(s, studentShape, transfer, _ => OnChipTraining.Trainer(s.Algo, OnChipTraining.Settings(s.Algo, 1, s.Plan.Temperature, s.LearningRate, s.Update)), c);
-                studentAccuracy = ClassifierEvaluation.Accuracy(st.Network, test);
+                // Resumed after the handover had finished: reopen the student from its last checkpoint to score it.
+                if (journal.LatestCheckpoint() is { } c)
+                {
+                    using var st = OpenStudent(s, studentShape, transfer, _ => OnChipTraining.Trainer(s.Algo, OnChipTraining.Settings(s.Algo, 1, s.Plan.Temperature, s.LearningRate, s.Update)), c);
+                    // The journal's last checkpoint is the student it retired with: emit it again, so a run killed (or
+                    // unable to write) after "retired" loses nothing.
+                    if (st.Device is SimulatedBoard sim)
+                    {
+                        studentFile = Path.Combine(s.OutDir, "student.board");
+                        BoardBundle.Save(sim, st.Network, studentFile);
+                    }
+                    studentAccuracy = ClassifierEvaluation.Accuracy(st.Network, test);
+                }
             }
         }
 
@@ -213,6 +222,10 @@ public static class HandoverCommand
         log.WriteLine($"wrote {Path.Combine(s.OutDir, "handover.json")}");
         return result;
     }
+
+    /// <summary>A board spec as a journal remembers it: a saved board by its content, any other by its spec.</summary>
+    internal static string TeacherIdentity(string spec) =>
+        spec.StartsWith("simfile:", StringComparison.Ordinal) ? "simfile " + ContentFingerprint.Of(spec["simfile:".Length..]) : spec;
 
     /// <summary>Prints a state line (tests and scripts watch for "state NAME").</summary>
     private static void Emit(TextWriter log, HandoverState state, string reason)

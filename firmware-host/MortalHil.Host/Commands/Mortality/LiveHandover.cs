@@ -32,8 +32,7 @@ public static class LiveHandover
         HandoverPlan plan, TransferSet transfer, LabelledSet canary, LabelledSet? traffic, string journalPath, string algo, float? learningRate,
         string callReason, Action<HandoverProgress, MappedNetwork>? observe = null, Action<HandoverState, string>? stateChanged = null)
     {
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-            if (File.Exists(journalPath + suffix)) File.Delete(journalPath + suffix);
+        HandoverJournal.Delete(journalPath);
         var fingerprint = new Dictionary<string, string>(plan.Fingerprint())
         {
             ["teacher"] = "live:" + teacher.Board.Description.SerialNumber, ["student"] = "live:" + student.Board.Description.SerialNumber, ["algo"] = algo,
