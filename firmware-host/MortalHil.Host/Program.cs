@@ -24,10 +24,17 @@ public static class Program
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),
                      StressCommand.Create(),
                      MortalHil.Host.Commands.Mortality.DemoCommand.Create(),
+                     Dashboard.DashboardCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
     }
 
-    public static int Main(string[] args) => CliRunner.Run(BuildRoot(), args);
+    public static int Main(string[] args)
+    {
+        var live = Dashboard.LiveEventsForProcess.Start(args);
+        int code = CliRunner.Run(BuildRoot(), args);
+        live?.Finish(code);
+        return code;
+    }
 }

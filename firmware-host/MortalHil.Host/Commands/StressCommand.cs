@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MortalHil.Core.Live;
 using System.Globalization;
 using MortalHil.Host.Cli;
 using MortalHil.Stress.Bench;
@@ -41,7 +42,12 @@ public static class StressCommand
             var options = new StressOptions(threads, parse.GetValue(keepOpt));
             StressOutcome outcome = null!;
             RunWithProgress($"{scenario.Name}: {scenario.FleetSize} boards x {scenario.Seeds.Count} seed(s)",
-                report => outcome = StressSession.Run(scenario, file.FullName, outDir, options, report));
+                report => outcome = StressSession.Run(scenario, file.FullName, outDir, options, p =>
+                {
+                    report(p);
+                    LiveStress.Publish(outDir, scenario.Name, p.Finished, p.Scheduled);
+                }));
+            LiveStress.Publish(outDir, scenario.Name, 1, 1, done: true);
             Print(outcome);
             return Verdict(outcome.Report.Metrics.Total.JournaledOutputsLost, outcome.Report.Metrics.Total.StudentStepsLost, outcome.Report.Metrics.Total.PulsesAppliedTwice);
         });

@@ -2,6 +2,7 @@ using MortalHil.Core.Data;
 using MortalHil.Core.Learning.Evaluation;
 using MortalHil.Core.Learning.Losses;
 using MortalHil.Core.Learning.Trainers;
+using MortalHil.Core.Live;
 
 namespace MortalHil.Core.Learning.Training;
 
@@ -53,7 +54,9 @@ public static class TrainingLoop
                     var c = counters();
                     curve.Add(new CurvePoint(epoch + (s + 1) / (double)stepsPerEpoch, globalStep * batch, seen == 0 ? 0 : correct / (float)seen,
                         lastTest, c.ForwardPasses, c.Pulses, c.WallSeconds));
+                    LiveTraining.Publish(model, epoch, schedule.Epochs, globalStep, stepsTotal, epoch + (s + 1) / (double)stepsPerEpoch, correct / (float)seen, lastTest, curvePoint: true);
                 }
+                else LiveTraining.Publish(model, epoch, schedule.Epochs, globalStep, stepsTotal, epoch + (s + 1) / (double)stepsPerEpoch, correct / (float)seen, lastTest, curvePoint: false);
                 progress?.Invoke(new TrainingProgress(epoch, schedule.Epochs, globalStep, stepsTotal, correct / (float)seen, lastTest, r.Loss));
             }
         }

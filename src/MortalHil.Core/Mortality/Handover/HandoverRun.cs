@@ -1,5 +1,6 @@
 using System.Globalization;
 using MortalHil.Core.Devices;
+using MortalHil.Core.Live;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Ports;
 
@@ -33,6 +34,7 @@ public sealed class HandoverRun
     private double? _studentCanary, _teacherCanary;
     private TimeSpan _lastBoardTime;
     private HandoverState _state;
+    private string? _teacherName;
 
     /// <param name="journal">The journal (fresh or to resume).</param>
     /// <param name="plan">How to run; must match the journal's fingerprint.</param>
@@ -232,7 +234,7 @@ public sealed class HandoverRun
         if (_teacherDead) return null;
         if (_teacher is null)
         {
-            try { _teacher = _openTeacher(_journal.LatestTeacherBoardTime()); }
+            try { _teacher = _openTeacher(_journal.LatestTeacherBoardTime()); _teacherName = _teacher.Name; }
             catch (DeviceFailedException e) { MarkTeacherDead(e); return null; }
         }
         return _teacher;
@@ -297,9 +299,38 @@ public sealed class HandoverRun
     private HandoverRound Round(HandoverState state, string by, int requests, int correct, double? studentCanary, double? teacherCanary) =>
         new(_round, _journal.Attempt, state, by, requests, correct, studentCanary, teacherCanary, _student!.StepsTaken, _pool!.Batches, _lastBoardTime);
 
-    private void Report(HandoverState state, string by) =>
+    private void Report(HandoverState state, string by)
+    {
         Progress?.Invoke(new HandoverProgress(state, _round, _pool!.Count, _plan.TransferExamples, _student!.StepsTaken, _plan.StudentSteps,
             _studentCanary, _teacherCanary, !_teacherDead, by, _lastBoardTime));
+        Publish(state, null);
+    }
+
+    private void Publish(HandoverState state, string? reason)
+    {
+        if (!LiveEvents.IsActive || _student is null) return;
+        long collected = _pool?.Count ?? 0;
+        try
+        {
+            PublishEvent(state, reason, collected);
+        }
+        catch (DeviceFailedException)
+        {
+            // A board that died mid-report: the transition that follows says so.
+        }
+    }
+
+    private void PublishEvent(HandoverState state, string? reason, long collected)
+    {
+        var student = _student!;
+        LiveEvents.Publish(new HandoverEvent
+        {
+            Journal = _journal.Path, Teacher = _teacherName ?? "teacher", Student = student.Name, State = state.Name(), Round = _round,
+            CollectedExamples = collected, TransferExamples = _plan.TransferExamples, StudentSteps = student.StepsTaken, StudentBudget = _plan.StudentSteps,
+            TeacherQueries = _journal.TeacherQueries(), BitsSent = (double)collected * student.Model.ClassCount * _plan.QuantisationBits,
+            StudentCanary = _studentCanary, TeacherCanary = _teacherCanary, TeacherAlive = !_teacherDead, BoardHours = _lastBoardTime.TotalHours, Reason = reason,
+        });
+    }
 
     private HandoverState Move(HandoverState to, string reason)
     {
@@ -307,6 +338,7 @@ public sealed class HandoverRun
         _journal.Transition(to, reason, _lastBoardTime);
         _state = to;
         StateChanged?.Invoke(to, reason);
+        Publish(to, reason);
         return to;
     }
 

@@ -48,6 +48,9 @@ public sealed class HealthMonitor
         }
     }
 
+    /// <summary>The board watched.</summary>
+    public IDevice Device => _device;
+
     /// <summary>Every check so far.</summary>
     public HealthSeries Series { get; } = new();
 

@@ -1,3 +1,4 @@
+using MortalHil.Core.Live;
 using MortalHil.Core.Mortality.Health;
 
 namespace MortalHil.Core.Mortality.Prediction;
@@ -15,9 +16,21 @@ public sealed class HandoverWatch(HealthMonitor monitor, RemainingLifePredictor 
     /// <summary>One health check and the decision it leads to. Throws <see cref="Devices.DeviceFailedException"/> if the board has died.</summary>
     public WatchResult Check()
     {
-        var sample = monitor.Check();
+        HealthSample sample;
+        try { sample = monitor.Check(); }
+        catch (Devices.DeviceFailedException e)
+        {
+            LiveHealth.PublishDeath(monitor.Device, e.Message);
+            throw;
+        }
         var estimates = monitor.Series.Predict(predictor, indicators);
-        return new WatchResult(sample, estimates, policy.Decide(estimates));
+        var decision = policy.Decide(estimates);
+        // An operator's request from a dashboard calls the handover whatever the trends say.
+        if (!decision.CallHandover && LiveHealth.TakeHandoverRequest(monitor.Device))
+            decision = decision with { CallHandover = true, Reason = "an operator asked for a handover from the dashboard" };
+        var result = new WatchResult(sample, estimates, decision);
+        LiveHealth.Publish(monitor.Device, result);
+        return result;
     }
 }
 
