@@ -57,6 +57,8 @@ public sealed partial class SimulatedBoard : IDevice
         _suddenDeathSeconds = BoardManufacture.SuddenDeathSeconds(preset, _key);
         _pulseRng = new Xoshiro256(StableHash.Hash(_key, RandomStreams.PulseNoise, 0));
         Description = Describe(preset, serialNumber);
+        Description.AnalogChain?.Validate(Description);
+        InitChain();
         _stuckCells = _tiles.Sum(t => (long)t.StuckCount());
         _cellCount = _tiles.Sum(t => (long)t.Count);
         if (tiles is null)
@@ -335,5 +337,7 @@ public sealed partial class SimulatedBoard : IDevice
             NominalPulseVoltage = ElectricPotential.FromVolts(p.Pulse.NominalVolts),
             NominalPulseWidth = Duration.FromSeconds(p.Pulse.NominalWidthSeconds),
         },
+        AnalogChain = DescribeChain(p),
+        Costs = DescribeCosts(p),
     };
 }

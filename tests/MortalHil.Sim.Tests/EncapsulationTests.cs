@@ -22,6 +22,8 @@ public class EncapsulationTests
         [
             // IDevice
             "Description", "get_Description", "Read", "ApplyCellPulses", "ApplyOuterProductPulses", "MeasureConductances", "ReadHealth", "Dispose",
+            // IAnalogChainDevice
+            "ReadChain", "ApplyLatchedOuterProduct",
             // construction, clock, lifetime, persistence
             "Create", "AdvanceTime", "Now", "get_Now", "IsDead", "get_IsDead", "Save", "Load",
             // object

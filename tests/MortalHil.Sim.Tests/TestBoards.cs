@@ -7,7 +7,22 @@ namespace MortalHil.Sim.Tests;
 internal static class TestBoards
 {
     public static DevicePreset Small(DevicePreset p, int rows = 32, int columns = 16, int tiles = 2)
-        => p with { Geometry = new GeometrySpec { Tiles = tiles, Rows = rows, Columns = columns } };
+        => p with { Geometry = new GeometrySpec { Tiles = tiles, Rows = rows, Columns = columns }, Chain = SmallChain(p.Chain, rows, columns, tiles) };
+
+    /// <summary>A chain preset's chain shrunk onto the small tiles (rows-1 inputs, then as many neurons and outputs as fit), or none.</summary>
+    private static ChainSpec? SmallChain(ChainSpec? chain, int rows, int columns, int tiles)
+    {
+        if (chain is null || tiles < 2 || rows < 2 || columns < 4) return null;
+        int hidden = Math.Min(columns / 2, rows - 1), classes = Math.Max(1, Math.Min(4, columns / 4));
+        return chain with
+        {
+            Stages =
+            [
+                new ChainStageSpec { Tile = 0, Row0 = 0, Column0 = 0, Source = -1, Inputs = rows - 1, BiasRow = true, Outputs = hidden, Sink = "neurons" },
+                new ChainStageSpec { Tile = 1, Row0 = 0, Column0 = 0, Source = 0, Inputs = hidden, BiasRow = true, Outputs = classes, Sink = "adc" },
+            ],
+        };
+    }
 
     /// <summary>reram physics with every random effect off: pulse response and bounds only.</summary>
     public static DevicePreset QuietReRam(int rows = 32, int columns = 16) => Small(BuiltInPresets.ReRam, rows, columns) with

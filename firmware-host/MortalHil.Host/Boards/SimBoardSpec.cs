@@ -31,6 +31,28 @@ public static class SimBoardSpec
         return SimulatedBoard.Create(preset, serial);
     }
 
+    /// <summary>
+    /// True when <paramref name="spec"/> is <c>sim:PRESET:SERIAL</c> with a preset that has an analog chain (so commands can pick
+    /// chain defaults before opening the board). Other specs answer false: their defaults are set after opening, or by flags.
+    /// </summary>
+    public static bool DescribesChain(string spec)
+    {
+        if (!spec.StartsWith("sim:", StringComparison.Ordinal)) return false;
+        string args = spec[4..];
+        int colon = args.LastIndexOf(':');
+        if (colon <= 0) return false;
+        string presetText = args[..colon];
+        try
+        {
+            var preset = BuiltInPresets.Find(presetText) ?? (File.Exists(presetText) ? DevicePresetJson.Load(presetText) : null);
+            return preset?.Chain is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return false; // opening the board reports the bad preset
+        }
+    }
+
     /// <summary>Opens a saved board file (the text after <c>simfile:</c>).</summary>
     public static IDevice OpenSimFile(string path) => SimulatedBoard.Load(path);
 }

@@ -12,6 +12,7 @@ public static class ExperimentCommand
                  {
                      ExperimentLearningCommand.Create(),
                      Mortality.ExperimentMortalityCommand.Create(),
+                     Mortal.ExperimentMortalCommand.Create(),
                  })
             cmd.Subcommands.Add(sub);
         return cmd;

@@ -1,3 +1,4 @@
+using MortalHil.Core.Learning.Accounting;
 using System.CommandLine;
 using System.Text.Json;
 using MortalHil.Core.Data;
@@ -60,7 +61,7 @@ public static class TrainCommand
         cmd.SetAction(parse =>
         {
             string algorithm = parse.GetValue(algo)!;
-            var defaults = TrainDefaults.For(algorithm);
+            var defaults = TrainDefaults.For(algorithm, Boards.SimBoardSpec.DescribesChain(parse.GetValue(board)!));
             int down = parse.GetValue(downsample);
             var netShape = parse.GetValue(shape) ?? NetworkShape.Parse(down == 1 ? "784-256-10" : down == 2 ? "196-128-10" : "49-64-10");
             if (algorithm == "wp" && parse.GetValue(lr) is > Limits.WeightPerturbationLearningRate)
@@ -181,6 +182,10 @@ public static class TrainCommand
             learning_rate_decay = r.Schedule.LearningRateDecay,
             digital_learning_rate = r.Algo == "bp-digital" ? r.DigitalLearningRate : (float?)null,
             saved_board = r.SaveBoard,
+            analog_chain = result.Chain,
+            per_inference = result.Inferences > 0 ? WorkReport.Of(result.InferenceWork, result.Inferences, result.Costs).ToJson() : null,
+            per_training_step = result.Steps > 0 ? WorkReport.Of(result.TrainingWork, result.Steps, result.Costs).ToJson() : null,
+            cost_source = result.Costs?.Source,
             curve = result.Curve.Select(c => new { epoch = c.Epoch, examples = c.Examples, train_accuracy = c.TrainAccuracy, test_accuracy = c.TestAccuracy, forward_passes = c.ForwardPasses, pulses = c.Pulses, wall_seconds = c.WallSeconds }),
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "train.json"), JsonSerializer.Serialize(json, Json));

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using MortalHil.Core.Data;
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Accounting;
+using MortalHil.Core.Learning.Chains;
 using MortalHil.Core.Learning.Digital;
 using MortalHil.Core.Learning.Evaluation;
 using MortalHil.Core.Learning.Mapping;
@@ -43,6 +45,16 @@ public sealed record TrainResult
     public string? BoardKind { get; init; }
     public string? BoardSerial { get; init; }
     public PulseCalibration? Pulse { get; init; }
+    /// <summary>True when the network ran on the board's analog chain.</summary>
+    public bool Chain { get; init; }
+    /// <summary>Board work of the test evaluation (<see cref="Inferences"/> examples, one clean inference each).</summary>
+    public LedgerSnapshot InferenceWork { get; init; }
+    public long Inferences { get; init; }
+    /// <summary>Board work of training (<see cref="Steps"/> steps).</summary>
+    public LedgerSnapshot TrainingWork { get; init; }
+    public long Steps { get; init; }
+    /// <summary>The board's stated operation costs, or null.</summary>
+    public OperationCosts? Costs { get; init; }
 }
 
 /// <summary>
@@ -98,6 +110,17 @@ public static class TrainSession
                 throw new CliUsageException($"the saved network {savedNet} is {net.Shape}, not {r.Shape}");
             log.WriteLine($"continuing the network saved in {savedNet}");
         }
+        else if (ChainMapper.HasChain(device))
+        {
+            var mapping = r.Mapping with { ReadoutGroups = TrainerFactory.NeedsLocalReadouts(r.Algo) ? Math.Max(1, r.Mapping.ReadoutGroups) : 0 };
+            var chainShape = new ChainRouting((IAnalogChainDevice)device).Shape;
+            if (!chainShape.Sizes.SequenceEqual(r.Shape.Sizes))
+                throw new CliUsageException($"board {d.Kind} is an analog chain of shape {chainShape}; the network must be {chainShape} (got {r.Shape})");
+            log.WriteLine($"mapping {r.Shape} onto the board's analog chain (no conversion between layers)");
+            var mapWatch = Stopwatch.StartNew();
+            net = ChainMapper.Map((IAnalogChainDevice)device, mapping, log);
+            log.WriteLine($"  mapped in {mapWatch.Elapsed.TotalSeconds:F1} s");
+        }
         else
         {
             var mapping = r.Mapping with { ReadoutGroups = TrainerFactory.NeedsLocalReadouts(r.Algo) ? Math.Max(1, r.Mapping.ReadoutGroups) : 0 };
@@ -109,7 +132,8 @@ public static class TrainSession
         if (TrainerFactory.NeedsLocalReadouts(r.Algo) && net.ReadoutGroups == 0)
             throw new CliUsageException("local-loss training needs a network mapped with local readouts; this saved network has none");
         var programming = net.Ledger.Snapshot();
-        var trainer = TrainerFactory.Create(r.Algo, r.Settings);
+        bool chain = net.Chain is not null;
+        var trainer = TrainerFactory.Create(r.Algo, r.Settings, chain);
         var sim = device as SimulatedBoard;
         double advanced = net.Ledger.BusySeconds;
         sim?.AdvanceTime(TimeSpan.FromSeconds(advanced));
@@ -118,7 +142,7 @@ public static class TrainSession
             () => (trainer.Account.ForwardPasses, trainer.Account.Board.PulsesApplied, wall.Elapsed.TotalSeconds),
             afterEpoch: _ =>
             {
-                BoardCalibration.FitRanges(net, sample, sampleCount, widenOnly: true);
+                if (!chain) BoardCalibration.FitRanges(net, sample, sampleCount, widenOnly: true);
                 if (sim is not null)
                 {
                     sim.AdvanceTime(TimeSpan.FromSeconds(net.Ledger.BusySeconds - advanced));
@@ -127,7 +151,9 @@ public static class TrainSession
             },
             setLearningRateScale: s => trainer.LearningRateScale = s, progress: progress, cancellationToken: ct);
 
+        var beforeTest = net.Ledger.Snapshot();
         float accuracy = Evaluator.Accuracy(net, r.Data.Test);
+        var inferenceWork = net.Ledger.Snapshot() - beforeTest;
         if (r.SaveBoard is { } file)
         {
             if (sim is null) throw new CliUsageException($"--save-board needs a simulated board; {d.Kind} boards keep their own state");
@@ -156,6 +182,12 @@ public static class TrainSession
             BoardKind = d.Kind,
             BoardSerial = d.SerialNumber,
             Pulse = net.Pulse,
+            Chain = chain,
+            InferenceWork = inferenceWork,
+            Inferences = r.Data.Test.Count,
+            TrainingWork = trainer.Account.Board,
+            Steps = trainer.Account.Steps,
+            Costs = d.Costs,
         };
     }
 

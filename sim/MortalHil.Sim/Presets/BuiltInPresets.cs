@@ -1,7 +1,8 @@
 namespace MortalHil.Sim.Presets;
 
 /// <summary>
-/// The presets that ship with the simulator: <c>ideal</c>, <c>reram</c>, <c>pcm</c>, <c>ecram</c>.
+/// The presets that ship with the simulator: <c>ideal</c>, <c>reram</c>, <c>pcm</c>, <c>ecram</c>, and the
+/// chained <c>reram-mortal</c> (<see cref="MortalPresets"/>).
 /// </summary>
 /// <remarks>
 /// Default geometry for all: 2 tiles of 1024 rows x 512 columns. A 784-256-10 network mapped as
@@ -15,7 +16,7 @@ namespace MortalHil.Sim.Presets;
 public static class BuiltInPresets
 {
     /// <summary>Names of the built-in presets.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ideal", "reram", "pcm", "ecram"];
+    public static IReadOnlyList<string> Names { get; } = ["ideal", "reram", "pcm", "ecram", "reram-mortal"];
 
     /// <summary>The built-in preset called <paramref name="name"/>, or null.</summary>
     public static DevicePreset? Find(string name) => name switch
@@ -24,6 +25,7 @@ public static class BuiltInPresets
         "reram" => ReRam,
         "pcm" => Pcm,
         "ecram" => EcRam,
+        "reram-mortal" => MortalPresets.ReRamMortal,
         _ => null,
     };
 
@@ -91,6 +93,7 @@ public static class BuiltInPresets
         Stuck = new StuckSpec { Fraction = 0.03, AtGMaxFraction = 0.5 },
         Endurance = new EnduranceSpec { Enabled = true, MedianPulses = 1e6, LogSpread = 0.5, StuckFraction = 0.5, WindowKept = 0.3 },
         Neurons = new NeuronSpec { Activations = ["relu", "tanh"], GainStd = 0.05, OffsetStd = 0.005 },
+        Costs = CostPresets.ReRam,
         Ageing = new AgeingSpec
         {
             Enabled = true, NuGrowthPerYear = 0, StuckPerCellPerYear = 0.01, StuckPerPulse = 1e-9, ReadNoiseGrowthPerYear = 0.2,
@@ -106,6 +109,7 @@ public static class BuiltInPresets
     public static DevicePreset Pcm { get; } = ReRam with
     {
         Name = "pcm",
+        Costs = null, // reram's costs (pulse energy above all) do not carry over
         Source = "IBM aihwkit presets/devices.py PCMPresetDevice (Nandakumar et al., Front. Neurosci. 2020): dw_min 0.01, dw_min_dtod 0.2, " +
                  "up_down_dtod 0.05, w_max_dtod 0.1, dw_min_std 0.6 (aihwkit's device is one-sided; here partial RESET is assumed gradual and symmetric). " +
                  "aihwkit inference/noise/pcm.py PCMLikeNoiseModel, g_max 25 uS: programming noise 0.26348 + 1.9650 g - 1.1731 g^2 uS, " +
@@ -133,6 +137,7 @@ public static class BuiltInPresets
     public static DevicePreset EcRam { get; } = ReRam with
     {
         Name = "ecram",
+        Costs = null, // reram's costs do not carry over
         Source = "IBM aihwkit presets/devices.py EcRamPresetDevice (fit to Tang et al., IEDM 2018): dw_min 0.002, up_down 0 (symmetry point shifted), " +
                  "gamma_up 0.1153, gamma_down 0.5085, dw_min_dtod 0.1, up_down_dtod 0.01, w_min/w_max_dtod 0.05, dw_min_std 0.3, no write noise " +
                  "(range shifted here to [-1, 1]). On/off ~40 (DNN+NeuroSim). Read noise, endurance and fault rate: assumed, not fit.",

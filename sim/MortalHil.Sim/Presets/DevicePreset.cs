@@ -27,6 +27,10 @@ public sealed record DevicePreset
     public required FlickerNoiseSpec FlickerNoise { get; init; }
     public required NeuronSpec Neurons { get; init; }
     public required AgeingSpec Ageing { get; init; }
+    /// <summary>Analog chain of chained neurons, or null (most boards read every layer through their ADCs).</summary>
+    public ChainSpec? Chain { get; init; }
+    /// <summary>Energy and time of each kind of operation, or null (unstated).</summary>
+    public CostSpec? Costs { get; init; }
 }
 
 /// <summary>Tiles and their size.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace MortalHil.Sim.Presets;
@@ -24,13 +25,17 @@ public static class DevicePresetJson
         return JsonSerializer.Serialize(preset, Options);
     }
 
-    /// <summary>Parses and validates a preset. Throws <see cref="InvalidDataException"/> naming the offending field.</summary>
-    public static DevicePreset Deserialize(string json)
+    /// <summary>
+    /// Parses and validates a preset. Throws <see cref="InvalidDataException"/> naming the offending field.
+    /// A preset may name a <c>"base"</c> (a built-in preset, or a file found by <paramref name="resolveBase"/>) and
+    /// give only the fields it changes: objects merge field by field, anything else replaces the base's value.
+    /// </summary>
+    public static DevicePreset Deserialize(string json, Func<string, DevicePreset>? resolveBase = null)
     {
         DevicePreset? preset;
         try
         {
-            preset = JsonSerializer.Deserialize<DevicePreset>(json, Options);
+            preset = PresetComposition.Compose(json, resolveBase ?? ResolveBuiltIn).Deserialize<DevicePreset>(Options);
         }
         catch (JsonException e)
         {
@@ -45,9 +50,10 @@ public static class DevicePresetJson
     public static DevicePreset Load(string path)
     {
         string text = File.ReadAllText(path);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         try
         {
-            return Deserialize(text);
+            return Deserialize(text, name => ResolveNear(name, folder, depth: 1));
         }
         catch (InvalidDataException e)
         {
@@ -60,6 +66,21 @@ public static class DevicePresetJson
     {
         string json = Serialize(preset);
         Core.Files.AtomicFile.WriteAllText(path, json);
+    }
+
+    private static DevicePreset ResolveBuiltIn(string name) =>
+        BuiltInPresets.Find(name) ?? throw new InvalidDataException($"field 'base': '{name}' is not a built-in preset ({string.Join(", ", BuiltInPresets.Names)})");
+
+    /// <summary>A base named by a preset file: a built-in name, or a file next to it (bases of bases up to a depth of 8).</summary>
+    private static DevicePreset ResolveNear(string name, string folder, int depth)
+    {
+        if (BuiltInPresets.Find(name) is { } builtIn) return builtIn;
+        if (depth > 8) throw new InvalidDataException($"field 'base': more than 8 levels of bases (a cycle?) at '{name}'");
+        string path = Path.IsPathRooted(name) ? name : Path.Combine(folder, name);
+        if (!File.Exists(path))
+            throw new InvalidDataException($"field 'base': '{name}' is neither a built-in preset ({string.Join(", ", BuiltInPresets.Names)}) nor a file next to this one");
+        string next = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return Deserialize(File.ReadAllText(path), n => ResolveNear(n, next, depth + 1));
     }
 
     // System.Text.Json puts the JSON path ($.pulse.dw_min) in e.Path and a sentence in e.Message.

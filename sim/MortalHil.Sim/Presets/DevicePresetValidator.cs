@@ -92,6 +92,7 @@ public static class DevicePresetValidator
         In("neurons.gain_std", n.GainStd, 0, 0.5);
         In("neurons.offset_std", n.OffsetStd, 0, 0.5);
 
+        if (p.Chain is { } chain) ValidateChain(p, chain);
         var a = p.Ageing;
         In("ageing.nu_growth_per_year", a.NuGrowthPerYear, 0, 100);
         In("ageing.stuck_per_cell_per_year", a.StuckPerCellPerYear, 0, 1000);
@@ -100,6 +101,55 @@ public static class DevicePresetValidator
         In("ageing.lifetime_years", a.LifetimeYears, 0, 1e6);
         In("ageing.lifetime_shape", a.LifetimeShape, 0.05, 20);
         In("ageing.dead_stuck_fraction", a.DeadStuckFraction, 0, 1);
+    }
+
+    private static void ValidateChain(DevicePreset p, ChainSpec c)
+    {
+        if (c.Stages.Count == 0) Fail("chain.stages", "must hold at least one stage", 0);
+        for (int s = 0; s < c.Stages.Count; s++)
+        {
+            var st = c.Stages[s];
+            string f = $"chain.stages[{s}]";
+            IntIn(f + ".tile", st.Tile, 0, p.Geometry.Tiles - 1);
+            IntIn(f + ".inputs", st.Inputs, 1, p.Geometry.Rows);
+            IntIn(f + ".outputs", st.Outputs, 1, p.Geometry.Columns / 2);
+            IntIn(f + ".row0", st.Row0, 0, p.Geometry.Rows - st.Inputs - (st.BiasRow ? 1 : 0));
+            IntIn(f + ".column0", st.Column0, 0, p.Geometry.Columns - 2 * st.Outputs);
+            IntIn(f + ".source", st.Source, -1, s - 1);
+            if (st.Sink is not ("neurons" or "adc")) Fail(f + ".sink", "must be \"neurons\" or \"adc\"", st.Sink);
+            if (st.Source >= 0 && (c.Stages[st.Source].Sink != "neurons" || c.Stages[st.Source].Outputs != st.Inputs))
+                Fail(f + ".source", $"must name an earlier neuron stage with {st.Inputs} neurons", st.Source);
+        }
+        var n = c.Neuron;
+        Positive("chain.neuron.input_full_scale_microamps", n.InputFullScaleMicroamps);
+        In("chain.neuron.output_full_scale_volts", n.OutputFullScaleVolts, 1e-3, p.Read.MaxVolts);
+        In("chain.neuron.bias_volts", n.BiasVolts, 0, p.Read.MaxVolts);
+        In("chain.neuron.gain_std", n.GainStd, 0, 1);
+        In("chain.neuron.offset_std", n.OffsetStd, 0, 1);
+        In("chain.neuron.threshold_mean", n.ThresholdMean, -1, 1);
+        In("chain.neuron.threshold_std", n.ThresholdStd, 0, 1);
+        In("chain.neuron.saturation_mean", n.SaturationMean, 0.05, 1);
+        In("chain.neuron.saturation_std", n.SaturationStd, 0, 1);
+        In("chain.neuron.curvature_mean", n.CurvatureMean, 0, 1);
+        In("chain.neuron.curvature_std", n.CurvatureStd, 0, 1);
+        In("chain.neuron.noise_rel", n.NoiseRel, 0, 1);
+        In("chain.neuron.noise_log_spread", n.NoiseLogSpread, 0, 3);
+        In("chain.neuron.broken_fraction", n.BrokenFraction, 0, 0.5);
+        In("chain.neuron.crossed_fraction", n.CrossedFraction, 0, 0.5);
+        IntIn("chain.output_adc.bits", c.OutputAdc.Bits, 2, 24);
+        Positive("chain.output_adc.full_scale_microamps", c.OutputAdc.FullScaleMicroamps);
+        In("chain.output_adc.noise_rel", c.OutputAdc.NoiseRel, 0, 1);
+        if (c.Injection is { } i)
+        {
+            IntIn("chain.injection.bits", i.Bits, 2, 24);
+            Positive("chain.injection.full_scale_microamps", i.FullScaleMicroamps);
+            In("chain.injection.noise_rel", i.NoiseRel, 0, 1);
+        }
+        if (c.Taps is { } t)
+        {
+            IntIn("chain.taps.bits", t.Bits, 2, 24);
+            Positive("chain.taps.full_scale_volts", t.FullScaleVolts);
+        }
     }
 
     private static void Positive(string field, double v)

@@ -20,6 +20,10 @@ public sealed record DeviceDescription
     public required ElectricConductance NominalConductanceMin { get; init; }
     public required ElectricConductance NominalConductanceMax { get; init; }
     public required DeviceCapabilities Capabilities { get; init; }
+    /// <summary>The board's analog chain (see <see cref="IAnalogChainDevice"/>), or null: most boards have none.</summary>
+    public AnalogChainDescription? AnalogChain { get; init; }
+    /// <summary>Energy and time of each kind of operation, as the datasheet states them, or null when unstated.</summary>
+    public OperationCosts? Costs { get; init; }
 
     /// <summary>Convenience: <see cref="NominalConductanceMin"/> in siemens.</summary>
     public float GMinSiemens => (float)NominalConductanceMin.Siemens;

@@ -49,12 +49,59 @@ public sealed class BoardLedger
     /// </summary>
     public double BusySeconds { get; private set; }
 
-    internal void CountRead(int vectors, bool saturated)
+    /// <summary>Conversions, cell reads and neuron evaluations the host asked for (for the energy ledger).</summary>
+    public OperationCounts Operations { get; private set; }
+
+    internal void CountRead(int vectors, bool saturated, CrossbarWindow window)
     {
         BusySeconds += vectors * ReadSecondsPerVector;
         ReadCalls++;
         WindowVectorReads += vectors;
         if (saturated) SaturatedVectorReads += vectors;
+        Operations += new OperationCounts
+        {
+            DacConversions = (long)vectors * window.RowCount,
+            AdcConversions = (long)vectors * window.ColumnCount,
+            CellReads = (long)vectors * window.CellCount,
+        };
+    }
+
+    /// <summary>
+    /// Records one chain read of <paramref name="inputs"/> input vectors, each held for <paramref name="repeats"/>
+    /// repeats: the DACs convert once per input, everything after them once per result row. Board time: each result
+    /// row settles through the chain's depth (<see cref="ChainDepth"/>) in stages and is converted once (<see cref="ReadSecondsPerVector"/>).
+    /// </summary>
+    public void CountChainRead(AnalogChainDescription chain, OperationCosts? costs, int inputs, int repeats, bool injected, bool tapped)
+    {
+        long rows = (long)inputs * repeats;
+        int depth = ChainDepth(chain);
+        double stage = costs?.ChainStageSeconds ?? 0;
+        double convert = costs?.WindowReadSeconds ?? ReadSecondsPerVector;
+        BusySeconds += rows * (convert + (depth - 1) * stage);
+        ReadCalls++;
+        ChainRows += rows;
+        long cells = chain.Stages.Sum(s => (long)s.Window.CellCount);
+        int dacRows = chain.Stages.Where(s => s.Source < 0).Sum(s => s.Inputs);
+        Operations += new OperationCounts
+        {
+            DacConversions = inputs * (long)dacRows,
+            ChainAdcConversions = rows * chain.OutputCount,
+            TapConversions = tapped ? rows * chain.NeuronCount : 0,
+            InjectionConversions = injected ? rows * chain.NeuronCount : 0,
+            CellReads = rows * cells,
+            NeuronEvaluations = rows * chain.NeuronCount,
+        };
+    }
+
+    /// <summary>Result rows of chain reads.</summary>
+    public long ChainRows { get; private set; }
+
+    /// <summary>Stages from the DACs to the last stage, following each stage's source.</summary>
+    public static int ChainDepth(AnalogChainDescription chain)
+    {
+        int depth = 0;
+        for (int s = chain.Stages.Count - 1; s >= 0; s = chain.Stages[s].Source) depth++;
+        return depth;
     }
 
     internal void CountLayerPass(int vectors) => LayerVectorReads += vectors;
@@ -109,6 +156,15 @@ public sealed class BoardLedger
         }
     }
 
+    /// <summary>Records a rank-1 update from latched activity (its row trains are the board's, so per-cell counts are unknown to the host).</summary>
+    public void RecordLatched(in PulseRequest request, int slots, PulseReceipt receipt)
+    {
+        PulseRequests++;
+        if (receipt.Duplicate) return;
+        PulsesApplied += receipt.PulsesApplied;
+        BusySeconds += slots * (double)request.WidthSeconds;
+    }
+
     /// <summary>Most pulses the host has sent to any single cell.</summary>
     public long MaxPulsesPerCell
     {
@@ -126,7 +182,11 @@ public sealed class BoardLedger
         _cellPulses[tile] is { } t ? t[row * _geometry.Columns + column] : 0;
 
     /// <summary>The counters as they are now (for deltas around a piece of work).</summary>
-    public LedgerSnapshot Snapshot() => new(ReadCalls, WindowVectorReads, LayerVectorReads, SaturatedVectorReads, PulseRequests, PulsesApplied, CellsMeasured, BusySeconds);
+    public LedgerSnapshot Snapshot() => new(ReadCalls, WindowVectorReads, LayerVectorReads, SaturatedVectorReads, PulseRequests, PulsesApplied, CellsMeasured, BusySeconds)
+    {
+        Operations = Operations,
+        ChainRows = ChainRows,
+    };
 
     private int[] Cells(int tile) => _cellPulses[tile] ??= new int[_geometry.Cells];
 }
@@ -135,13 +195,23 @@ public sealed class BoardLedger
 public readonly record struct LedgerSnapshot(long ReadCalls, long WindowVectorReads, long LayerVectorReads, long SaturatedVectorReads,
     long PulseRequests, long PulsesApplied, long CellsMeasured, double BusySeconds)
 {
+    /// <summary>Conversions, cell reads and neuron evaluations.</summary>
+    public OperationCounts Operations { get; init; }
+    /// <summary>Result rows of chain reads.</summary>
+    public long ChainRows { get; init; }
+
     public static LedgerSnapshot operator -(LedgerSnapshot a, LedgerSnapshot b) => new(
         a.ReadCalls - b.ReadCalls, a.WindowVectorReads - b.WindowVectorReads, a.LayerVectorReads - b.LayerVectorReads,
         a.SaturatedVectorReads - b.SaturatedVectorReads, a.PulseRequests - b.PulseRequests, a.PulsesApplied - b.PulsesApplied,
-        a.CellsMeasured - b.CellsMeasured, a.BusySeconds - b.BusySeconds);
+        a.CellsMeasured - b.CellsMeasured, a.BusySeconds - b.BusySeconds)
+    { Operations = a.Operations - b.Operations, ChainRows = a.ChainRows - b.ChainRows };
 
     public static LedgerSnapshot operator +(LedgerSnapshot a, LedgerSnapshot b) => new(
         a.ReadCalls + b.ReadCalls, a.WindowVectorReads + b.WindowVectorReads, a.LayerVectorReads + b.LayerVectorReads,
         a.SaturatedVectorReads + b.SaturatedVectorReads, a.PulseRequests + b.PulseRequests, a.PulsesApplied + b.PulsesApplied,
-        a.CellsMeasured + b.CellsMeasured, a.BusySeconds + b.BusySeconds);
+        a.CellsMeasured + b.CellsMeasured, a.BusySeconds + b.BusySeconds)
+    { Operations = a.Operations + b.Operations, ChainRows = a.ChainRows + b.ChainRows };
+
+    /// <summary>The energy of this work at <paramref name="costs"/> (pulses from <see cref="PulsesApplied"/>).</summary>
+    public EnergyBreakdown Energy(OperationCosts costs) => EnergyBreakdown.Of(Operations, PulsesApplied, costs);
 }

@@ -56,7 +56,7 @@ public static class BoardCalibration
             var volts = new float[repeats * w.RowCount];
             var amps = new float[repeats * w.ColumnCount];
             net.Device.Read(w, volts, amps);
-            net.Ledger.CountRead(repeats, saturated: false);
+            net.Ledger.CountRead(repeats, saturated: false, w);
             for (int c = 0; c < w.ColumnCount; c++)
             {
                 float s = 0;
@@ -96,7 +96,7 @@ public static class BoardCalibration
             for (int i = 0; i < volts.Length; i++) volts[i] = (2f * rng.NextFloat() - 1f) * amplitude;
             var amps = new float[vectors * w.ColumnCount];
             net.Device.Read(w, volts, amps);
-            net.Ledger.CountRead(vectors, saturated: false);
+            net.Ledger.CountRead(vectors, saturated: false, w);
             for (int c = 0; c < w.ColumnCount; c++)
             {
                 double num = 0, den = 0;
@@ -201,7 +201,7 @@ public static class BoardCalibration
                 }
                 var amps = new float[n * w.ColumnCount];
                 net.Device.Read(w, volts, amps);
-                net.Ledger.CountRead(n, saturated: false);
+                net.Ledger.CountRead(n, saturated: false, w);
                 for (int b = 0; b < n; b++)
                 for (int c = 0; c < w.ColumnCount; c++)
                     peaks[k] = MathF.Max(peaks[k], MathF.Abs(amps[b * w.ColumnCount + c]));

@@ -7,4 +7,6 @@ public enum LayerActivation
     None = 0,
     /// <summary>ReLU computed on the host.</summary>
     HostRelu = 1,
+    /// <summary>The board's own analog neurons on a chain: their function is the board's and is not known to the host.</summary>
+    BoardNeurons = 2,
 }

@@ -1,5 +1,6 @@
 using MortalHil.Core.Devices;
 using MortalHil.Core.Learning.Accounting;
+using MortalHil.Core.Learning.Chains;
 
 namespace MortalHil.Core.Learning.Mapping;
 
@@ -17,12 +18,14 @@ public sealed class MappedNetwork : IClassifier
     private float[] _forwardA = [], _forwardB = [];
 
     public MappedNetwork(IDevice device, NetworkShape shape, IReadOnlyList<MappedLayer> layers, PulseCalibration pulse,
-        IReadOnlyList<MappedLayer?>? localReadouts = null, int readoutGroups = 0, PulseIdSource? ids = null)
+        IReadOnlyList<MappedLayer?>? localReadouts = null, int readoutGroups = 0, PulseIdSource? ids = null, ChainRouting? chain = null)
     {
         if (layers.Count != shape.LayerCount) throw new ArgumentException("one mapped layer per weight layer is needed");
+        int biasInputs = chain is null ? 0 : 1; // on a chain, every layer's last input is its on-board bias row
         for (int l = 0; l < layers.Count; l++)
-            if (layers[l].Inputs != shape.Sizes[l] || layers[l].Outputs != shape.Sizes[l + 1])
-                throw new ArgumentException($"layer {l} is {layers[l].Inputs}x{layers[l].Outputs}, shape says {shape.Sizes[l]}x{shape.Sizes[l + 1]}");
+            if (layers[l].Inputs != shape.Sizes[l] + biasInputs || layers[l].Outputs != shape.Sizes[l + 1])
+                throw new ArgumentException($"layer {l} is {layers[l].Inputs}x{layers[l].Outputs}, shape says {shape.Sizes[l]}{(biasInputs > 0 ? "+1" : "")}x{shape.Sizes[l + 1]}");
+        Chain = chain;
         Device = device;
         Description = device.Description;
         Shape = shape;
@@ -35,6 +38,11 @@ public sealed class MappedNetwork : IClassifier
     }
 
     public IDevice Device { get; }
+    /// <summary>
+    /// Set when the network lives on a board's analog chain: it is then read only through the chain (<see cref="Predict"/>),
+    /// its hidden pre-activations cannot be seen, and each layer's last input is its bias row.
+    /// </summary>
+    public ChainRouting? Chain { get; }
     public DeviceDescription Description { get; }
     public NetworkShape Shape { get; }
     public IReadOnlyList<MappedLayer> Layers { get; }
@@ -58,6 +66,7 @@ public sealed class MappedNetwork : IClassifier
     /// <summary>A pass through every layer, keeping what each layer saw and produced.</summary>
     public ForwardTrace Forward(ReadOnlySpan<float> inputs, int batch, ForwardTrace? reuse = null)
     {
+        ThrowIfChain();
         var trace = reuse is { } r && r.Batch == batch ? r : new ForwardTrace(Layers, batch);
         inputs[..(batch * InputCount)].CopyTo(trace.Inputs[0]);
         for (int l = 0; l < Layers.Count; l++)
@@ -72,6 +81,7 @@ public sealed class MappedNetwork : IClassifier
     /// <summary>Runs layers <paramref name="firstLayer"/>.. on <paramref name="layerInput"/> (the input of that layer) and writes the logits.</summary>
     public void ForwardFrom(int firstLayer, ReadOnlySpan<float> layerInput, int batch, Span<float> logits)
     {
+        ThrowIfChain();
         ReadOnlySpan<float> x = layerInput;
         bool useA = true;
         for (int l = firstLayer; l < Layers.Count; l++)
@@ -88,7 +98,17 @@ public sealed class MappedNetwork : IClassifier
     }
 
     /// <inheritdoc />
-    public void Predict(ReadOnlySpan<float> inputs, int batch, Span<float> logits) => ForwardFrom(0, inputs, batch, logits);
+    public void Predict(ReadOnlySpan<float> inputs, int batch, Span<float> logits)
+    {
+        if (Chain is { } chain) chain.Predict(this, inputs, batch, logits);
+        else ForwardFrom(0, inputs, batch, logits);
+    }
+
+    private void ThrowIfChain()
+    {
+        if (Chain is not null)
+            throw new InvalidOperationException("a network on an analog chain has no layer-by-layer reads: its hidden activity never leaves the board");
+    }
 
     /// <summary>
     /// Reads one mapped layer for a batch: inputs scaled into the read-voltage range, every block read
@@ -137,7 +157,7 @@ public sealed class MappedNetwork : IClassifier
                 Device.Read(w, volts, amps);
                 bool saturated = false;
                 foreach (var a in amps) if (MathF.Abs(a) >= fullScale) { saturated = true; break; }
-                Ledger.CountRead(n, saturated);
+                Ledger.CountRead(n, saturated, w);
                 var off = block.ColumnOffsetAmps;
                 var gain = block.ColumnGain;
                 for (int b = 0; b < n; b++)

@@ -43,6 +43,22 @@ public static class TrainerFactory
     /// <summary>True for trainers that need local readouts mapped (<see cref="MappingOptions.ReadoutGroups"/> &gt; 0).</summary>
     public static bool NeedsLocalReadouts(string name) => name == "ll";
 
+    /// <summary>
+    /// The trainer <paramref name="name"/>; with <paramref name="chain"/> (a network on an analog chain) np and ll are
+    /// their model-free chain forms (<see cref="Chains.ChainPerturbationTrainer"/>), and wp is unchanged (it only pulses and reads).
+    /// </summary>
+    public static IOnChipTrainer Create(string name, TrainerSettings settings, bool chain)
+    {
+        if (!chain) return Create(name, settings);
+        var loss = new SoftmaxCrossEntropy(settings.Temperature);
+        return name switch
+        {
+            "np" => new Chains.ChainPerturbationTrainer(settings.Perturbation, localLosses: false, loss),
+            "ll" => new Chains.ChainPerturbationTrainer(settings.Perturbation, localLosses: true, loss),
+            _ => Create(name, settings),
+        };
+    }
+
     public static IOnChipTrainer Create(string name, TrainerSettings settings)
     {
         var loss = new SoftmaxCrossEntropy(settings.Temperature);
