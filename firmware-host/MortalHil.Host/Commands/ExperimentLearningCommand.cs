@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MortalHil.Core.Data;
 using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Learning.Trainers;
 using MortalHil.Core.Learning.Training;
 using MortalHil.Core.Files;
 using MortalHil.Host.Cli;

@@ -45,6 +45,8 @@ public sealed record HandoverRecord
     public HandoverOutcome Outcome { get; set; } = HandoverOutcome.Unfinished;
     /// <summary>Why the handover was called: the predictor's reason, or "preventive age".</summary>
     public required string Reason { get; init; }
+    /// <summary>Why a handover failed or did not finish (null when it completed).</summary>
+    public string? FailureCause { get; set; }
     /// <summary>Times the process was resumed from its journal (host crashes, lost links).</summary>
     public int Resumes { get; set; }
     public int HostCrashes { get; set; }
@@ -95,6 +97,8 @@ public sealed class LineageResult
     /// <summary>Boards' own pulse totals minus the first-application receipts seen on their links (must be 0).</summary>
     public long PulsesAppliedTwice { get; set; }
     public long MonitorTicks { get; set; }
+    /// <summary>Boards whose prime lessons could not be recorded (the board or its link failed on the way).</summary>
+    public int PrimeLessonsLost { get; set; }
     public Dictionary<string, int> DeathsByCause { get; } = [];
 
     /// <summary>Best accuracy any of this lineage's boards had when it started serving.</summary>

@@ -244,7 +244,8 @@ internal sealed partial class LineageSimulation
         }
 
         private void Open()
-            => _process = _l._toolkit.OpenHandover(new HandoverOpening(_journal!, _id, _teacherDead ? null : _teacherModel, _student!.Device, _seed, _previousJournal));
+            => _process = _l._toolkit.OpenHandover(new HandoverOpening(_journal!, _id, _teacherDead ? null : _teacherModel, _student!.Device, _seed, _previousJournal,
+                teacher.Monitor.HealthyCanary, teacher.PrimeLessons));
 
         /// <summary>Ends the process as a killed one ends: nothing more is written; the journal keeps what was committed.</summary>
         private void Abandon()
@@ -287,6 +288,7 @@ internal sealed partial class LineageSimulation
 
         private ServingBoard? NothingToTeach()
         {
+            record.FailureCause = _process?.EndReason ?? "the handover process ended without a student";
             FinishRecord(HandoverOutcome.Failed);
             var student = _student!;
             _student = null;
@@ -297,6 +299,7 @@ internal sealed partial class LineageSimulation
         /// <summary>The links kept failing: the handover is given up; the teacher serves on if it can, else the spare is trained from labels.</summary>
         private ServingBoard? GiveUp()
         {
+            record.FailureCause = $"links lost {record.LinkLosses} times: the handover was given up";
             FinishRecord(HandoverOutcome.Failed);
             var student = _student!;
             _student = null;
@@ -306,6 +309,7 @@ internal sealed partial class LineageSimulation
 
         private ServingBoard? Unfinished()
         {
+            record.FailureCause = _l._t >= _l._end ? "the scenario ended before the handover did" : "no spare arrived before the scenario ended";
             FinishRecord(HandoverOutcome.Unfinished);
             return _teacherDead ? null : teacher;
         }

@@ -270,10 +270,27 @@ internal sealed partial class LineageSimulation
         if (double.IsNaN(accuracy)) accuracy = 0; // the link would not carry the measurement: counted as serving nothing useful
         var monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600);
         int generation = _nextGeneration++;
+        string? prime = _scenario.Policy.PrimeLessons ? RecordPrime(board, model, generation) : null;
         _result.Generations.Add(new GenerationRecord(generation, board.Serial, board.PresetName, origin, _t, accuracy, null, null));
         SetService(_t, accuracy);
         if (_scenario.Duration.MaxGenerations is int cap && generation >= cap - 1) _stopped = true;
-        return new ServingBoard(board, model, monitor, generation) { LastAccuracy = accuracy };
+        return new ServingBoard(board, model, monitor, generation) { LastAccuracy = accuracy, PrimeLessons = prime };
+    }
+
+    /// <summary>
+    /// The lessons of a board's prime, recorded as it starts serving (on the transfer set its handover will use); null when the board or its
+    /// link failed on the way (the handover then learns from live queries only).
+    /// </summary>
+    private string? RecordPrime(ProvisionedBoard board, IServingModel model, int generation)
+    {
+        var cost = new OperationCost(board);
+        try { return _toolkit.RecordPrimeLessons(model, SeedOf("handover", generation), Path.Combine(_journalFolder, $"prime-g{generation}.db")); }
+        catch (IOException) { _result.PrimeLessonsLost++; return null; }
+        finally
+        {
+            Charge(cost);
+            board.SyncTo(_t);
+        }
     }
 
     /// <summary>Time the host must leave for a handover: provisioning a spare, then the handover's board time.</summary>
@@ -329,6 +346,8 @@ internal sealed partial class LineageSimulation
         public IBoardMonitor Monitor => monitor;
         public int Generation => generation;
         public double LastAccuracy { get; set; }
+        /// <summary>The archive of the lessons of its prime, or null.</summary>
+        public string? PrimeLessons { get; init; }
     }
 
     /// <summary>Counters of the links in play at one moment, to charge the simulated time of what happened since.</summary>

@@ -57,6 +57,8 @@ public static class MetricsCalculator
                 lineages.Sum(l => l.LinkErrors),
                 lineages.Sum(l => l.LinkRetries),
                 lineages.Sum(l => l.LinkLosses)),
+            UnsuccessfulHandoverCauses = new SortedDictionary<string, int>(handovers.Where(h => h.Outcome != HandoverOutcome.Completed)
+                .GroupBy(h => CauseKind(h.FailureCause)).ToDictionary(g => g.Key, g => g.Count())),
             DeathsByCause = new SortedDictionary<string, int>(lineages.SelectMany(l => l.DeathsByCause)
                 .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)), StringComparer.Ordinal),
             PerHandover = new PerHandoverCost(
@@ -150,5 +152,13 @@ public static class MetricsCalculator
             a = accuracy;
         }
         return a;
+    }
+
+    /// <summary>A cause without its numbers: the text before its first parenthesis.</summary>
+    private static string CauseKind(string? cause)
+    {
+        if (string.IsNullOrWhiteSpace(cause)) return "(none stated)";
+        int p = cause.IndexOf('(');
+        return (p > 0 ? cause[..p] : cause).Trim();
     }
 }

@@ -26,6 +26,8 @@ public sealed record StressMetrics
     public required HandoverCounts Handovers { get; init; }
     public required FaultCounts Faults { get; init; }
     public required SortedDictionary<string, int> DeathsByCause { get; init; }
+    /// <summary>Failed and unfinished handovers by stated cause (the cause up to its first parenthesis); "(none stated)" counts those without one.</summary>
+    public SortedDictionary<string, int> UnsuccessfulHandoverCauses { get; init; } = [];
     /// <summary>Costs of completed handovers.</summary>
     public required PerHandoverCost PerHandover { get; init; }
     public required IReadOnlyList<GenerationStats> KnowledgeRetainedPerGeneration { get; init; }

@@ -17,6 +17,9 @@ public interface IBoardMonitor
     /// <summary>Measures the board now and adds the measurement to its history. Throws what the board throws.</summary>
     HealthCheck Check();
 
+    /// <summary>The board's healthy canary accuracy once the monitor knows it; null before (or when it does not say).</summary>
+    double? HealthyCanary => null;
+
     /// <summary>Decides from the history whether to hand over now.</summary>
     HandoverCall Assess();
 }

@@ -21,7 +21,10 @@ public enum HandoverEnd
 /// <param name="Student">The board to teach.</param>
 /// <param name="Seed">Seed of the transfer set, minibatches and the student's mapping (the same across resumes).</param>
 /// <param name="InheritLessonFrom">The journal of an earlier attempt whose student died: its teacher outputs teach this student.</param>
-public sealed record HandoverOpening(string JournalPath, string HandoverId, IServingModel? Teacher, IDevice Student, int Seed, string? InheritLessonFrom = null);
+/// <param name="PrimeLessonsPath">Lessons recorded from the teacher at its prime, learnt beside live queries; null: none.</param>
+/// <param name="TeacherHealthyCanary">The teacher's healthy canary level from its monitor, when known: the student is verified against it.</param>
+public sealed record HandoverOpening(string JournalPath, string HandoverId, IServingModel? Teacher, IDevice Student, int Seed, string? InheritLessonFrom = null,
+    double? TeacherHealthyCanary = null, string? PrimeLessonsPath = null);
 
 /// <summary>One journaled batch of teacher outputs: a hash of its content and how many transfer examples it answers.</summary>
 public readonly record struct JournaledBatch(ulong Hash, int Examples);
@@ -65,6 +68,9 @@ public interface IHandoverProcess : IDisposable
 
     /// <summary>The trained student after <see cref="HandoverEnd.Retired"/>; usable after <see cref="IDisposable.Dispose"/>.</summary>
     IServingModel? Student { get; }
+
+    /// <summary>Why the process ended as it did (the journal's last reason); null when it says nothing.</summary>
+    string? EndReason => null;
 
     /// <summary>Costs and contents of the journal as of now.</summary>
     HandoverAccount Account();

@@ -27,6 +27,12 @@ public interface IStressToolkit
     /// <summary>Board time one handover takes when it runs to the end of its budget.</summary>
     double ExpectedHandoverSeconds { get; }
 
+    /// <summary>
+    /// Records the lessons of a board's prime (its outputs on the transfer set of the handover seeded <paramref name="handoverSeed"/>) into
+    /// <paramref name="path"/> when it starts serving; returns the path, or null when the toolkit records none. Throws what the board throws.
+    /// </summary>
+    string? RecordPrimeLessons(IServingModel model, int handoverSeed, string path) => null;
+
     /// <summary>Starts a handover, or resumes it when the journal exists.</summary>
     IHandoverProcess OpenHandover(HandoverOpening opening);
 

@@ -29,7 +29,7 @@ public static class LineageDetails
                 }),
                 handovers = l.Handovers.Select(h => new
                 {
-                    from_generation = h.FromGeneration, reason = h.Reason, outcome = h.Outcome,
+                    from_generation = h.FromGeneration, reason = h.Reason, outcome = h.Outcome, failure_cause = h.FailureCause,
                     requested_years = h.RequestedSeconds / Year, started_years = h.StartedSeconds / Year, ended_years = h.EndedSeconds / Year,
                     hours = h.StartedSeconds is { } a && h.EndedSeconds is { } b ? (b - a) / 3600 : (double?)null,
                     teacher_accuracy = h.TeacherAccuracy, student_accuracy = h.StudentAccuracy,

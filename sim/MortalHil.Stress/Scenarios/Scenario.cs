@@ -104,14 +104,18 @@ public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHo
 /// <param name="StepsPerRound">Student steps per round.</param>
 /// <param name="EvaluateEveryRounds">Rounds between canary checks, checkpoints and the cut-over decision.</param>
 /// <param name="HoursPerRound">Board time one round takes.</param>
-/// <param name="CutOverMargin">Cut over once the student's canary accuracy is at least the teacher's minus this.</param>
-/// <param name="FailureThreshold">A board counts as failed when its canary accuracy falls to this share of its accuracy when it started serving.</param>
+/// <param name="KnowledgeBudget">Canary accuracy (absolute) a board may lose below its healthy level before it counts as failing
+/// (Core's <c>LifecyclePolicy</c>); a student cuts over only within this of its teacher.</param>
+/// <param name="ExtraStudentBudget">Share of its budget a student that has not matched its teacher may train on before the handover fails.</param>
 /// <param name="StuckThreshold">With a write probe: a board counts as failed at this stuck share of its probe cells.</param>
 /// <param name="PreventiveAgeYears">Hand over at this board age whatever the predictor says; null = never.</param>
 /// <param name="ColdStartFromLabels">Train a replacement from labels when nothing could be handed on.</param>
+/// <param name="PrimeLessons">Record each board's outputs on its handover's transfer set when it starts serving (its prime), and teach its
+/// student from them beside live queries.</param>
 public sealed record HandoverPolicy(
     double MarginHours, double Temperature, int TeacherQueries, int StudentSteps, int QueryBatch, int StepsPerRound, int EvaluateEveryRounds,
-    double HoursPerRound, double CutOverMargin, double FailureThreshold, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels);
+    double HoursPerRound, double KnowledgeBudget, double ExtraStudentBudget, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels,
+    bool PrimeLessons = false);
 
 /// <summary>The network every board carries: task features, these hidden widths, task classes.</summary>
 /// <param name="Hidden">Hidden layer widths (empty: a single layer).</param>

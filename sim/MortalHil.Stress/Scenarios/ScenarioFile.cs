@@ -130,9 +130,12 @@ internal sealed class PolicyFile
     public double? HoursPerRound { get; set; }
     public double? CutOverMargin { get; set; }
     public double? FailureThreshold { get; set; }
+    public double? KnowledgeBudget { get; set; }
+    public double? ExtraStudentBudget { get; set; }
     public double? StuckThreshold { get; set; }
     public double? PreventiveAgeYears { get; set; }
     public bool? ColdStartFromLabels { get; set; }
+    public bool? PrimeLessons { get; set; }
 }
 
 internal sealed class NetworkFile

@@ -277,9 +277,16 @@ public static partial class ScenarioLoader
         return new SparePoolSpec(stock, delay, every, batch);
     }
 
+    /// <summary>The lifecycle's one set of defaults.</summary>
+    private static readonly MortalHil.Core.Mortality.Lifecycle.LifecyclePolicy Defaults = new();
+
     private static HandoverPolicy ResolvePolicy(PolicyFile? p)
     {
         p ??= new PolicyFile();
+        if (p.FailureThreshold is not null)
+            throw new ScenarioFieldException("policy.failure_threshold", "was replaced by policy.knowledge_budget: canary accuracy (absolute, 0.01 = one point) a board may lose below its healthy level");
+        if (p.CutOverMargin is not null)
+            throw new ScenarioFieldException("policy.cut_over_margin", "was replaced by policy.knowledge_budget: a student cuts over once within it of its teacher on the canary set");
         var b = p.Budget ?? new BudgetFile();
         return new HandoverPolicy(
             Between("policy.margin_hours", p.MarginHours ?? 168, 0, 1e7),
@@ -290,11 +297,12 @@ public static partial class ScenarioLoader
             IntAtLeast("policy.steps_per_round", p.StepsPerRound ?? 4, 1, 100_000),
             IntAtLeast("policy.evaluate_every_rounds", p.EvaluateEveryRounds ?? 10, 1, 100_000),
             Between("policy.hours_per_round", p.HoursPerRound ?? 0.5, 0, 1e4),
-            Between("policy.cut_over_margin", p.CutOverMargin ?? 0, 0, 1),
-            Above("policy.failure_threshold", p.FailureThreshold ?? 0.9, 0, 1),
+            Above("policy.knowledge_budget", p.KnowledgeBudget ?? Defaults.KnowledgeBudget, 0, 0.99),
+            Between("policy.extra_student_budget", p.ExtraStudentBudget ?? Defaults.ExtraStudentBudget, 0, 100),
             Above("policy.stuck_threshold", p.StuckThreshold ?? 0.2, 0, 1),
             p.PreventiveAgeYears is double age ? Above("policy.preventive_age_years", age, 0, 1000) : null,
-            p.ColdStartFromLabels ?? true);
+            p.ColdStartFromLabels ?? true,
+            p.PrimeLessons ?? false);
     }
 
     private static ScenarioFieldException FromJson(JsonException e)

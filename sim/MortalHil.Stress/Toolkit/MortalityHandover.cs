@@ -5,6 +5,7 @@ using MortalHil.Core.Learning.Trainers;
 using MortalHil.Core.Mortality.Adapters;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
+using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Core.Mortality.Ports;
 using MortalHil.Stress.Ports;
 
@@ -25,8 +26,11 @@ internal sealed class MortalityHandover : IHandoverProcess
     private readonly TransferSet _transfer;
     private MappedStudent? _student;
 
-    private MortalityHandover(HandoverOpening opening, MortalityToolkit toolkit, HandoverJournal journal, TransferSet transfer)
+    private readonly PrimeLessons? _prime;
+
+    private MortalityHandover(HandoverOpening opening, MortalityToolkit toolkit, HandoverJournal journal, TransferSet transfer, PrimeLessons? prime)
     {
+        _prime = prime;
         _opening = opening;
         _toolkit = toolkit;
         _journal = journal;
@@ -35,14 +39,17 @@ internal sealed class MortalityHandover : IHandoverProcess
 
     public static MortalityHandover Open(HandoverOpening opening, MortalityToolkit toolkit)
     {
-        var plan = toolkit.Plan with { Seed = opening.Seed };
+        var plan = PlanFor(toolkit, opening);
         var transfer = new TransferSet(toolkit.Task.UnlabelledPool, toolkit.Task.Features, plan.TransferExamples, opening.Seed);
-        var journal = HandoverJournal.Open(opening.JournalPath, Fingerprint(plan, opening));
+        var prime = opening.PrimeLessonsPath is { } pp && File.Exists(pp) ? PrimeLessons.Load(pp, plan) : null;
+        var fingerprint = Fingerprint(plan, opening);
+        if (prime is not null) fingerprint["prime_lessons"] = prime.Identity;
+        var journal = HandoverJournal.Open(opening.JournalPath, fingerprint);
         try
         {
             if (opening.InheritLessonFrom is { } earlier && !journal.Resumed && journal.TeacherBatchCount == 0)
                 Inherit(earlier, journal);
-            var process = new MortalityHandover(opening, toolkit, journal, transfer);
+            var process = new MortalityHandover(opening, toolkit, journal, transfer, prime);
             var seen = journal.TeacherOutputs().ToDictionary(b => b.Batch, b => new JournaledBatch(JournalFileReader.ContentHash(b.Logits), b.Count));
             process.SeenAtOpen = new JournalView(seen, journal.LatestCheckpoint()?.TrainerStep ?? 0);
             return process;
@@ -53,6 +60,10 @@ internal sealed class MortalityHandover : IHandoverProcess
             throw;
         }
     }
+
+    /// <summary>The toolkit's plan for this handover: its seed, and verification against the teacher's healthy level when the monitor knew it.</summary>
+    private static HandoverPlan PlanFor(MortalityToolkit toolkit, HandoverOpening o) =>
+        toolkit.Plan with { Seed = o.Seed, VerifyReference = o.TeacherHealthyCanary };
 
     /// <summary>What makes this handover this handover (Mortality's plan fingerprint plus the boards).</summary>
     private static Dictionary<string, string> Fingerprint(HandoverPlan plan, HandoverOpening o) => new(plan.Fingerprint())
@@ -72,16 +83,20 @@ internal sealed class MortalityHandover : IHandoverProcess
 
     public JournalView SeenAtOpen { get; private set; } = JournalView.Empty;
 
+    public string? EndReason { get; private set; }
+
     public IServingModel? Student => _student is not null && _journal.State == HandoverState.Retired ? new MappedServingModel(_student.Network) : null;
 
     public HandoverEnd Run()
     {
-        var plan = _toolkit.Plan with { Seed = _opening.Seed };
+        var plan = PlanFor(_toolkit, _opening);
         var run = new HandoverRun(_journal, plan, _transfer, _toolkit.Task.Canary, OpenTeacher, OpenStudent)
         {
             CallReason = "the stress runner's monitor called a handover",
+            PrimeLessons = _prime?.Batches ?? [],
         };
         var result = run.Run();
+        EndReason = result.Reason;
         return result.State == HandoverState.Retired ? HandoverEnd.Retired : HandoverEnd.Failed;
     }
 

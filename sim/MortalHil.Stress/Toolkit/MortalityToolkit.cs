@@ -5,6 +5,7 @@ using MortalHil.Core.Learning.Trainers;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
 using MortalHil.Core.Mortality.Adapters;
+using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Stress.Ports;
 using MortalHil.Stress.Randomness;
 using MortalHil.Stress.Scenarios;
@@ -38,7 +39,8 @@ public sealed class MortalityToolkit : IStressToolkit
             Temperature = (float)p.Temperature,
             BoardTimePerRound = TimeSpan.FromHours(p.HoursPerRound),
             ServeRequestsPerRound = 0,
-            CutOverMargin = p.CutOverMargin,
+            VerifyWithin = p.KnowledgeBudget,
+            ExtraStudentSteps = (int)Math.Round(p.StudentSteps * p.ExtraStudentBudget),
         };
         Plan.Validate();
     }
@@ -51,6 +53,13 @@ public sealed class MortalityToolkit : IStressToolkit
 
     public SyntheticTask Task { get; }
     public NetworkShape Shape { get; }
+    /// <summary>The scenario's lifecycle policy: Core's one definition of failing, with the scenario's numbers.</summary>
+    public LifecyclePolicy Lifecycle => new()
+    {
+        KnowledgeBudget = _scenario.Policy.KnowledgeBudget, StuckLimit = _scenario.Policy.StuckThreshold,
+        Margin = TimeSpan.FromHours(_scenario.Policy.MarginHours), ExtraStudentBudget = _scenario.Policy.ExtraStudentBudget,
+    };
+
     /// <summary>The handover plan (its seed is set per handover).</summary>
     public HandoverPlan Plan { get; }
 
@@ -102,9 +111,9 @@ public sealed class MortalityToolkit : IStressToolkit
             probe = ProbeWindow(net, side) ?? throw new InvalidOperationException(
                 $"board {net.Description.SerialNumber} has no free {side}x{side} cells for the write probe beside network {Shape}");
         }
-        var p = _scenario.Policy;
         ulong ids = SeedTree.Derive(SeedTree.Of(net.Description.SerialNumber), "monitor-pulse-ids") | 1;
-        return new MortalityMonitor(net, Task.Canary, probe, handoverSeconds, marginSeconds, p.FailureThreshold, p.StuckThreshold, ids);
+        var policy = Lifecycle with { Margin = TimeSpan.FromSeconds(marginSeconds) };
+        return new MortalityMonitor(new LifecycleWatch(net, Task.Canary, policy, TimeSpan.FromSeconds(handoverSeconds), probe, new PulseIdSource(ids)));
     }
 
     /// <summary>A <paramref name="side"/> x <paramref name="side"/> window of cells the network does not use, for the monitor's write probe; null if none.</summary>
@@ -112,6 +121,14 @@ public sealed class MortalityToolkit : IStressToolkit
     {
         var used = net.AllLayers.SelectMany(l => l.Blocks).Select(b => b.Window);
         return new TileAllocator(net.Description, used).TryAllocate(side, side, out var w) ? w : null;
+    }
+
+    public string? RecordPrimeLessons(IServingModel model, int handoverSeed, string path)
+    {
+        var plan = Plan with { Seed = handoverSeed };
+        var transfer = new TransferSet(Task.UnlabelledPool, Task.Features, plan.TransferExamples, handoverSeed);
+        PrimeLessons.Record(((MappedServingModel)model).Network, transfer, plan, path);
+        return path;
     }
 
     public IHandoverProcess OpenHandover(HandoverOpening opening) => MortalityHandover.Open(opening, this);

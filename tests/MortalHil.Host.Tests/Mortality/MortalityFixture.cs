@@ -1,4 +1,5 @@
 using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Host.Commands.Mortality;
 using MortalHil.Sim;
 using MortalHil.Sim.Presets;

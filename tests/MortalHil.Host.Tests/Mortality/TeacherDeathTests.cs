@@ -1,6 +1,7 @@
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
+using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Core.Mortality.Ports;
 using MortalHil.Host.Commands.Mortality;
 using MortalHil.Sim.Presets;
@@ -22,8 +23,10 @@ public class TeacherDeathTests(MortalityFixture fx) : IClassFixture<MortalityFix
         };
         var data = MnistForBoards.Load("idx:" + fx.DataDir, 4, null, TextWriter.Null);
         var shape = NetworkShape.Parse("49-16-10");
-        var teacher = TeacherSchool.Train(shortLived, "T", shape, "np", data.Train, 2500, 300, 16, 1);
-        var student = TeacherSchool.Fresh(BuiltInPresets.Ideal with { Geometry = shortLived.Geometry }, "S", shape, "np", data.Train.Pixels, 128, 1);
+        var teacher = TeacherSchool.Train(new SimBoardSupply(shortLived), "T", shape, "np", data.Train, 2500, 300, 16, 1);
+        var studentBoards = new SimBoardSupply(BuiltInPresets.Ideal with { Geometry = shortLived.Geometry });
+        var fresh = TeacherSchool.Fresh(studentBoards, "S", shape, "np", data.Train.Pixels, 128, 1);
+        var student = new BoardNetwork(fresh.Board, fresh.Network);
         var test = MnistForBoards.Labelled(data.Test, 0, 600);
         double before = ClassifierEvaluation.Accuracy(student.Network, test);
         var plan = new HandoverPlan
@@ -33,16 +36,22 @@ public class TeacherDeathTests(MortalityFixture fx) : IClassFixture<MortalityFix
         };
         var transfer = new TransferSet(MnistForBoards.Unlabelled(data.Train, 0, 2500), data.Features, plan.TransferExamples, 1);
         var canary = MnistForBoards.Labelled(data.Train, 2800, 200);
-        var outcome = LiveHandover.Run((teacher.Board, teacher.Network), student, plan, transfer, canary, null,
-            Path.Combine(fx.Root, "teacher-death.db"), "np", 0.3f, "test");
+        var setup = new LifecycleSetup
+        {
+            Boards = studentBoards, Shape = shape, Algo = "np", Canary = canary, Transfer = transfer, Sample = data.Train.Pixels, SampleCount = 128,
+            Plan = plan, StudentLearningRate = 0.3f,
+        };
+        // The plan as given (unverified): this test is about what a dying teacher leaves behind, not about verification.
+        var outcome = HandoverLifecycle.Distil(setup, new BoardNetwork(teacher.Board, teacher.Network), student, Path.Combine(fx.Root, "teacher-death.db"), "test",
+            plan: plan);
         var r = outcome.Result;
         Assert.True(r.TeacherDied);
-        Assert.True(teacher.Board.IsDead);
+        Assert.True(((MortalHil.Sim.SimulatedBoard)teacher.Board).IsDead);
         Assert.Equal(HandoverState.Retired, r.State);
         Assert.InRange(r.CollectedExamples, 5 * 32, 15 * 32); // some, not all, of the 20 batches
         Assert.Equal(plan.StudentSteps, r.StudentSteps);
         Assert.Contains("teacher died", r.Reason);
-        double after = ClassifierEvaluation.Accuracy(outcome.StudentNetwork, test);
+        double after = ClassifierEvaluation.Accuracy(outcome.Student.Network, test);
         Assert.True(after > 0.3 && after > before + 0.15, $"student went from {before:P1} to {after:P1} on what was collected");
     }
 }

@@ -10,11 +10,8 @@ public sealed record DemoSettings : MortalityRunSettings
     public double HoursPerRound { get; init; } = 0.5;
     public double AgeStepDays { get; init; } = 30;
     public double MaxYears { get; init; } = 30;
-    public double MarginDays { get; init; } = 30;
-    /// <summary>Canary accuracy this far (absolute) below its value at the start counts as failed.</summary>
-    public double FailureDrop { get; init; } = 0.05;
-    /// <summary>Stuck share of the probe cells at which the board counts as failed.</summary>
-    public double StuckLimit { get; init; } = 0.10;
     public int TimelineTest { get; init; } = 2000;
     public bool Quiet { get; init; }
+    /// <summary>Record the teacher's outputs at its prime and teach the student from them beside live queries.</summary>
+    public bool PrimeLessons { get; init; } = true;
 }

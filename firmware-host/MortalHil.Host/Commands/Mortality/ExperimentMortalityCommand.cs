@@ -7,11 +7,11 @@ using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Adapters;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
+using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Core.Mortality.Ports;
 using MortalHil.Host.Plots;
 using MortalHil.Sim;
 using MortalHil.Sim.Presets;
-using MortalHil.Host.Options;
 using Spectre.Console;
 
 namespace MortalHil.Host.Commands.Mortality;
@@ -35,55 +35,61 @@ public static class ExperimentMortalityCommand
         public int Parallel { get; init; } = Environment.ProcessorCount;
         /// <summary>Keep every handover's journal (about 47 MB each, 12 in a default run); by default a journal is deleted once its handover retired.</summary>
         public bool KeepJournals { get; init; }
+        /// <summary>Teach generations 2 and later from the first teacher's prime (journaled soft targets) beside their own teacher.</summary>
+        public bool PrimeLessons { get; init; } = true;
     }
 
     public static Command Create()
     {
         var d = new Settings { OutDir = "" };
-        var output = SharedOptions.OutDir("Output folder: mortality.json, plots (and journals with --keep-journals)");
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: mortality.json, plots (and journals with --keep-journals)", Required = true };
         var keepJournals = new Option<bool>("--keep-journals") { Description = "Keep each handover's SQLite journal in OUT/journals (about 47 MB each); by default one is deleted once its handover has retired" };
-        var preset = SharedOptions.Preset(d.Preset);
-        var teacher = new Option<string?>("--teacher") { Description = "A trained teacher to use (simfile:FILE with FILE.net.json); default: train one" }.NotEmpty();
-        var teacherSerial = SharedOptions.Serial("--teacher-serial", "Serial of the teacher trained when --teacher is not given", d.TeacherSerial);
-        var serials = new Option<string>("--student-serials") { Description = "Comma-separated serials of the student boards (each once)", DefaultValueFactory = _ => string.Join(",", d.StudentSerials) }.NotEmpty();
-        var algo = SharedOptions.OnChipAlgorithm(d.Algo);
-        var shape = SharedOptions.Shape("--shape", "Network", d.Shape);
-        var teacherEpochs = SharedOptions.Count("--teacher-epochs", "Teacher training epochs (as 'mortalhil train')", d.TeacherEpochs, 1, Limits.Epochs);
-        var batch = SharedOptions.Batch(d.Batch);
-        var transfer = SharedOptions.Examples("--transfer", "Transfer set size", d.Transfer);
-        var studentSteps = SharedOptions.Count("--student-steps", "Steps of every student (the equal budget)", d.StudentSteps, 1, 100_000_000);
-        var temperature = SharedOptions.Temperature(d.Temperature);
-        var omitted = SharedOptions.Count("--omitted-digit", "Digit left out of the transfer set", d.OmittedDigit, 0, 9);
-        var generations = SharedOptions.Count("--generations", "Generations of students", d.Generations, 1, 100);
-        var test = SharedOptions.Examples("--test", "Test images", d.Test);
-        var seed = SharedOptions.Seed(d.Seed);
-        var dataset = SharedOptions.Dataset();
-        var dataRoot = SharedOptions.DataDir();
-        var parallel = SharedOptions.Count("--parallel", "Students trained at once", Math.Min(d.Parallel, Limits.Parallel), 1, Limits.Parallel);
+        var preset = new Option<string>("--preset") { Description = "Board preset", DefaultValueFactory = _ => d.Preset };
+        var teacher = new Option<string?>("--teacher") { Description = "A trained teacher to use (simfile:FILE with FILE.net.json); default: train one" };
+        var teacherSerial = new Option<string>("--teacher-serial") { Description = "Serial of the teacher trained when --teacher is not given", DefaultValueFactory = _ => d.TeacherSerial };
+        var serials = new Option<string>("--student-serials") { Description = "Comma-separated serials of the student boards", DefaultValueFactory = _ => string.Join(",", d.StudentSerials) };
+        var algo = new Option<string>("--algo") { Description = "On-chip trainer: np, ll or wp", DefaultValueFactory = _ => d.Algo };
+        var shape = new Option<string>("--shape") { Description = "Network", DefaultValueFactory = _ => d.Shape };
+        var teacherEpochs = new Option<int>("--teacher-epochs") { Description = "Teacher training epochs (as 'mortalhil train')", DefaultValueFactory = _ => d.TeacherEpochs };
+        var batch = new Option<int>("--batch") { Description = "Examples per step", DefaultValueFactory = _ => d.Batch };
+        var transfer = new Option<int>("--transfer") { Description = "Transfer set size", DefaultValueFactory = _ => d.Transfer };
+        var studentSteps = new Option<int>("--student-steps") { Description = "Steps of every student (the equal budget)", DefaultValueFactory = _ => d.StudentSteps };
+        var temperature = new Option<float>("--temperature") { Description = "Distillation temperature", DefaultValueFactory = _ => d.Temperature };
+        var omitted = new Option<int>("--omitted-digit") { Description = "Digit left out of the transfer set", DefaultValueFactory = _ => d.OmittedDigit };
+        var generations = new Option<int>("--generations") { Description = "Generations of students", DefaultValueFactory = _ => d.Generations };
+        var test = new Option<int>("--test") { Description = "Test images", DefaultValueFactory = _ => d.Test };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
+        var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
+        var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
+        var noPrime = new Option<bool>("--no-prime-lessons") { Description = "Teach each generation from its own teacher only (no soft targets recorded at the first teacher's prime)" };
+        var parallel = new Option<int>("--parallel") { Description = "Students trained at once", DefaultValueFactory = _ => d.Parallel };
         var cmd = new Command("mortality", "Copy vs distill on 5 serials; soft vs hard vs true labels; Hinton's omitted class with bias correction; 5 generations.");
         foreach (var o in new Option[] { output, preset, teacher, teacherSerial, serials, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, omitted,
-                     generations, test, seed, dataset, dataRoot, parallel, keepJournals })
+                     generations, test, seed, dataset, dataRoot, parallel, keepJournals, noPrime })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             Run(new Settings
             {
-                OutDir = p.GetValue(output)!, Preset = p.GetValue(preset)!, Teacher = p.GetValue(teacher), TeacherSerial = p.GetValue(teacherSerial)!,
+                OutDir = p.GetValue(output)!.FullName, Preset = p.GetValue(preset)!, Teacher = p.GetValue(teacher), TeacherSerial = p.GetValue(teacherSerial)!,
                 StudentSerials = p.GetValue(serials)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!.ToString(), TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch),
+                Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch),
                 Transfer = p.GetValue(transfer), StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature),
                 OmittedDigit = p.GetValue(omitted), Generations = p.GetValue(generations), Test = p.GetValue(test), Seed = p.GetValue(seed),
-                Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = p.GetValue(parallel),
-                KeepJournals = p.GetValue(keepJournals),
+                Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = Math.Max(1, p.GetValue(parallel)),
+                KeepJournals = p.GetValue(keepJournals), PrimeLessons = !p.GetValue(noPrime),
             });
             return 0;
         });
         return cmd;
     }
 
-    private sealed record Context(Settings S, DevicePreset Preset, NetworkShape Shape, MnistForBoards Data, LabelledSet Canary, LabelledSet Test,
+    private sealed record Context(Settings S, SimBoardSupply Boards, NetworkShape Shape, MnistForBoards Data, LabelledSet Canary, LabelledSet Test,
         float[] Sample, int SampleCount, TextWriter Log, Stopwatch Wall)
     {
+        /// <summary>Handovers that ended without a verified student, with their causes.</summary>
+        public ConcurrentBag<string> Failures { get; } = [];
+
         public void Say(string text)
         {
             lock (Log) { Log.WriteLine($"[{Wall.Elapsed:hh\\:mm\\:ss}] {text}"); Log.Flush(); }
@@ -100,18 +106,15 @@ public static class ExperimentMortalityCommand
     public static JsonObject Run(Settings s)
     {
         var wall = Stopwatch.StartNew();
-        if (s.StudentSerials.Count == 0) throw new Cli.CliUsageException("--student-serials needs at least one serial");
-        // Two students with one serial would share one journal and one board.
-        if (s.StudentSerials.GroupBy(x => x).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new Cli.CliUsageException($"--student-serials names {twice.Key} more than once; each student needs its own board");
-        s = s with { OutDir = Core.Files.OutputLocation.PrepareDirectory(s.OutDir, "--out") };
+        Directory.CreateDirectory(s.OutDir);
         Directory.CreateDirectory(Path.Combine(s.OutDir, "journals"));
+        if (s.StudentSerials.Count == 0) throw new Cli.CliUsageException("--student-serials needs at least one serial");
         if (s.OmittedDigit is < 0 or > 9) throw new Cli.CliUsageException("--omitted-digit must be 0..9");
         if (s.Generations < 1) throw new Cli.CliUsageException("--generations must be at least 1");
         var shape = NetworkShape.Parse(s.Shape);
         var data = MnistForBoards.Load(s.Dataset, HandoverCommand.DownsampleFor(shape.Inputs), s.DataRoot, Console.Out);
         int sampleCount = 256;
-        var ctx = new Context(s, TeacherSchool.Preset(s.Preset), shape, data,
+        var ctx = new Context(s, SimBoardSupply.ForPreset(s.Preset), shape, data,
             MnistForBoards.Labelled(data.Train, data.Train.Count - s.Canary, s.Canary),
             MnistForBoards.Labelled(data.Test, 0, Math.Min(s.Test, data.Test.Count)),
             data.Train.Pixels.AsSpan(0, sampleCount * data.Features).ToArray(), sampleCount, Console.Out, wall);
@@ -130,8 +133,8 @@ public static class ExperimentMortalityCommand
         else
         {
             ctx.Say($"training the teacher: {s.Preset} #{s.TeacherSerial}, {s.Shape}, {s.Algo}, {s.TeacherEpochs} epochs in batches of {s.Batch}");
-            var school = TeacherSchool.TrainEpochs(ctx.Preset, s.TeacherSerial, shape, s.Algo, data.Train.Take(usable), data.Test, s.TeacherEpochs, s.Batch, s.Seed);
-            teacherBoard = school.Board;
+            var school = TeacherSchool.TrainEpochs(ctx.Boards, s.TeacherSerial, shape, s.Algo, data.Train.Take(usable), data.Test, s.TeacherEpochs, s.Batch, s.Seed);
+            teacherBoard = (SimulatedBoard)school.Board;
             teacherNet = school.Network;
             BoardBundle.Save(teacherBoard, teacherNet, Path.Combine(s.OutDir, "teacher.board"));
         }
@@ -139,11 +142,11 @@ public static class ExperimentMortalityCommand
         ctx.Say($"teacher: {teacherBest:P2}");
         var teacherBytes = SimBoardKeeper.ToBytes(teacherBoard);
         var teacherNetBytes = NetworkBytes.Save(teacherNet);
-        (SimulatedBoard, MappedNetwork) TeacherCopy()
+        BoardNetwork TeacherCopy()
         {
             // Each concurrent handover asks its own copy of the teacher (a simulated board serves one caller at a time).
             var b = SimBoardKeeper.FromBytes(teacherBytes);
-            return (b, NetworkBytes.Load(b, teacherNetBytes));
+            return new BoardNetwork(b, NetworkBytes.Load(b, teacherNetBytes));
         }
         var copySource = CopyBaseline.Read(teacherNet);
         var transfer = new TransferSet(MnistForBoards.Unlabelled(data.Train, 0, s.Transfer), data.Features, s.Transfer, s.Seed, data.Width);
@@ -156,14 +159,14 @@ public static class ExperimentMortalityCommand
 
         // 1. Copy versus distill, one student serial at a time (in parallel).
         ctx.Say($"1. copy vs distill onto {s.StudentSerials.Count} serials");
-        var rows = new ConcurrentDictionary<string, (double Copied, double Distilled, long CopyPulses, long StudentPulses, SimulatedBoard Board, MappedNetwork Net)>();
+        var rows = new ConcurrentDictionary<string, (double Copied, double Distilled, long CopyPulses, long StudentPulses, BoardNetwork Student)>();
         System.Threading.Tasks.Parallel.ForEach(s.StudentSerials, new ParallelOptions { MaxDegreeOfParallelism = s.Parallel }, serial =>
         {
-            var copy = CopyBaseline.Copy(copySource, ctx.Preset, serial, shape, s.Algo, ctx.Sample, ctx.SampleCount, s.Seed);
+            var copy = CopyBaseline.Copy(copySource, ctx.Boards, serial, shape, s.Algo, ctx.Sample, ctx.SampleCount, s.Seed);
             double copied = ClassifierEvaluation.Accuracy(copy.Network, ctx.Test);
             var d = Distill(ctx, TeacherCopy(), serial, ctx.Plan(), transfer, $"distill-{serial}");
             ctx.Say($"  #{serial}: copied {copied:P2}, distilled {d.Accuracy:P2}");
-            rows[serial] = (copied, d.Accuracy, copy.Report.Pulses, d.Outcome.Result.StudentPulses, d.Outcome.StudentBoard, d.Outcome.StudentNetwork);
+            rows[serial] = (copied, d.Accuracy, copy.Report.Pulses, d.Outcome.Result.StudentPulses, d.Outcome.Student);
         });
         var ordered = s.StudentSerials.Select(x => (Serial: x, Row: rows[x])).ToArray();
         json["copy_vs_distill"] = new JsonObject
@@ -184,7 +187,7 @@ public static class ExperimentMortalityCommand
         ctx.Say($"2. soft vs teacher-hard vs true labels on #{first}, {s.StudentSteps} steps of {s.Batch} each");
         double soft = rows[first].Distilled;
         var hard = Distill(ctx, TeacherCopy(), first, ctx.Plan(LessonKind.TeacherHard), transfer, $"hard-{first}");
-        var truth = TeacherSchool.Train(ctx.Preset, first, shape, s.Algo, data.Train, s.Transfer, s.StudentSteps, s.Batch, s.Seed + 17);
+        var truth = TeacherSchool.Train(ctx.Boards, first, shape, s.Algo, data.Train, s.Transfer, s.StudentSteps, s.Batch, s.Seed + 17);
         double trueLabels = ClassifierEvaluation.Accuracy(truth.Network, ctx.Test);
         ctx.Say($"  soft {soft:P2}, teacher-hard {hard.Accuracy:P2}, true labels {trueLabels:P2}");
         json["lessons"] = new JsonObject
@@ -204,12 +207,12 @@ public static class ExperimentMortalityCommand
         for (int j = 0; j < keep.Length; j++) data.Train.Example(keep[j]).CopyTo(pool.AsSpan(j * data.Features));
         var omittedTransfer = new TransferSet(pool, data.Features, keep.Length, s.Seed, data.Width);
         var omittedRun = Distill(ctx, TeacherCopy(), first, ctx.Plan(transfer: keep.Length), omittedTransfer, $"omitted-{digit}");
-        var bias = BiasCorrection.Choose(omittedRun.Outcome.StudentNetwork, ctx.Canary, digit);
+        var bias = BiasCorrection.Choose(omittedRun.Outcome.Student.Network, ctx.Canary, digit);
         var biasVector = new float[shape.Outputs];
         biasVector[digit] = bias.Shift;
-        double digitBefore = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, digit);
-        double digitAfter = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, digit, logitBias: biasVector);
-        double overallAfter = ClassifierEvaluation.Accuracy(omittedRun.Outcome.StudentNetwork, ctx.Test, logitBias: biasVector);
+        double digitBefore = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.Student.Network, ctx.Test, digit);
+        double digitAfter = ClassifierEvaluation.ClassAccuracy(omittedRun.Outcome.Student.Network, ctx.Test, digit, logitBias: biasVector);
+        double overallAfter = ClassifierEvaluation.Accuracy(omittedRun.Outcome.Student.Network, ctx.Test, logitBias: biasVector);
         double teacherDigit = ClassifierEvaluation.ClassAccuracy(teacherNet, ctx.Test, digit);
         ctx.Say($"  {digit}s: teacher {teacherDigit:P1}; student {digitBefore:P1} before, {digitAfter:P1} after raising its bias by {bias.Shift:F2}; overall {omittedRun.Accuracy:P2} -> {overallAfter:P2}");
         json["omitted_class"] = new JsonObject
@@ -222,22 +225,34 @@ public static class ExperimentMortalityCommand
         };
 
         // 4. Generations.
-        ctx.Say($"4. {s.Generations} generations, each distilled from the one before");
+        ctx.Say($"4. {s.Generations} generations, each distilled from the one before{(s.PrimeLessons ? " and from the lessons of the first teacher's prime" : "")}");
+        string primePath = Path.Combine(s.OutDir, "journals", "prime-lessons.db");
+        // The first teacher's outputs on the transfer set, journaled now while it is at its best: every later generation learns from them too.
+        var prime = s.PrimeLessons ? PrimeLessons.Record(teacherNet, transfer, ctx.Plan(), primePath) : null;
         var generations = new List<(string Serial, double Accuracy)> { ("teacher #" + (s.Teacher is null ? s.TeacherSerial : teacherBoard.Description.SerialNumber), teacherBest) };
-        (SimulatedBoard Board, MappedNetwork Net) parent = (rows[first].Board, rows[first].Net);
+        BoardNetwork parent = rows[first].Student;
         generations.Add(($"#{first}", rows[first].Distilled));
         for (int g = 2; g <= s.Generations; g++)
         {
             string serial = (300 + g).ToString(CultureInfo.InvariantCulture);
-            var child = Distill(ctx, parent, serial, ctx.Plan(), transfer, $"generation-{g}");
+            var child = Distill(ctx, parent, serial, ctx.Plan(), transfer, $"generation-{g}", prime);
             generations.Add(($"#{serial}", child.Accuracy));
             ctx.Say($"  generation {g} (#{serial}): {child.Accuracy:P2}");
-            parent = (child.Outcome.StudentBoard, child.Outcome.StudentNetwork);
+            parent = child.Outcome.Student;
         }
         json["generations"] = new JsonArray(generations.Select((x, i) => (JsonNode)new JsonObject
         {
             ["generation"] = i, ["board"] = x.Serial, ["accuracy"] = x.Accuracy,
         }).ToArray());
+        json["prime_lessons"] = prime is null ? null : new JsonObject
+        {
+            ["examples"] = prime.Examples, ["teacher_queries"] = prime.TeacherQueries, ["payload_bits"] = prime.PayloadBits, ["share_of_student_minibatches"] = ctx.Plan().PrimeShare,
+            ["used_by"] = "generations 2 and later (generation 1 is part 1's student, distilled from the teacher itself)",
+        };
+        if (prime is not null && !s.KeepJournals)
+            HandoverJournal.Delete(primePath);
+        json["handover_failures"] = new JsonArray(ctx.Failures.Order(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
+        json["knowledge_budget"] = s.Policy.KnowledgeBudget;
         json["wall_seconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
 
         HandoverCommand.WriteJson(Path.Combine(s.OutDir, "mortality.json"), json);
@@ -254,18 +269,27 @@ public static class ExperimentMortalityCommand
         return json;
     }
 
-    private sealed record Distilled(LiveHandover.Outcome Outcome, double Accuracy);
+    private sealed record Distilled(HandoverOutcome Outcome, double Accuracy);
 
-    private static Distilled Distill(Context ctx, (SimulatedBoard Board, MappedNetwork Network) teacher, string serial, HandoverPlan plan, TransferSet transfer, string name)
+    private static Distilled Distill(Context ctx, BoardNetwork teacher, string serial, HandoverPlan plan, TransferSet transfer, string name, PrimeLessons? prime = null)
     {
-        var student = TeacherSchool.Fresh(ctx.Preset, serial, ctx.Shape, ctx.S.Algo, ctx.Sample, ctx.SampleCount, ctx.S.Seed);
+        var setup = new LifecycleSetup
+        {
+            Boards = ctx.Boards, Shape = ctx.Shape, Algo = ctx.S.Algo, Canary = ctx.Canary, Transfer = transfer, Sample = ctx.Sample, SampleCount = ctx.SampleCount,
+            Plan = plan, Policy = ctx.S.Policy, Seed = ctx.S.Seed, Prime = prime,
+        };
+        var student = HandoverLifecycle.FreshStudent(setup, serial);
         string journal = Path.Combine(ctx.S.OutDir, "journals", name + ".db");
-        var outcome = LiveHandover.Run(teacher, student, plan, transfer, ctx.Canary, null, journal, ctx.S.Algo, null, $"experiment: {name}");
+        var outcome = HandoverLifecycle.Distil(setup, teacher, student, journal, $"experiment: {name}");
         if (outcome.Result.State != HandoverState.Retired)
-            throw new InvalidOperationException($"handover {name} ended in {outcome.Result.State.Name()}: {outcome.Result.Reason} (journal kept: {journal})");
-        if (!ctx.S.KeepJournals)
+        {
+            // A failed handover is reported, not hidden: its student is measured as it stands, and the journal is kept.
+            ctx.Failures.Add($"{name}: {outcome.Result.State.Name()}: {outcome.Result.Reason} (journal kept: {journal})");
+            ctx.Say($"  handover {name} failed: {outcome.Result.Reason}");
+        }
+        else if (!ctx.S.KeepJournals)
             HandoverJournal.Delete(journal);
-        return new Distilled(outcome, ClassifierEvaluation.Accuracy(outcome.StudentNetwork, ctx.Test));
+        return new Distilled(outcome, ClassifierEvaluation.Accuracy(outcome.Student.Network, ctx.Test));
     }
 
     private static void PrintTables(JsonObject j)

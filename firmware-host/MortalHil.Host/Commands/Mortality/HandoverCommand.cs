@@ -9,6 +9,7 @@ using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Adapters;
 using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
+using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Core.Mortality.Ports;
 using MortalHil.Host.Boards;
 using MortalHil.Host.Cli;

@@ -1,3 +1,5 @@
+using MortalHil.Core.Mortality.Lifecycle;
+
 namespace MortalHil.Host.Commands.Mortality;
 
 /// <summary>
@@ -25,4 +27,6 @@ public abstract record MortalityRunSettings
     public int Seed { get; init; } = 1;
     public string Dataset { get; init; } = "mnist";
     public string? DataRoot { get; init; }
+    /// <summary>When a board counts as failing and how a handover is verified (the lifecycle's one set of defaults).</summary>
+    public LifecyclePolicy Policy { get; init; } = new();
 }

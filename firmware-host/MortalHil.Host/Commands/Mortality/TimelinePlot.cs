@@ -1,10 +1,10 @@
+using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Host.Plots;
 using ScottPlot;
 
 namespace MortalHil.Host.Commands.Mortality;
 
 /// <summary>One accuracy measurement of one board at a moment of simulated time.</summary>
-public sealed record TimelinePoint(string Board, double Years, double Accuracy);
 
 /// <summary>Both boards' accuracy over simulated time, the handover window shaded, the call and the teacher's death marked.</summary>
 public static class TimelinePlot

@@ -42,6 +42,23 @@ public sealed record HandoverPlan
     public int ServeRequestsPerRound { get; init; } = 8;
     /// <summary>Cut over once the student's canary accuracy is at least the teacher's minus this.</summary>
     public double CutOverMargin { get; init; }
+    /// <summary>
+    /// Verify before cut-over: the student takes over only once its canary accuracy is within this much (absolute) of the
+    /// teacher's best canary reading in this handover; until then it keeps distilling, up to <see cref="ExtraStudentSteps"/>
+    /// beyond its budget, and then the handover fails with that cause. Null: cut over when the budget is spent (unverified).
+    /// </summary>
+    public double? VerifyWithin { get; init; }
+    /// <summary>
+    /// The teacher's healthy canary level, when known (the lifecycle watch's baseline): verification then holds the student to
+    /// the higher of it and the teacher's best reading in this handover, so a teacher that has already declined does not lower the bar.
+    /// </summary>
+    public double? VerifyReference { get; init; }
+    /// <summary>Steps a student that has not matched its teacher may take beyond <see cref="StudentSteps"/> (with <see cref="VerifyWithin"/>).</summary>
+    public int ExtraStudentSteps { get; init; }
+    /// <summary>Student steps at most: the budget, plus the extension when cut-over is verified.</summary>
+    public int MaxStudentSteps => StudentSteps + (VerifyWithin is null ? 0 : ExtraStudentSteps);
+    /// <summary>Share of each minibatch drawn from lessons of the teacher's prime, when a handover has them beside live outputs.</summary>
+    public double PrimeShare { get; init; } = 0.5;
     /// <summary>Seed of minibatch draws.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>Wall-clock pause after each round, to pace a handover beside live traffic (default none).</summary>
@@ -70,10 +87,26 @@ public sealed record HandoverPlan
         if (QuantisationBits is < 1 or > 16) throw new ArgumentException($"quantisation bits must be 1..16, got {QuantisationBits}");
         if (ServeRequestsPerRound < 0) throw new ArgumentException("serve requests per round must not be negative");
         if (BoardTimePerRound < TimeSpan.Zero) throw new ArgumentException("board time per round must not be negative");
+        if (VerifyWithin is { } v && !(v >= 0 && v < 1)) throw new ArgumentException($"verify-within must be in [0, 1), got {v}");
+        if (ExtraStudentSteps < 0) throw new ArgumentException("extra student steps must not be negative");
+        if (!(PrimeShare >= 0 && PrimeShare <= 1)) throw new ArgumentException($"prime share must be in [0, 1], got {PrimeShare}");
     }
 
     /// <summary>The fields that make a handover this handover (stored in, and checked against, the journal).</summary>
-    public IReadOnlyDictionary<string, string> Fingerprint() => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Fingerprint()
+    {
+        var f = BaseFingerprint();
+        // Added fields enter the fingerprint only when set, so journals written before they existed still match.
+        if (VerifyWithin is { } v)
+        {
+            f["verify_within"] = v.ToString("R", CultureInfo.InvariantCulture);
+            f["extra_student_steps"] = ExtraStudentSteps.ToString(CultureInfo.InvariantCulture);
+            if (VerifyReference is { } r) f["verify_reference"] = r.ToString("R", CultureInfo.InvariantCulture);
+        }
+        return f;
+    }
+
+    private Dictionary<string, string> BaseFingerprint() => new()
     {
         ["transfer_examples"] = TransferExamples.ToString(CultureInfo.InvariantCulture),
         ["query_batch"] = QueryBatch.ToString(CultureInfo.InvariantCulture),

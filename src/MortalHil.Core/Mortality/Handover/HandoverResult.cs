@@ -34,4 +34,10 @@ public sealed record HandoverResult
     public required long ServedByStudent { get; init; }
     public required long ServedCorrect { get; init; }
     public required IReadOnlyList<StateTransition> Transitions { get; init; }
+    /// <summary>Lessons from the teacher's prime the student could learn from (0 without them).</summary>
+    public long PrimeExamples { get; init; }
+    /// <summary>Share of the student's minibatches drawn from the prime lessons while both sources were there.</summary>
+    public double PrimeShare { get; init; }
+    /// <summary>Share of transfer examples known from both sources where the live teacher's argmax agrees with its prime's (NaN when none).</summary>
+    public double PrimeAgreement { get; init; } = double.NaN;
 }

@@ -31,7 +31,8 @@ public sealed class HandoverRun
     private IStudentLearner? _student;
     private LessonPool? _pool;
     private long _round;
-    private double? _studentCanary, _teacherCanary;
+    private double? _studentCanary, _teacherCanary, _teacherCanaryBest;
+    private bool _budgetChecked;
     private TimeSpan _lastBoardTime;
     private HandoverState _state;
     private string? _teacherName;
@@ -60,6 +61,13 @@ public sealed class HandoverRun
         _openTeacher = openTeacher;
         _openStudent = openStudent;
     }
+
+    /// <summary>
+    /// Lessons recorded from the teacher at its prime (<see cref="Lifecycle.PrimeLessons"/>), on the same transfer set: the student learns
+    /// from them beside the live outputs, so a late call does not mean a student of a declined teacher. They are not journaled again
+    /// (they live in their own archive); the caller puts their identity into the journal's fingerprint.
+    /// </summary>
+    public IReadOnlyList<TeacherBatch> PrimeLessons { get; init; } = [];
 
     /// <summary>Why the handover was called (journaled with the move to distilling).</summary>
     public string CallReason { get; init; } = "handover requested";
@@ -102,9 +110,11 @@ public sealed class HandoverRun
             _studentCanary = checkpoint.StudentCanary;
             _teacherCanary = checkpoint.TeacherCanary;
         }
+        _teacherCanaryBest = _journal.Rounds().Select(r => r.TeacherCanary).Where(v => v is not null).Max();
         _lastBoardTime = _student.BoardTime;
         int classes = _student.Model.ClassCount;
         _pool = new LessonPool(_transfer, _plan, classes);
+        foreach (var b in PrimeLessons) _pool.AddPrime(b);
         foreach (var b in _journal.TeacherOutputs()) _pool.Add(b);
 
         try
@@ -115,7 +125,7 @@ public sealed class HandoverRun
                 var (by, n, ok) = Serve();
                 _journal.AppendRound(Round(HandoverState.Serving, by, n, ok, null, _teacherCanary));
                 PaceWait();
-                if (Teacher() is null && _pool.Count == 0)
+                if (Teacher() is null && _pool.Total == 0)
                     return Move(HandoverState.Failed, "teacher died before teaching anything");
                 state = Move(HandoverState.Distilling, CallReason);
             }
@@ -146,7 +156,8 @@ public sealed class HandoverRun
         var queryLogits = new float[_plan.QueryBatch * k];
         var trainInputs = new float[_plan.TrainBatch * n];
         var trainTargets = new float[_plan.TrainBatch * k];
-        int maxRounds = _plan.ExpectedRounds * 2 + 2 * _plan.EvaluateEveryRounds + 10; // a bound, never reached by a working run
+        int stepRounds = (_plan.MaxStudentSteps + _plan.StepsPerRound - 1) / _plan.StepsPerRound;
+        int maxRounds = Math.Max(_plan.ExpectedRounds, stepRounds) * 2 + 2 * _plan.EvaluateEveryRounds + 10; // a bound, never reached by a working run
         for (int guard = 0; guard < maxRounds; guard++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -155,7 +166,7 @@ public sealed class HandoverRun
 
             // One batch of the lesson, journaled before it is used.
             int next = NextMissingBatch();
-            if (next >= 0 && student.StepsTaken < _plan.StudentSteps && Teacher() is { } teacher)
+            if (next >= 0 && student.StepsTaken < _plan.MaxStudentSteps && Teacher() is { } teacher)
             {
                 long first = (long)next * _plan.QueryBatch;
                 int count = (int)Math.Min(_plan.QueryBatch, _plan.TransferExamples - first);
@@ -169,10 +180,10 @@ public sealed class HandoverRun
                 }
             }
 
-            if (pool.Count == 0 && Teacher() is null)
+            if (pool.Total == 0 && Teacher() is null)
                 return Move(HandoverState.Failed, "teacher died before teaching anything");
 
-            for (int s = 0; s < _plan.StepsPerRound && pool.Count > 0 && student.StepsTaken < _plan.StudentSteps; s++)
+            for (int s = 0; s < _plan.StepsPerRound && pool.Total > 0 && student.StepsTaken < _plan.MaxStudentSteps; s++)
             {
                 pool.Draw(student.StepsTaken, _plan.TrainBatch, trainInputs, trainTargets);
                 student.Step(trainInputs, trainTargets, _plan.TrainBatch);
@@ -183,13 +194,19 @@ public sealed class HandoverRun
             _lastBoardTime = student.BoardTime;
 
             bool budgetSpent = student.StepsTaken >= _plan.StudentSteps;
-            bool evaluate = _round % _plan.EvaluateEveryRounds == 0 || budgetSpent;
+            bool exhausted = student.StepsTaken >= _plan.MaxStudentSteps;
+            bool evaluate = _round % _plan.EvaluateEveryRounds == 0 || exhausted || (budgetSpent && !_budgetChecked);
+            if (budgetSpent) _budgetChecked = true;
             double? studentCanary = null, teacherCanary = null;
             if (evaluate)
             {
                 studentCanary = _studentCanary = ClassifierEvaluation.Accuracy(student.Model, _canary);
                 teacherCanary = TeacherCanary();
-                if (teacherCanary is not null) _teacherCanary = teacherCanary;
+                if (teacherCanary is { } tcNow)
+                {
+                    _teacherCanary = tcNow;
+                    _teacherCanaryBest = Math.Max(_teacherCanaryBest ?? double.MinValue, tcNow);
+                }
                 Checkpoint(withTeacher: true);
             }
             _journal.AppendRound(Round(HandoverState.Distilling, by, served, correct, studentCanary, teacherCanary));
@@ -198,8 +215,16 @@ public sealed class HandoverRun
             if (evaluate)
             {
                 bool allCollected = pool.Batches >= _plan.TransferBatches;
-                var reason = CutOverReason(budgetSpent, allCollected);
-                if (reason is not null) return Move(HandoverState.CutOver, reason);
+                if (_plan.VerifyWithin is { } within)
+                {
+                    var (to, why) = VerifiedDecision(within, budgetSpent, exhausted, allCollected);
+                    if (to is { } state) return Move(state, why!);
+                }
+                else
+                {
+                    var reason = CutOverReason(budgetSpent, allCollected);
+                    if (reason is not null) return Move(HandoverState.CutOver, reason);
+                }
             }
             PaceWait();
         }
@@ -220,6 +245,29 @@ public sealed class HandoverRun
             return $"student is at least as good on the canary set ({score})";
         if (budgetSpent) return $"student budget spent ({score})";
         return null;
+    }
+
+    /// <summary>
+    /// Verified cut-over: the student takes over once it is within <paramref name="within"/> of the teacher's best canary
+    /// reading in this handover (the teacher's lesson collected, or the teacher dead); a student still short of it when its
+    /// extended budget is spent fails the handover, and the reason says by how much.
+    /// </summary>
+    private (HandoverState? To, string? Reason) VerifiedDecision(double within, bool budgetSpent, bool exhausted, bool allCollected)
+    {
+        double? bar = _plan.VerifyReference is { } healthy ? Math.Max(healthy, _teacherCanaryBest ?? double.MinValue) : _teacherCanaryBest;
+        string reference = bar is { } best ? best.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
+        string score = string.Create(CultureInfo.InvariantCulture,
+            $"student {_studentCanary:F4} vs teacher best {reference} - {within:F4}, after {_student!.StepsTaken} steps");
+        bool teacherGone = Teacher() is null;
+        if (bar is not { } tb)
+            return exhausted ? (HandoverState.Failed, $"verification impossible: the teacher was never measured on the canary set ({score})") : (null, null);
+        bool matches = _studentCanary >= tb - within;
+        if (matches && (allCollected || teacherGone))
+            return (HandoverState.CutOver, teacherGone ? $"teacher died; student verified from {_pool!.Count} collected outputs ({score})" : $"student verified on the canary set ({score})");
+        if (exhausted)
+            return (HandoverState.Failed, $"student did not reach the teacher within the knowledge budget ({score})");
+        _ = budgetSpent;
+        return (null, null);
     }
 
     private int NextMissingBatch()
@@ -352,8 +400,9 @@ public sealed class HandoverRun
     {
         var transitions = _journal.Transitions();
         var outputs = _journal.TeacherOutputs();
-        var classes = outputs.Count > 0 ? outputs[0].Classes : 1;
+        var classes = outputs.Count > 0 ? outputs[0].Classes : PrimeLessons.Count > 0 ? PrimeLessons[0].Classes : 1;
         var pool = new LessonPool(_transfer, _plan, classes);
+        foreach (var b in PrimeLessons) pool.AddPrime(b);
         foreach (var b in outputs) pool.Add(b);
         var checkpoint = _journal.LatestCheckpoint();
         var rounds = _journal.Rounds();
@@ -386,6 +435,9 @@ public sealed class HandoverRun
             ServedByStudent = rounds.Where(r => r.ServedBy == "student").Sum(r => (long)r.Requests),
             ServedCorrect = rounds.Sum(r => (long)r.Correct),
             Transitions = transitions,
+            PrimeExamples = pool.PrimeCount,
+            PrimeShare = pool.PrimeCount > 0 ? _plan.PrimeShare : 0,
+            PrimeAgreement = pool.PrimeAgreement,
         };
     }
 }

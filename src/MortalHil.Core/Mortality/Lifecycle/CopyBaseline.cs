@@ -1,8 +1,8 @@
+using MortalHil.Core.Devices;
 using MortalHil.Core.Learning.Mapping;
-using MortalHil.Sim;
-using MortalHil.Sim.Presets;
+using MortalHil.Core.Mortality.Ports;
 
-namespace MortalHil.Host.Commands.Mortality;
+namespace MortalHil.Core.Mortality.Lifecycle;
 
 /// <summary>
 /// The naive handover: read the teacher's weights out through its conductances and program them onto
@@ -29,10 +29,10 @@ public static class CopyBaseline
     /// its target by program-and-verify, then a second pass that repairs pairs whose difference is off (a stuck or clipped
     /// cell) by moving the partner cell so the pair difference, which is the weight, comes out right.
     /// </summary>
-    public static (SimulatedBoard Board, MappedNetwork Network, ProgrammingReport Report) Copy(TeacherWeights weights, DevicePreset preset, string serial,
+    public static (IDevice Board, MappedNetwork Network, ProgrammingReport Report) Copy(TeacherWeights weights, IBoardSupply boards, string serial,
         NetworkShape shape, string algo, ReadOnlySpan<float> sample, int sampleCount, int seed)
     {
-        var (board, net) = TeacherSchool.Fresh(preset, serial, shape, algo, sample, sampleCount, seed);
+        var (board, net) = TeacherSchool.Fresh(boards, serial, shape, algo, sample, sampleCount, seed);
         var programmer = WeightProgrammer.For(net);
         var report = ProgrammingReport.Empty;
         for (int l = 0; l < net.Layers.Count; l++)

@@ -1,7 +1,7 @@
 using MortalHil.Core.Learning;
 using MortalHil.Core.Mortality.Ports;
 
-namespace MortalHil.Host.Commands.Mortality;
+namespace MortalHil.Core.Mortality.Lifecycle;
 
 /// <summary>
 /// Hinton, Vinyals and Dean (2015, section 3): a student that never saw a class in its transfer set

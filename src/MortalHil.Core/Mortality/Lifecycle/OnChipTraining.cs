@@ -5,7 +5,7 @@ using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
 using MortalHil.Core.Mortality.Distillation;
 
-namespace MortalHil.Host.Commands.Mortality;
+namespace MortalHil.Core.Mortality.Lifecycle;
 
 /// <summary>
 /// The on-chip trainers as the mortality commands use them: <c>mortalhil train</c>'s tuned defaults
@@ -18,7 +18,7 @@ public static class OnChipTraining
     public static TrainerSettings Settings(string algo, int seed, float temperature = 1f, float? learningRate = null, UpdateMode? update = null)
     {
         if (!TrainerFactory.OnChipNames.Contains(algo))
-            throw new Cli.CliUsageException($"unknown on-chip trainer '{algo}'; use one of: {string.Join(", ", TrainerFactory.OnChipNames)}");
+            throw new UnknownAlgorithmException($"unknown on-chip trainer '{algo}'; use one of: {string.Join(", ", TrainerFactory.OnChipNames)}");
         var s = TrainDefaults.For(algo).Settings with { Seed = seed, Temperature = temperature };
         if (learningRate is { } lr)
             s = s with { HiddenLearningRate = lr, OutputLearningRate = lr, BiasLearningRate = lr, WeightPerturbationLearningRate = lr };

@@ -1,7 +1,6 @@
 using MortalHil.Core.Learning.Mapping;
-using MortalHil.Core.Learning.Trainers;
 
-namespace MortalHil.Host.Commands;
+namespace MortalHil.Core.Learning.Trainers;
 
 /// <summary>
 /// Default hyperparameters of <c>mortalhil train</c> per algorithm, chosen by tuning runs on <c>sim:reram:42</c>
@@ -12,6 +11,9 @@ namespace MortalHil.Host.Commands;
 /// </summary>
 public sealed record TrainDefaults
 {
+    /// <summary>Every algorithm that has defaults: the on-chip trainers and the digital reference.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["np", "ll", "wp", "bp-digital"];
+
     public required int Epochs { get; init; }
     public required int Batch { get; init; }
     public required float LearningRateDecay { get; init; }
@@ -68,6 +70,6 @@ public sealed record TrainDefaults
             Epochs = 5, Batch = 64, LearningRateDecay = 0.8f, DigitalLearningRate = 0.05f,
             Settings = new TrainerSettings(),
         },
-        _ => throw new Cli.CliUsageException($"unknown algorithm '{algo}'; use one of: np, ll, wp, bp-digital"),
+        _ => throw new UnknownAlgorithmException($"unknown algorithm '{algo}'; use one of: np, ll, wp, bp-digital"),
     };
 }

@@ -1,0 +1,158 @@
+using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Learning.Trainers;
+using MortalHil.Core.Mortality.Adapters;
+using MortalHil.Core.Mortality.Distillation;
+using MortalHil.Core.Mortality.Handover;
+using MortalHil.Core.Mortality.Ports;
+
+namespace MortalHil.Core.Mortality.Lifecycle;
+
+/// <summary>What a board's life and its handover are run with: the boards, the network, the data, the budgets and the policy.</summary>
+public sealed record LifecycleSetup
+{
+    /// <summary>Where teacher, student and baseline boards come from.</summary>
+    public required IBoardSupply Boards { get; init; }
+    public required NetworkShape Shape { get; init; }
+    /// <summary>On-chip trainer of every board: np, ll or wp.</summary>
+    public required string Algo { get; init; }
+    /// <summary>Labelled canary set of the health checks and of the cut-over verification (never the test set).</summary>
+    public required LabelledSet Canary { get; init; }
+    /// <summary>Unlabelled transfer inputs the teacher is asked about.</summary>
+    public required TransferSet Transfer { get; init; }
+    /// <summary>Live requests served during the handover, or null.</summary>
+    public LabelledSet? Traffic { get; init; }
+    /// <summary>Unlabelled inputs a fresh network's ranges are fitted on (<see cref="SampleCount"/> rows).</summary>
+    public required float[] Sample { get; init; }
+    public required int SampleCount { get; init; }
+    /// <summary>The handover's budgets (its <see cref="HandoverPlan.VerifyWithin"/> is set from <see cref="Policy"/>).</summary>
+    public required HandoverPlan Plan { get; init; }
+    public LifecyclePolicy Policy { get; init; } = new();
+    /// <summary>Seed of the student's mapping.</summary>
+    public int Seed { get; init; } = 1;
+    /// <summary>Lessons recorded from the lineage's teacher at its prime, learnt beside live queries (null: live queries only).</summary>
+    public PrimeLessons? Prime { get; init; }
+    /// <summary>Student learning rate (null: the train command's default for <see cref="Algo"/>).</summary>
+    public float? StudentLearningRate { get; init; }
+
+    /// <summary>The plan as the lifecycle runs it: cut over only when verified within the knowledge budget, with the policy's extension.</summary>
+    public HandoverPlan VerifiedPlan => Plan with
+    {
+        VerifyWithin = Policy.KnowledgeBudget,
+        ExtraStudentSteps = (int)Math.Round(Plan.StudentSteps * Policy.ExtraStudentBudget),
+    };
+}
+
+/// <summary>How a board's service ended: a handover was called, the board died first, or the horizon came.</summary>
+public enum ServiceEnd { HandoverCalled, Died, Horizon }
+
+/// <summary>The service of one board up to its handover call (or its death, or the horizon).</summary>
+/// <param name="End">How it ended.</param>
+/// <param name="Call">The check that called the handover.</param>
+/// <param name="Death">Why the board died, when it did.</param>
+/// <param name="BoardTime">The board's clock when service ended.</param>
+public sealed record ServiceLife(ServiceEnd End, LifecycleCheck? Call, string? Death, TimeSpan BoardTime);
+
+/// <summary>A board and the network on it.</summary>
+public sealed record BoardNetwork(IDevice Board, MappedNetwork Network);
+
+/// <summary>What one handover produced: the journaled result and the student (its board may differ from the one passed in after a resume).</summary>
+public sealed record HandoverOutcome(HandoverResult Result, BoardNetwork Student)
+{
+    public bool HandedOver => Result.State == HandoverState.Retired;
+}
+
+/// <summary>
+/// The lifecycle of a board, in one place: monitor it while it serves and ages until the policy calls a handover,
+/// distil it into a fresh board through the journaled <see cref="HandoverRun"/> while it keeps serving, verify the
+/// student against the teacher on the canary set, cut over, retire. The demo, <c>handover</c>, <c>experiment
+/// mortality</c> and the stress runner use these steps (the stress runner drives the handover step itself, between
+/// its injected faults, with the same watch, plan and verification).
+/// </summary>
+public static class HandoverLifecycle
+{
+    /// <summary>The watch of a board that starts serving now: the policy's indicators, a write probe on spare cells when there is room.</summary>
+    public static LifecycleWatch Watch(MappedNetwork network, LifecycleSetup setup, TimeSpan? handoverNeeds = null, double? healthyCanary = null) =>
+        new(network, setup.Canary, setup.Policy, handoverNeeds ?? setup.VerifiedPlan.ExpectedBoardTime, LifecycleWatch.FreeProbeWindow(network),
+            healthyCanary: healthyCanary);
+
+    /// <summary>
+    /// Lets a serving board age in steps of <paramref name="step"/> (through <paramref name="keeper"/>), checking its health after each,
+    /// until the watch calls a handover, the board dies, or <paramref name="until"/> (board time) comes.
+    /// </summary>
+    public static ServiceLife Serve(BoardNetwork serving, LifecycleWatch watch, IBoardKeeper keeper, TimeSpan step, TimeSpan until,
+        Action<LifecycleCheck>? onCheck = null)
+    {
+        if (step <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(step), "the ageing step must be positive");
+        var now = serving.Board.ReadHealth().Uptime;
+        while (now < until)
+        {
+            keeper.AdvanceClock(serving.Board, step);
+            LifecycleCheck check;
+            try
+            {
+                check = watch.Check();
+                now = serving.Board.ReadHealth().Uptime;
+            }
+            catch (DeviceFailedException e)
+            {
+                return new ServiceLife(ServiceEnd.Died, null, e.Message, now + step);
+            }
+            onCheck?.Invoke(check);
+            if (check.CallHandover) return new ServiceLife(ServiceEnd.HandoverCalled, check, null, now);
+        }
+        return new ServiceLife(ServiceEnd.Horizon, null, null, now);
+    }
+
+    /// <summary>A fresh student board <paramref name="serial"/>, mapped as the setup's trainer needs.</summary>
+    public static BoardNetwork FreshStudent(LifecycleSetup setup, string serial)
+    {
+        var (board, net) = TeacherSchool.Fresh(setup.Boards, serial, setup.Shape, setup.Algo, setup.Sample, setup.SampleCount, setup.Seed);
+        return new BoardNetwork(board, net);
+    }
+
+    /// <summary>
+    /// Distils <paramref name="teacher"/> into <paramref name="student"/> through a journaled, verified <see cref="HandoverRun"/>
+    /// (teacher and student stay alive afterwards). <paramref name="journalPath"/> is replaced if it exists: a handover
+    /// between boards this process holds is not resumable across processes.
+    /// </summary>
+    public static HandoverOutcome Distil(LifecycleSetup setup, BoardNetwork teacher, BoardNetwork student, string journalPath, string callReason,
+        Action<HandoverProgress, MappedNetwork>? observe = null, Action<HandoverState, string>? stateChanged = null, HandoverPlan? plan = null)
+    {
+        plan ??= setup.VerifiedPlan;
+        HandoverJournal.Delete(journalPath);
+        var fingerprint = new Dictionary<string, string>(plan.Fingerprint())
+        {
+            ["teacher"] = "live:" + teacher.Board.Description.SerialNumber, ["student"] = "live:" + student.Board.Description.SerialNumber, ["algo"] = setup.Algo,
+        };
+        if (setup.Prime is { } prime) fingerprint["prime_lessons"] = prime.Identity;
+        var keeper = setup.Boards.Keeper;
+        Func<long, IOnChipTrainer> trainerFor = step =>
+            OnChipTraining.Trainer(setup.Algo, OnChipTraining.Settings(setup.Algo, SeedMixer.Mix(plan.Seed, step, 0x57d), plan.Temperature, setup.StudentLearningRate));
+        var studentNet = student.Network;
+        var studentBoard = student.Board;
+        HandoverResult result;
+        using (var journal = HandoverJournal.Open(journalPath, fingerprint))
+        {
+            var run = new HandoverRun(journal, plan, setup.Transfer, setup.Canary,
+                _ => new MappedBoard(teacher.Board, teacher.Network, keeper, ownsDevice: false),
+                checkpoint =>
+                {
+                    if (checkpoint is null) return new MappedStudent(studentBoard, studentNet, keeper, trainerFor, ownsDevice: false);
+                    studentBoard = setup.Boards.Restore(checkpoint.StudentBoard!);
+                    var restored = MappedStudent.Restore(studentBoard, checkpoint.StudentHost, keeper, trainerFor);
+                    studentNet = restored.Network;
+                    return restored;
+                },
+                setup.Traffic)
+            {
+                CallReason = callReason,
+                PrimeLessons = setup.Prime?.Batches ?? [],
+            };
+            if (observe is not null) run.Progress += p => observe(p, studentNet);
+            if (stateChanged is not null) run.StateChanged += stateChanged;
+            result = run.Run();
+        }
+        return new HandoverOutcome(result, new BoardNetwork(studentBoard, studentNet));
+    }
+}

@@ -1,0 +1,58 @@
+using MortalHil.Core.Mortality.Prediction;
+
+namespace MortalHil.Core.Mortality.Lifecycle;
+
+/// <summary>
+/// When a serving board counts as failing, and how much warning a handover gets: the one definition the
+/// demo, <c>handover</c>, <c>experiment mortality</c> and the stress runner share.
+/// <para>
+/// A board fails on its <b>knowledge</b> once its canary accuracy falls <see cref="KnowledgeBudget"/> below its
+/// healthy level (the mean of its first <see cref="BaselineChecks"/> checks: one reading of a small canary set is
+/// too noisy to be "the best"); it fails physically once <see cref="StuckLimit"/> of its write-probe cells are
+/// stuck. The remaining-life predictor extrapolates both with intervals, and the handover is called as soon as the
+/// pessimistic time to either is shorter than the handover needs plus <see cref="Margin"/>: early enough to
+/// finish while the teacher still knows what it knew.
+/// </para>
+/// </summary>
+public sealed record LifecyclePolicy
+{
+    /// <summary>Canary accuracy (absolute, 0.01 = one point) a teacher may lose before it counts as failing; also the
+    /// most a student may trail its teacher on the canary set at cut-over.</summary>
+    public double KnowledgeBudget { get; init; } = 0.01;
+
+    /// <summary>Health checks whose mean canary accuracy is the board's healthy level.</summary>
+    public int BaselineChecks { get; init; } = 3;
+
+    /// <summary>Stuck share of the write-probe cells at which the board counts as failed.</summary>
+    public double StuckLimit { get; init; } = 0.10;
+
+    /// <summary>Time kept in reserve beyond the handover's expected duration.</summary>
+    public TimeSpan Margin { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How much longer than its planned budget a student may keep distilling when it does not yet match the teacher
+    /// within <see cref="KnowledgeBudget"/> (1: twice the planned steps in all). After that the handover fails, with its cause.
+    /// </summary>
+    public double ExtraStudentBudget { get; init; } = 1.0;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
+    public void Validate()
+    {
+        if (!(KnowledgeBudget > 0 && KnowledgeBudget < 1)) throw new ArgumentException($"knowledge budget must be in (0, 1), got {KnowledgeBudget}");
+        if (BaselineChecks < 1) throw new ArgumentException($"baseline checks must be at least 1, got {BaselineChecks}");
+        if (!(StuckLimit > 0 && StuckLimit <= 1)) throw new ArgumentException($"stuck limit must be in (0, 1], got {StuckLimit}");
+        if (Margin < TimeSpan.Zero) throw new ArgumentException("margin must not be negative");
+        if (!(ExtraStudentBudget >= 0) || !double.IsFinite(ExtraStudentBudget)) throw new ArgumentException($"extra student budget must be >= 0, got {ExtraStudentBudget}");
+    }
+
+    /// <summary>The indicators of a board whose healthy canary accuracy is <paramref name="healthyCanary"/>.</summary>
+    public IReadOnlyList<HealthIndicator> Indicators(double healthyCanary, bool probe)
+    {
+        List<HealthIndicator> list = [new(Health.HealthSignals.CanaryAccuracy, AgeingDirection.Falling, healthyCanary - KnowledgeBudget, healthyCanary)];
+        if (probe) list.Add(new HealthIndicator(Health.HealthSignals.StuckFraction, AgeingDirection.Rising, StuckLimit));
+        return list;
+    }
+
+    /// <summary>The handover policy for a handover that needs <paramref name="handoverDuration"/> of board time.</summary>
+    public HandoverPolicy HandoverPolicy(TimeSpan handoverDuration) => new(handoverDuration, Margin);
+}

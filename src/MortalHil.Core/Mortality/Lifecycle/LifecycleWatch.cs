@@ -1,0 +1,89 @@
+using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Mortality.Health;
+using MortalHil.Core.Mortality.Ports;
+using MortalHil.Core.Mortality.Prediction;
+
+namespace MortalHil.Core.Mortality.Lifecycle;
+
+/// <summary>
+/// Watches one serving board under a <see cref="LifecyclePolicy"/>: a <see cref="HealthMonitor"/> (canary accuracy,
+/// cell census, write probe on spare cells when there is room), and once the healthy level is known
+/// (<see cref="LifecyclePolicy.BaselineChecks"/>), the remaining-life predictor and the handover policy.
+/// </summary>
+public sealed class LifecycleWatch
+{
+    private readonly HealthMonitor _monitor;
+    private readonly LifecyclePolicy _policy;
+    private readonly HandoverPolicy _handoverPolicy;
+    private readonly bool _probe;
+    private readonly List<double> _early = [];
+    private HandoverWatch? _watch;
+
+    /// <param name="network">The serving network (its board is watched).</param>
+    /// <param name="canary">Labelled canary set (held out from training and test).</param>
+    /// <param name="policy">The lifecycle policy.</param>
+    /// <param name="handoverDuration">Board time a handover needs (provisioning a spare included).</param>
+    /// <param name="probeWindow">Spare cells for the write probe, or null for none.</param>
+    /// <param name="ids">Pulse ids of the write probe (null: the network's own source).</param>
+    /// <param name="healthyCanary">The board's healthy canary accuracy when already known; null: the mean of its first checks.</param>
+    public LifecycleWatch(MappedNetwork network, LabelledSet canary, LifecyclePolicy policy, TimeSpan handoverDuration, CrossbarWindow? probeWindow,
+        PulseIdSource? ids = null, double? healthyCanary = null)
+    {
+        policy.Validate();
+        var census = network.AllLayers.SelectMany(l => l.Blocks).Select(b => b.Window).ToArray();
+        _monitor = new HealthMonitor(network.Device, network, canary, new HealthMonitorOptions { CensusWindows = census, ProbeWindow = probeWindow },
+            ids ?? network.Ids);
+        _policy = policy;
+        _handoverPolicy = policy.HandoverPolicy(handoverDuration);
+        _probe = probeWindow is not null;
+        if (healthyCanary is { } h) Arm(h);
+    }
+
+    /// <summary>A <paramref name="side"/> x <paramref name="side"/> window of cells <paramref name="network"/> does not use; null if none.</summary>
+    public static CrossbarWindow? FreeProbeWindow(MappedNetwork network, int side = 32)
+    {
+        var used = network.AllLayers.SelectMany(l => l.Blocks).Select(b => b.Window);
+        return new TileAllocator(network.Description, used).TryAllocate(side, side, out var w) ? w : null;
+    }
+
+    public HealthMonitor Monitor => _monitor;
+    public HealthSeries Series => _monitor.Series;
+
+    /// <summary>The healthy canary accuracy once known.</summary>
+    public double? HealthyCanary { get; private set; }
+
+    /// <summary>The canary level below which the board counts as failing (healthy minus the knowledge budget), once known.</summary>
+    public double? FailureLevel => HealthyCanary - _policy.KnowledgeBudget;
+
+    /// <summary>The latest decision (null before the baseline is known).</summary>
+    public HandoverDecision? LastDecision { get; private set; }
+
+    /// <summary>One health check and, once the baseline is known, the decision. Throws <see cref="DeviceFailedException"/> if the board has died.</summary>
+    public LifecycleCheck Check()
+    {
+        if (_watch is null)
+        {
+            var sample = _monitor.Check();
+            _early.Add(sample.CanaryAccuracy ?? double.NaN);
+            if (_early.Count >= _policy.BaselineChecks) Arm(_early.Average());
+            return new LifecycleCheck(sample, [], null);
+        }
+        var r = _watch.Check();
+        LastDecision = r.Decision;
+        return new LifecycleCheck(r.Sample, r.Estimates, r.Decision);
+    }
+
+    private void Arm(double healthy)
+    {
+        HealthyCanary = healthy;
+        _watch = new HandoverWatch(_monitor, new RemainingLifePredictor(), _handoverPolicy, _policy.Indicators(healthy, _probe));
+    }
+}
+
+/// <summary>What one lifecycle check measured and, once the baseline is known, decided.</summary>
+public sealed record LifecycleCheck(HealthSample Sample, IReadOnlyList<RemainingLifeEstimate> Estimates, HandoverDecision? Decision)
+{
+    public bool CallHandover => Decision?.CallHandover == true;
+    public string Reason => Decision?.Reason ?? "too few health checks yet";
+}
