@@ -56,8 +56,8 @@ public static class OptionRules
 
     internal static string Show<T>(T v) where T : INumber<T> => v switch
     {
-        float f => f.ToString("G6", CultureInfo.InvariantCulture),
-        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
         _ => string.Format(CultureInfo.InvariantCulture, "{0}", v),
     };
 }

@@ -16,6 +16,8 @@ public static class DevicePresetJson
         NumberHandling = JsonNumberHandling.Strict,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A key given twice is a mistake (which one was meant?), refused rather than the last one silently winning.
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Serialises a preset (validated first).</summary>
