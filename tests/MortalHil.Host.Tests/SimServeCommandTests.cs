@@ -41,6 +41,6 @@ public class SimServeCommandTests
         var err = new StringWriter();
         int code = Cli.CliRunner.Run(Program.BuildRoot(), ["sim", "serve", "--board", "sim:ideal:1", "--pty", "--drop", "1.5"], err);
         Assert.Equal(Cli.CliRunner.UsageError, code);
-        Assert.StartsWith("error: drop rate 1.5", err.ToString());
+        Assert.StartsWith("error: --drop must be in [0, 1] (got 1.5)", err.ToString());
     }
 }

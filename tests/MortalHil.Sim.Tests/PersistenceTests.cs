@@ -39,7 +39,7 @@ public class PersistenceTests
         try
         {
             File.WriteAllText(path, "hello");
-            Assert.Throws<InvalidDataException>(() => SimulatedBoard.Load(path));
+            Assert.Throws<MortalHil.Core.Files.CorruptFileException>(() => SimulatedBoard.Load(path));
         }
         finally { File.Delete(path); }
     }

@@ -7,7 +7,7 @@ namespace MortalHil.Host.Boards;
 
 /// <summary>
 /// The simulator's board specs: <c>sim:PRESET:SERIAL</c> where PRESET is a built-in preset name or a
-/// preset .json file, and <c>simfile:FILE</c> for a board saved with <see cref="SimulatedBoard.Save"/>.
+/// preset .json file, and <c>simfile:FILE</c> for a board saved with <see cref="SimulatedBoard.Save(string)"/>.
 /// </summary>
 public static class SimBoardSpec
 {

@@ -1,18 +1,21 @@
 using System.CommandLine;
-using MortalHil.Core.Devices;
 using MortalHil.Host.Stopping;
 
 namespace MortalHil.Host.Cli;
 
 /// <summary>
-/// Runs the command line with MortalHil's error conventions: a bad argument or bad input file gives
-/// one line on stderr starting with "error:" and exit code 2; a device that fails gives exit code 3;
-/// SIGINT/SIGTERM stop safely with 130/143 (<see cref="SafeStop"/>).
+/// Runs the command line with MortalHil's error conventions (<see cref="ExitCodes"/>): whatever goes wrong ends in
+/// one line on stderr starting with "error:" and a documented exit code; never a stack trace.
+/// SIGINT/SIGTERM stop safely between board operations with 130/143 (<see cref="SafeStop"/>).
 /// </summary>
 public static class CliRunner
 {
-    public const int UsageError = 2;
-    public const int DeviceError = 3;
+    public const int UsageError = ExitCodes.BadInput;
+    public const int DeviceError = ExitCodes.BoardFailure;
+    public const int IoError = ExitCodes.IoFailure;
+
+    /// <summary>Set to 1 to add the stack trace of an internal error.</summary>
+    public const string DebugVariable = "MORTALHIL_DEBUG";
 
     public static int Run(RootCommand root, string[] args, TextWriter? stderr = null)
     {
@@ -20,8 +23,8 @@ public static class CliRunner
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"error: {parse.Errors[0].Message} (see 'mortalhil --help')");
-            return UsageError;
+            stderr.WriteLine($"error: {OneLine(parse.Errors[0].Message)} (see 'mortalhil --help')");
+            return ExitCodes.BadInput;
         }
         using var stops = SafeStop.Install(); // SIGINT/SIGTERM: stop between board operations, boards left safe (Stopping/SafeStop.cs)
         try
@@ -34,22 +37,17 @@ public static class CliRunner
             stderr.WriteLine($"stopped by {signal}: boards left safe ({OneLine(e.Message)})");
             return SafeStop.ExitCodeFor(signal);
         }
-        catch (Exception e) when (Classify(e) is { } code)
+        catch (Exception e)
         {
-            stderr.WriteLine($"error: {OneLine(e.Message)}");
-            return code;
+            var failure = ErrorClassifier.Classify(e);
+            stderr.WriteLine($"error: {OneLine(failure.Message)}");
+            if (failure.Code == ExitCodes.InternalError && Environment.GetEnvironmentVariable(DebugVariable) == "1")
+                stderr.WriteLine(e.ToString());
+            return failure.Code;
         }
     }
 
-    private static int? Classify(Exception e) => e switch
-    {
-        CliUsageException or DeviceLimitException or FileNotFoundException or DirectoryNotFoundException
-            or InvalidDataException or FormatException or System.Text.Json.JsonException => UsageError,
-        DeviceFailedException or TimeoutException or UnauthorizedAccessException or IOException => DeviceError,
-        _ => null,
-    };
-
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+    internal static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 }
 
 /// <summary>A mistake in what the user asked for; reported as one line, exit code 2.</summary>

@@ -6,6 +6,8 @@ using MortalHil.Core.Devices;
 using MortalHil.Sim;
 using MortalHil.Sim.Presets;
 
+using MortalHil.Host.Options;
+
 namespace MortalHil.Host.Commands;
 
 /// <summary>
@@ -19,12 +21,12 @@ public static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Speed benchmarks that write JSON to --out.");
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (created if missing)", Required = true };
-        var runs = new Option<int>("--runs") { Description = "Timed repetitions (median reported)", DefaultValueFactory = _ => 15 };
+        var output = SharedOptions.OutDir("Output folder (created if missing)");
+        var runs = SharedOptions.Count("--runs", "Timed repetitions (median reported)", 15, 3, 1000);
         var forward = new Command("forward", "Batched analog read (reram, all non-idealities on) vs OpenBLAS sgemm, 256 x 784 x 512.");
         forward.Options.Add(output);
         forward.Options.Add(runs);
-        forward.SetAction(parse => Forward(parse.GetValue(output)!.FullName, parse.GetValue(runs)));
+        forward.SetAction(parse => Forward(Core.Files.OutputLocation.PrepareDirectory(parse.GetValue(output)!, "--out"), parse.GetValue(runs)));
         bench.Subcommands.Add(forward);
         bench.Subcommands.Add(BenchLinkCommand.CreateLink());
         return bench;
@@ -116,8 +118,7 @@ public static class BenchCommand
             ["note"] = note,
         };
         string path = Path.Combine(outDir, "bench-forward.json");
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
+        Core.Files.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
         foreach (var x in results)
             Console.WriteLine($"{x.Shape.Name,-15} {x.Shape.Batch,4} x {x.Shape.Rows,4} x {x.Shape.Cols,4}: analog read {x.AnalogGflops,6:F1} GFLOP/s, " +
                               $"sgemm {(x.SgemmGflops is { } sg ? $"{sg,6:F1} GFLOP/s" : "n/a")}, ratio {(x.Ratio is { } rr ? $"{rr:F2}" : "n/a")}");

@@ -8,6 +8,8 @@ using MortalHil.Hardware.Virtual;
 using MortalHil.Host.Boards;
 using MortalHil.Host.Cli;
 
+using MortalHil.Host.Options;
+
 namespace MortalHil.Host.Commands;
 
 /// <summary>
@@ -20,14 +22,14 @@ public static class BenchLinkCommand
     /// <summary>The <c>link</c> subcommand of <c>bench</c> (added in <see cref="BenchCommand"/>).</summary>
     public static Command CreateLink()
     {
-        var output = new Option<string>("--out") { Description = "Directory for bench-link.json.", Required = true };
-        var board = new Option<string>("--board") { Description = "Board to serve on the pseudo-terminal.", DefaultValueFactory = _ => "sim:reram:42" };
-        var port = new Option<string?>("--port") { Description = "Measure a board already on this serial port instead of serving one." };
-        var rows = new Option<int>("--rows") { Description = "Rows of the read window (0 = the whole tile).", DefaultValueFactory = _ => 0 };
-        var columns = new Option<int>("--columns") { Description = "Columns of the read window (0 = the whole tile).", DefaultValueFactory = _ => 0 };
-        var batch = new Option<int>("--batch") { Description = "Vectors per read in the throughput run (0 = the board's limit).", DefaultValueFactory = _ => 0 };
-        var roundTrips = new Option<int>("--round-trips") { Description = "Round trips per latency measurement.", DefaultValueFactory = _ => 2000 };
-        var seconds = new Option<double>("--seconds") { Description = "Duration of the throughput run.", DefaultValueFactory = _ => 3 };
+        var output = SharedOptions.OutDir("Directory for bench-link.json.");
+        var board = SharedOptions.Board("Board to serve on the pseudo-terminal.", "sim:reram:42");
+        var port = new Option<string?>("--port") { Description = "Measure a board already on this serial port instead of serving one." }.NotEmpty();
+        var rows = SharedOptions.Count("--rows", "Rows of the read window (0 = the whole tile).", 0, 0, Limits.LayerWidth);
+        var columns = SharedOptions.Count("--columns", "Columns of the read window (0 = the whole tile).", 0, 0, Limits.LayerWidth);
+        var batch = SharedOptions.Count("--batch", "Vectors per read in the throughput run (0 = the board's limit).", 0, 0, Limits.Batch);
+        var roundTrips = SharedOptions.Count("--round-trips", "Round trips per latency measurement.", 2000, 10, 1_000_000);
+        var seconds = SharedOptions.Real("--seconds", "Duration of the throughput run.", 3, 0, 600, minExclusive: true);
         var cmd = new Command("link", "Serial-link latency (p50/p90/p99) and read throughput over a pseudo-terminal; writes bench-link.json.");
         foreach (var o in new Option[] { output, board, port, rows, columns, batch, roundTrips, seconds }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
@@ -46,7 +48,7 @@ public static class BenchLinkCommand
 
     private static int Run(Settings s)
     {
-        Directory.CreateDirectory(s.Out);
+        s = s with { Out = Core.Files.OutputLocation.PrepareDirectory(s.Out, "--out") };
         IDevice? served = null;
         PseudoTerminal? pty = null;
         using var stop = new CancellationTokenSource();
@@ -132,9 +134,7 @@ public static class BenchLinkCommand
                 Command = "mortalhil bench link " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "link").Skip(1)),
             };
             var path = Path.Combine(s.Out, "bench-link.json");
-            var temp = path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(result, JsonOptions));
-            File.Move(temp, path, overwrite: true);
+            Core.Files.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, JsonOptions));
             Console.WriteLine($"echo round trip     p50 {echo.P50:F0} us  p90 {echo.P90:F0} us  p99 {echo.P99:F0} us");
             Console.WriteLine($"1-vector read       p50 {read1.P50:F0} us  p90 {read1.P90:F0} us  p99 {read1.P99:F0} us");
             Console.WriteLine($"read throughput     {result.Throughput.VectorsPerSecond:F0} vectors/s ({result.Throughput.PayloadBytesPerSecond / 1e6:F1} MB/s payload), batch {batch}, window {r}x{c}");

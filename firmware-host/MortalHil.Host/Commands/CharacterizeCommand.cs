@@ -7,6 +7,8 @@ using MortalHil.Host.Plots;
 using MortalHil.Host.Cli;
 using Spectre.Console;
 
+using MortalHil.Host.Options;
+
 namespace MortalHil.Host.Commands;
 
 /// <summary>
@@ -19,8 +21,8 @@ public static class CharacterizeCommand
 
     public static Command Create()
     {
-        var board = new Option<string>("--board") { Description = "Board spec, e.g. sim:reram:42 (see 'mortalhil boards')", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (created if missing)", Required = true };
+        var board = SharedOptions.Board("Board spec, e.g. sim:reram:42 (see 'mortalhil boards')");
+        var output = SharedOptions.OutDir("Output folder (created if missing)");
         var fitPreset = new Option<FileInfo?>("--fit-preset") { Description = "Also fit a simulator preset to what was measured and write it to this .json file (use it as --board sim:FILE.json:SERIAL)" };
         var fitBase = new Option<string>("--fit-base") { Description = "Preset whose fields a characterization cannot measure (drift, endurance, ageing, ...) the fitted preset keeps: ideal, reram, pcm, ecram or a .json file", DefaultValueFactory = _ => "ideal" };
         var cmd = new Command("characterize", "Measure a board as a user with a new board would: window, stuck cells, noise, pulse response; optionally fit a simulator preset to it.");
@@ -28,16 +30,17 @@ public static class CharacterizeCommand
         cmd.Options.Add(output);
         cmd.Options.Add(fitPreset);
         cmd.Options.Add(fitBase);
-        cmd.SetAction(parse => Run(parse.GetValue(board)!, parse.GetValue(output)!.FullName, fitPresetPath: parse.GetValue(fitPreset)?.FullName, fitBase: parse.GetValue(fitBase)!));
+        cmd.SetAction(parse => Run(parse.GetValue(board)!, parse.GetValue(output)!, fitPresetPath: parse.GetValue(fitPreset)?.FullName, fitBase: parse.GetValue(fitBase)!));
         return cmd;
     }
 
     public static int Run(string boardSpec, string outDir, bool showProgress = true, string? fitPresetPath = null, string fitBase = "ideal")
     {
+        // A bad board spec is refused before anything is created; the output folder is checked before the board is measured.
         var basePreset = fitPresetPath is null ? null : PresetFitCommand.ResolveBase(fitBase);
         if (fitPresetPath is not null) PresetFitCommand.CheckWritable(fitPresetPath);
         using var device = BoardOpener.Open(boardSpec);
-        Directory.CreateDirectory(outDir);
+        outDir = Core.Files.OutputLocation.PrepareDirectory(outDir, "--out");
         var started = DateTime.UtcNow;
         // A fit wants a larger swept sample (steadier statistics); the same options then characterize its simulated boards.
         var options = fitPresetPath is null ? new CharacterizationOptions() : MortalHil.Sim.Presets.PresetFitOptions.ForFitting;
@@ -50,8 +53,7 @@ public static class CharacterizeCommand
         node.Insert(1, "seconds", Math.Round((DateTime.UtcNow - started).TotalSeconds, 2));
         node.Add("units", JsonNode.Parse("""{"conductance": "S", "current": "A", "noise_rel": "std / mean"}"""));
         string jsonPath = Path.Combine(outDir, "characterize.json");
-        File.WriteAllText(jsonPath + ".tmp", node.ToJsonString(Json));
-        File.Move(jsonPath + ".tmp", jsonPath, overwrite: true);
+        Core.Files.AtomicFile.WriteAllText(jsonPath, node.ToJsonString(Json));
         CharacterizationPlots.ConductanceMap(report, Path.Combine(outDir, "conductance-map.png"));
         CharacterizationPlots.PulseResponse(report, Path.Combine(outDir, "pulse-response.png"));
 

@@ -29,9 +29,6 @@ public static class DataCommand
         return data;
     }
 
-    /// <summary>The shared <c>--data-dir</c> option: the data root (datasets live in ROOT/NAME/).</summary>
-    public static Option<string?> DataDirOption() => new("--data-dir")
-    {
-        Description = $"Data root; MNIST is cached in ROOT/mnist. Default: ${DatasetCache.DataRootVariable}, else $XDG_CACHE_HOME/mortalhil, else ~/.cache/mortalhil",
-    };
+    /// <summary>The shared <c>--data-dir</c> option (declared in <see cref="Options.SharedOptions.DataDir"/>).</summary>
+    public static Option<string?> DataDirOption() => Options.SharedOptions.DataDir();
 }

@@ -4,6 +4,7 @@ using MortalHil.Core.Learning.Evaluation;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Host.Boards;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Options;
 
 namespace MortalHil.Host.Commands;
 
@@ -13,11 +14,11 @@ public static class EvalCommand
     public static Command Create()
     {
         var cmd = new Command("eval", "Evaluate a trained board (saved with 'train --save-board FILE') on a dataset's test set.");
-        var board = new Option<string>("--board") { Description = "simfile:FILE of a board saved with its FILE.net.json", Required = true };
-        var dataset = new Option<string>("--dataset") { Description = $"Dataset: {DatasetSpec.Usage}", DefaultValueFactory = _ => "mnist" };
-        var network = new Option<string?>("--network") { Description = "Network file (default: FILE.net.json beside the board file)" };
-        var downsample = new Option<int>("--downsample") { Description = "Average-pool factor the network was trained with", DefaultValueFactory = _ => 1 };
-        var dataDir = DataCommand.DataDirOption();
+        var board = SharedOptions.Board("simfile:FILE of a board saved with its FILE.net.json");
+        var dataset = SharedOptions.Dataset();
+        var network = new Option<string?>("--network") { Description = "Network file (default: FILE.net.json beside the board file)" }.NotEmpty();
+        var downsample = SharedOptions.Downsample("Average-pool factor the network was trained with");
+        var dataDir = SharedOptions.DataDir();
         foreach (var o in new Option[] { board, dataset, network, downsample, dataDir }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {

@@ -6,7 +6,9 @@ using MortalHil.Core.Data;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
 using MortalHil.Core.Learning.Training;
+using MortalHil.Core.Files;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Options;
 using MortalHil.Host.Plots;
 using MortalHil.Host.Runs;
 using Spectre.Console;
@@ -23,31 +25,30 @@ public static class ExperimentLearningCommand
     public static Command Create()
     {
         var cmd = new Command("learning", "MNIST accuracy per trainer on ideal and reram boards, and gradient-estimate quality versus hidden width.");
-        var output = new Option<string>("--out") { Description = "Output directory", Required = true };
-        var boards = new Option<string>("--boards") { Description = "Comma-separated board presets", DefaultValueFactory = _ => "ideal,reram" };
-        var algos = new Option<string>("--algos") { Description = "Comma-separated trainers", DefaultValueFactory = _ => "bp-digital,np,ll,wp" };
-        var serial = new Option<int>("--serial") { Description = "Serial number of the simulated boards", DefaultValueFactory = _ => 42 };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs per training run (default: each trainer's default)" };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "Train on only the first N examples (quicker, less accurate)" };
+        var output = SharedOptions.OutDir("Output directory");
+        var boards = new Option<string>("--boards") { Description = "Comma-separated board presets", DefaultValueFactory = _ => "ideal,reram" }.NotEmpty();
+        var algos = new Option<string>("--algos") { Description = "Comma-separated trainers", DefaultValueFactory = _ => "bp-digital,np,ll,wp" }.NotEmpty();
+        var serial = SharedOptions.Count("--serial", "Serial number of the simulated boards", 42, 0, int.MaxValue);
+        var epochs = SharedOptions.Epochs("Epochs per training run (default: each trainer's default)");
+        var trainLimit = SharedOptions.OptionalExamples("--train-limit", "Train on only the first N examples (quicker, less accurate)");
         var widths = new Option<string>("--widths") { Description = "Hidden widths of the variance study", DefaultValueFactory = _ => "16,32,64,128,256,512,1024" };
-        var batches = new Option<int>("--variance-batches") { Description = "Batches averaged per width in the variance study", DefaultValueFactory = _ => 5 };
+        var batches = SharedOptions.Count("--variance-batches", "Batches averaged per width in the variance study", 5, 1, 1000);
         var skipVariance = new Option<bool>("--skip-variance") { Description = "Only the accuracy table" };
         var skipAccuracy = new Option<bool>("--skip-accuracy") { Description = "Only the variance study" };
-        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
-        var db = RunsCommand.DbOption();
-        var dataDir = DataCommand.DataDirOption();
+        var seed = SharedOptions.Seed();
+        var db = SharedOptions.Db();
+        var dataDir = SharedOptions.DataDir();
         foreach (var o in new Option[] { output, boards, algos, serial, epochs, trainLimit, widths, batches, skipVariance, skipAccuracy, seed, db, dataDir })
             cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
-            var outDir = Path.GetFullPath(parse.GetValue(output)!);
+            var outDir = OutputLocation.PrepareDirectory(parse.GetValue(output)!, "--out");
             var boardList = parse.GetValue(boards)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var algoList = parse.GetValue(algos)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var a in algoList) TrainDefaults.For(a); // validates the names
             var widthList = parse.GetValue(widths)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
-                .Select(w => int.TryParse(w, out var v) && v > 0 ? v : throw new CliUsageException($"--widths: '{w}' is not a positive width")).ToArray();
+                .Select(w => int.TryParse(w, out var v) && v > 0 && v <= Limits.LayerWidth ? v : throw new CliUsageException($"--widths: '{w}' is not a width in [1, {Limits.LayerWidth}]")).ToArray();
             int varianceBatches = parse.GetValue(batches);
-            if (varianceBatches < 1) throw new CliUsageException("--variance-batches must be at least 1");
             int s = parse.GetValue(seed);
             Directory.CreateDirectory(outDir);
             var data = DatasetSpec.Parse("mnist").Load(parse.GetValue(dataDir), Console.Error);
@@ -69,7 +70,7 @@ public static class ExperimentLearningCommand
             }
             catch (Exception e)
             {
-                store.Finish(runId, "failed", error: e.Message);
+                store.Finish(runId, e is OperationCanceledException ? "interrupted" : "failed", error: ErrorClassifier.Classify(e).Message);
                 throw;
             }
             Console.WriteLine($"experiment learning: outputs in {outDir}");
@@ -173,7 +174,6 @@ public static class ExperimentLearningCommand
 
     private static void Atomic(string path, string text)
     {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(path, text);
     }
 }

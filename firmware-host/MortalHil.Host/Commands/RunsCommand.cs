@@ -12,13 +12,12 @@ public static class RunsCommand
     {
         var cmd = new Command("runs", "List recorded runs (train and experiment commands), newest first.");
         var db = DbOption();
-        var limit = new Option<int>("--limit") { Description = "How many runs to show", DefaultValueFactory = _ => 20 };
+        var limit = Options.SharedOptions.Count("--limit", "How many runs to show", 20, 1, 1_000_000);
         cmd.Options.Add(db);
         cmd.Options.Add(limit);
         cmd.SetAction(parse =>
         {
             int n = parse.GetValue(limit);
-            if (n < 1) throw new Cli.CliUsageException("--limit must be at least 1");
             using var store = new RunStore(RunStore.ResolvePath(parse.GetValue(db)));
             var runs = store.Recent(n);
             if (runs.Count == 0)
@@ -42,9 +41,6 @@ public static class RunsCommand
         return cmd;
     }
 
-    /// <summary>The shared <c>--db</c> option.</summary>
-    public static Option<string?> DbOption() => new("--db")
-    {
-        Description = $"Run database (SQLite). Default: ${RunStore.DatabaseVariable}, else $XDG_DATA_HOME/mortalhil/runs.db, else ~/.local/share/mortalhil/runs.db",
-    };
+    /// <summary>The shared <c>--db</c> option (declared in <see cref="Options.SharedOptions.Db"/>).</summary>
+    public static Option<string?> DbOption() => Options.SharedOptions.Db();
 }

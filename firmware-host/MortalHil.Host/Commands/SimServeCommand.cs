@@ -5,6 +5,8 @@ using MortalHil.Hardware.Virtual;
 using MortalHil.Host.Boards;
 using MortalHil.Host.Cli;
 
+using MortalHil.Host.Options;
+
 namespace MortalHil.Host.Commands;
 
 /// <summary>
@@ -25,16 +27,17 @@ public static class SimServeCommand
     /// <summary>The <c>serve</c> subcommand alone (for a <c>sim</c> group defined elsewhere).</summary>
     public static Command CreateServe()
     {
-        var board = new Option<string>("--board") { Description = "Board to serve, e.g. sim:reram:42 (see 'mortalhil boards').", Required = true };
+        var board = SharedOptions.Board("Board to serve, e.g. sim:reram:42 (see 'mortalhil boards').");
         var pty = new Option<bool>("--pty") { Description = "Serve on a new pseudo-terminal; its path is the first line of output. Without it, serve on standard input/output." };
-        var link = new Option<string?>("--link") { Description = "Also make a symbolic link with this path to the pseudo-terminal (a stable name across restarts)." };
-        var drop = new Option<double>("--drop") { Description = "Fault injection: probability a frame (either direction) is lost.", DefaultValueFactory = _ => 0 };
-        var corrupt = new Option<double>("--corrupt") { Description = "Fault injection: probability a frame gets one corrupted byte.", DefaultValueFactory = _ => 0 };
-        var duplicate = new Option<double>("--duplicate") { Description = "Fault injection: probability a frame is delivered twice.", DefaultValueFactory = _ => 0 };
-        var delay = new Option<int>("--delay-ms") { Description = "Fault injection: delay before every answer, milliseconds.", DefaultValueFactory = _ => 0 };
-        var seed = new Option<int>("--fault-seed") { Description = "Seed of the fault injector.", DefaultValueFactory = _ => 1 };
-        var maxPayload = new Option<int>("--max-payload") { Description = $"Payload limit the board advertises, bytes ({ProtocolConstants.MinBoardMaxPayload}..{ProtocolConstants.MaxPayload}).", DefaultValueFactory = _ => ProtocolConstants.MaxPayload };
-        var maxSeconds = new Option<double>("--max-seconds") { Description = "Stop after this many seconds (0 = only when stopped).", DefaultValueFactory = _ => 86_400 };
+        var link = new Option<string?>("--link") { Description = "Also make a symbolic link with this path to the pseudo-terminal (a stable name across restarts)." }.NotEmpty();
+        var drop = SharedOptions.Real("--drop", "Fault injection: probability a frame (either direction) is lost.", 0, 0, 1);
+        var corrupt = SharedOptions.Real("--corrupt", "Fault injection: probability a frame gets one corrupted byte.", 0, 0, 1);
+        var duplicate = SharedOptions.Real("--duplicate", "Fault injection: probability a frame is delivered twice.", 0, 0, 1);
+        var delay = SharedOptions.Count("--delay-ms", "Fault injection: delay before every answer, milliseconds.", 0, 0, 60_000);
+        var seed = SharedOptions.Seed(1, "Seed of the fault injector.");
+        seed = new Option<int>("--fault-seed") { Description = seed.Description, DefaultValueFactory = _ => 1 };
+        var maxPayload = SharedOptions.Count("--max-payload", "Payload limit the board advertises, bytes.", ProtocolConstants.MaxPayload, ProtocolConstants.MinBoardMaxPayload, ProtocolConstants.MaxPayload);
+        var maxSeconds = SharedOptions.Real("--max-seconds", "Stop after this many seconds (0 = only when stopped).", 86_400, 0, 31_536_000);
         var cmd = new Command("serve", "Serve a board over the serial wire protocol until SIGINT/SIGTERM, end of standard input, or --max-seconds.");
         foreach (var o in new Option[] { board, pty, link, drop, corrupt, duplicate, delay, seed, maxPayload, maxSeconds }) cmd.Options.Add(o);
         cmd.SetAction(parse =>

@@ -9,6 +9,8 @@ using MortalHil.Stress.Reporting;
 using MortalHil.Stress.Scenarios;
 using Spectre.Console;
 
+using MortalHil.Host.Options;
+
 namespace MortalHil.Host.Commands;
 
 /// <summary>
@@ -24,10 +26,10 @@ public static class StressCommand
     public static Command Create()
     {
         var scenarioArg = new Argument<FileInfo>("scenario") { Description = "Scenario JSON file (see sim/scenarios/README.md)." };
-        var outOpt = new Option<DirectoryInfo>("--out") { Description = "Output folder for stress.json and the plots.", Required = true };
-        var boardsOpt = new Option<int?>("--boards") { Description = "Override the scenario's fleet size." };
+        var outOpt = SharedOptions.OutDir("Output folder for stress.json and the plots.");
+        var boardsOpt = SharedOptions.OptionalCount("--boards", "Override the scenario's fleet size.", 1, ScenarioLoader.MaxFleetSize);
         var seedOpt = new Option<ulong?>("--seed") { Description = "Run this one seed instead of the scenario's seeds." };
-        var threadsOpt = new Option<int?>("--threads") { Description = "Lineages simulated at once (default: all cores)." };
+        var threadsOpt = SharedOptions.OptionalCount("--threads", "Lineages simulated at once (default: all cores).", 1, 1024);
         var keepOpt = new Option<bool>("--keep-journals") { Description = "Keep every handover journal under DIR/journals." };
         var fleet = new FleetOptions(required: false);
         var cmd = new Command("stress", "Stress-test device-failure handover: run a fleet of simulated boards through a scenario and report what survived.");
@@ -39,7 +41,7 @@ public static class StressCommand
             var file = parse.GetValue(scenarioArg)!;
             var scenario = Load(file, parse.GetValue(boardsOpt), parse.GetValue(seedOpt));
             int? threads = Threads(parse.GetValue(threadsOpt));
-            string outDir = parse.GetValue(outOpt)!.FullName;
+            string outDir = Core.Files.OutputLocation.PrepareDirectory(parse.GetValue(outOpt)!, "--out");
             var cluster = fleet.From(parse);
             if (cluster is not null && (threads is not null || parse.GetValue(keepOpt)))
                 throw new CliUsageException("--threads and --keep-journals apply to in-process runs; with --cluster each node uses its cores and keeps journals only while a lineage runs");
@@ -69,10 +71,10 @@ public static class StressCommand
         });
 
         var benchScenario = new Argument<FileInfo>("scenario") { Description = "Scenario JSON file." };
-        var benchOut = new Option<DirectoryInfo>("--out") { Description = "Output folder for bench.json, bench.png and one stress.json per size.", Required = true };
+        var benchOut = SharedOptions.OutDir("Output folder for bench.json, bench.png and one stress.json per size.");
         var sizes = new Option<string>("--boards") { Description = "Comma-separated fleet sizes.", DefaultValueFactory = _ => "10,100,1000" };
         var benchSeed = new Option<ulong?>("--seed") { Description = "Run this one seed instead of the scenario's seeds." };
-        var benchThreads = new Option<int?>("--threads") { Description = "Lineages simulated at once (default: all cores)." };
+        var benchThreads = SharedOptions.OptionalCount("--threads", "Lineages simulated at once (default: all cores).", 1, 1024);
         var silos = new Option<string?>("--silos")
         {
             Description = "Instead of fleet sizes, measure silo processes on this machine: comma-separated counts (e.g. 1,2,3), each run " +
@@ -86,10 +88,10 @@ public static class StressCommand
             var file = parse.GetValue(benchScenario)!;
             var scenario = Load(file, null, parse.GetValue(benchSeed));
             if (parse.GetValue(silos) is string siloList)
-                return ClusterStress.Bench(scenario.WithFleetSize(ParseSizes(parse.GetValue(sizes)!)[0]), file.FullName, ParseSizes(siloList), parse.GetValue(benchOut)!.FullName);
+                return ClusterStress.Bench(scenario.WithFleetSize(ParseSizes(parse.GetValue(sizes)!)[0]), file.FullName, ParseSizes(siloList), Core.Files.OutputLocation.PrepareDirectory(parse.GetValue(benchOut)!, "--out"));
             var boards = ParseSizes(parse.GetValue(sizes)!);
             int? threads = Threads(parse.GetValue(benchThreads));
-            string outDir = parse.GetValue(benchOut)!.FullName;
+            string outDir = Core.Files.OutputLocation.PrepareDirectory(parse.GetValue(benchOut)!, "--out");
             BenchReport report = null!;
             RunWithProgress($"{scenario.Name}: bench at {string.Join(", ", boards)} boards",
                 report2 => report = StressBench.Run(scenario, file.FullName, boards, outDir, new StressOptions(threads), (n, p) => report2(p)));

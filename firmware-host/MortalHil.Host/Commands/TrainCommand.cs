@@ -5,7 +5,9 @@ using MortalHil.Core.Data;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
 using MortalHil.Core.Learning.Training;
+using MortalHil.Core.Files;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Options;
 using MortalHil.Host.Plots;
 using MortalHil.Host.Runs;
 using Spectre.Console;
@@ -23,35 +25,35 @@ public static class TrainCommand
     public static Command Create()
     {
         var cmd = new Command("train", "Train a network on a board with an on-chip algorithm (np, ll, wp) or the digital backprop reference (bp-digital).");
-        var board = new Option<string>("--board") { Description = "Board spec, e.g. sim:reram:42 or simfile:FILE (see 'mortalhil boards')", DefaultValueFactory = _ => "sim:reram:42" };
-        var algo = new Option<string>("--algo") { Description = "np (node perturbation), ll (local losses), wp (weight perturbation), bp-digital (float reference)", DefaultValueFactory = _ => "np" };
-        var dataset = new Option<string>("--dataset") { Description = $"Dataset: {DatasetSpec.Usage}", DefaultValueFactory = _ => "mnist" };
-        var output = new Option<string>("--out") { Description = "Output directory for train.json and learning-curve.png", Required = true };
-        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training set (default per algorithm)" };
-        var batch = new Option<int?>("--batch") { Description = "Examples per step (default per algorithm)" };
-        var shape = new Option<string?>("--shape", "--hidden") { Description = "Network widths, e.g. 784-256-10 (default: 784-256-10, or 196-128-10 with --downsample 2)" };
-        var downsample = new Option<int>("--downsample") { Description = "Average-pool images by this factor (2: 28x28 -> 14x14 for small boards)", DefaultValueFactory = _ => 1 };
-        var seed = new Option<int>("--seed") { Description = "Seed of initial weights, example order, perturbations and rounding", DefaultValueFactory = _ => 1 };
-        var lrHidden = new Option<float?>("--lr-hidden") { Description = "Learning rate of hidden layers (np, ll)" };
-        var lrOutput = new Option<float?>("--lr-output") { Description = "Learning rate of the output layer and local readouts (np, ll)" };
-        var lrBias = new Option<float?>("--lr-bias") { Description = "Learning rate of host-side biases (np, ll)" };
-        var lr = new Option<float?>("--lr") { Description = "Learning rate of wp and bp-digital" };
-        var lrDecay = new Option<float?>("--lr-decay") { Description = "Learning-rate factor applied after each epoch" };
-        var directions = new Option<int?>("--directions") { Description = "Perturbation directions per example (np, ll)" };
-        var sigma = new Option<float?>("--sigma") { Description = "Perturbation size as a fraction of the activity range (np, ll)" };
-        var groups = new Option<int?>("--groups") { Description = "Local-readout groups per hidden layer (ll)" };
-        var threshold = new Option<float?>("--transfer-threshold") { Description = "Accumulated updates: pair pulses a weight's change must reach before it is written" };
-        var transferEvery = new Option<int?>("--transfer-every") { Description = "Accumulated updates: program the board every N steps" };
-        var wpPulses = new Option<int?>("--wp-pulses") { Description = "Perturbation size in pair pulses (wp)" };
-        var update = new Option<string?>("--update") { Description = "How updates become pulses: auto, outer (rank-1 trains per example), cell (per-cell counts per batch), accumulated (host accumulator, whole pulses only)" };
-        var pairs = new Option<string?>("--pairs") { Description = "Differential pairs on adjacent columns (columns) or rows (rows)" };
-        var initFraction = new Option<float?>("--init-fraction") { Description = "Initial weights span this fraction of the conductance window" };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "Train on only the first N training examples" };
-        var testLimit = new Option<int?>("--test-limit") { Description = "Test examples per evaluation during training (the final evaluation uses all)" };
-        var evals = new Option<int>("--evals-per-epoch") { Description = "Learning-curve points per epoch", DefaultValueFactory = _ => 4 };
-        var saveBoard = new Option<string?>("--save-board") { Description = "Save the trained simulated board to FILE (and its network to FILE.net.json); reload with --board simfile:FILE" };
-        var db = RunsCommand.DbOption();
-        var dataDir = DataCommand.DataDirOption();
+        var board = SharedOptions.Board("Board spec, e.g. sim:reram:42 or simfile:FILE (see 'mortalhil boards')", "sim:reram:42");
+        var algo = SharedOptions.TrainAlgorithm();
+        var dataset = SharedOptions.Dataset();
+        var output = SharedOptions.OutDir("Output directory for train.json and learning-curve.png");
+        var epochs = SharedOptions.Epochs();
+        var batch = SharedOptions.OptionalBatch();
+        var shape = SharedOptions.Shape("--shape", "Network widths, e.g. 784-256-10 (default: 784-256-10, or 196-128-10 with --downsample 2, 49-64-10 with 4)", null, "--hidden");
+        var downsample = SharedOptions.Downsample();
+        var seed = SharedOptions.Seed(1, "Seed of initial weights, example order, perturbations and rounding");
+        var lrHidden = SharedOptions.LearningRate("--lr-hidden", "Learning rate of hidden layers (np, ll)");
+        var lrOutput = SharedOptions.LearningRate("--lr-output", "Learning rate of the output layer and local readouts (np, ll)");
+        var lrBias = SharedOptions.LearningRate("--lr-bias", "Learning rate of host-side biases (np, ll)");
+        var lr = SharedOptions.LearningRate("--lr", $"Learning rate of wp (at most {Limits.WeightPerturbationLearningRate}) and bp-digital");
+        var lrDecay = SharedOptions.OptionalReal("--lr-decay", "Learning-rate factor applied after each epoch", 0f, 1f, minExclusive: true);
+        var directions = SharedOptions.OptionalCount("--directions", "Perturbation directions per example (np, ll)", 1, Limits.Directions);
+        var sigma = SharedOptions.OptionalReal("--sigma", "Perturbation size as a fraction of the activity range (np, ll)", 0f, 1f, minExclusive: true);
+        var groups = SharedOptions.OptionalCount("--groups", "Local-readout groups per hidden layer (ll)", 1, 256);
+        var threshold = SharedOptions.OptionalReal("--transfer-threshold", "Accumulated updates: pair pulses a weight's change must reach before it is written", 0f, 10_000f, minExclusive: true);
+        var transferEvery = SharedOptions.OptionalCount("--transfer-every", "Accumulated updates: program the board every N steps", 1, 1_000_000);
+        var wpPulses = SharedOptions.OptionalCount("--wp-pulses", "Perturbation size in pair pulses (wp)", 1, 64);
+        var update = SharedOptions.Update();
+        var pairs = SharedOptions.Pairs();
+        var initFraction = SharedOptions.OptionalReal("--init-fraction", "Initial weights span this fraction of the conductance window", 0f, 1f, minExclusive: true);
+        var trainLimit = SharedOptions.OptionalExamples("--train-limit", "Train on only the first N training examples");
+        var testLimit = SharedOptions.OptionalExamples("--test-limit", "Test examples per evaluation during training (the final evaluation uses all)");
+        var evals = SharedOptions.Count("--evals-per-epoch", "Learning-curve points per epoch", 4, 1, 1000);
+        var saveBoard = new Option<string?>("--save-board") { Description = "Save the trained simulated board to FILE (and its network to FILE.net.json); reload with --board simfile:FILE" }.NotEmpty();
+        var db = SharedOptions.Db();
+        var dataDir = SharedOptions.DataDir();
         foreach (var o in new Option[] { board, algo, dataset, output, epochs, batch, shape, downsample, seed, lrHidden, lrOutput, lrBias, lr, lrDecay,
                      directions, sigma, groups, threshold, transferEvery, wpPulses, update, pairs, initFraction, trainLimit, testLimit, evals, saveBoard, db, dataDir })
             cmd.Options.Add(o);
@@ -61,8 +63,9 @@ public static class TrainCommand
             string algorithm = parse.GetValue(algo)!;
             var defaults = TrainDefaults.For(algorithm, Boards.SimBoardSpec.DescribesChain(parse.GetValue(board)!));
             int down = parse.GetValue(downsample);
-            if (down is not (1 or 2 or 4)) throw new CliUsageException("--downsample must be 1, 2 or 4");
-            var netShape = parse.GetValue(shape) is { } s ? NetworkShape.Parse(s) : NetworkShape.Parse(down == 1 ? "784-256-10" : down == 2 ? "196-128-10" : "49-64-10");
+            var netShape = parse.GetValue(shape) ?? NetworkShape.Parse(down == 1 ? "784-256-10" : down == 2 ? "196-128-10" : "49-64-10");
+            if (algorithm == "wp" && parse.GetValue(lr) is > Limits.WeightPerturbationLearningRate)
+                throw new CliUsageException($"--lr must be in (0, {Limits.WeightPerturbationLearningRate}] for wp (got {parse.GetValue(lr)}): wp's update in pulses grows as the rate over the squared pulse step");
             var settings = defaults.Settings with
             {
                 HiddenLearningRate = parse.GetValue(lrHidden) ?? defaults.Settings.HiddenLearningRate,
@@ -74,41 +77,48 @@ public static class TrainCommand
                 PerturbationPulses = parse.GetValue(wpPulses) ?? defaults.Settings.PerturbationPulses,
                 TransferThreshold = parse.GetValue(threshold) ?? defaults.Settings.TransferThreshold,
                 TransferEvery = parse.GetValue(transferEvery) ?? defaults.Settings.TransferEvery,
-                UpdateMode = parse.GetValue(update) is { } u ? ParseUpdate(u) : defaults.Settings.UpdateMode,
+                UpdateMode = parse.GetValue(update) ?? defaults.Settings.UpdateMode,
                 Seed = parse.GetValue(seed),
             };
-            Positive("--directions", settings.Directions);
-            Positive("--wp-pulses", settings.PerturbationPulses);
-            Positive("--transfer-every", settings.TransferEvery);
-            if (!(settings.PerturbationFraction > 0)) throw new CliUsageException("--sigma must be positive");
             var mapping = new MappingOptions
             {
-                Pairs = parse.GetValue(pairs) is { } p ? ParsePairs(p) : defaults.Pairs,
+                Pairs = parse.GetValue(pairs) ?? defaults.Pairs,
                 InitialWindowFraction = parse.GetValue(initFraction) ?? defaults.InitialWindowFraction,
                 ReadoutGroups = parse.GetValue(groups) ?? defaults.ReadoutGroups,
                 Seed = parse.GetValue(seed),
             };
-            if (mapping.InitialWindowFraction is <= 0 or > 1) throw new CliUsageException("--init-fraction must be in (0, 1]");
             var schedule = new TrainingSchedule(parse.GetValue(epochs) ?? defaults.Epochs, parse.GetValue(batch) ?? defaults.Batch, parse.GetValue(seed),
                 parse.GetValue(lrDecay) ?? defaults.LearningRateDecay, parse.GetValue(trainLimit), parse.GetValue(evals), parse.GetValue(testLimit));
-            Positive("--epochs", schedule.Epochs);
-            Positive("--batch", schedule.BatchSize);
-            Positive("--evals-per-epoch", schedule.EvaluationsPerEpoch);
-            var outDir = Path.GetFullPath(parse.GetValue(output)!);
+            string? saveBoardFile = parse.GetValue(saveBoard);
+            if (saveBoardFile is not null && algorithm == "bp-digital")
+                throw new CliUsageException("--save-board needs an on-chip trainer (np, ll, wp); bp-digital trains no board");
+            if (saveBoardFile is not null && !parse.GetValue(board)!.StartsWith("sim", StringComparison.Ordinal))
+                throw new CliUsageException($"--save-board needs a simulated board (sim:... or simfile:...); {parse.GetValue(board)} keeps its own state");
+            // Outputs are checked before any work starts: a run must not train for an hour and then find it cannot write.
+            var outDir = OutputLocation.PrepareDirectory(parse.GetValue(output)!, "--out");
+            if (saveBoardFile is not null)
+            {
+                saveBoardFile = OutputLocation.PrepareFile(saveBoardFile, "--save-board");
+                OutputLocation.PrepareFile(MappedNetworkStore.CompanionPath(saveBoardFile), "--save-board's network file");
+            }
+            var dbPath = RunStore.ResolvePath(parse.GetValue(db));
             var spec = DatasetSpec.Parse(parse.GetValue(dataset)!);
             var data = ImagePreprocessing.Prepare(spec.Load(parse.GetValue(dataDir), Console.Error), down, PixelNormalization.UnitRange);
             var request = new TrainRequest
             {
                 Algo = algorithm, Board = parse.GetValue(board)!, Shape = netShape, Data = data, Schedule = schedule, Settings = settings,
-                Mapping = mapping, DigitalLearningRate = parse.GetValue(lr) ?? defaults.DigitalLearningRate, SaveBoard = parse.GetValue(saveBoard),
+                Mapping = mapping, DigitalLearningRate = parse.GetValue(lr) ?? defaults.DigitalLearningRate, SaveBoard = saveBoardFile,
             };
-            Directory.CreateDirectory(outDir);
-            return Execute(request, spec.Text, outDir, RunStore.ResolvePath(parse.GetValue(db)), string.Join(' ', parse.Tokens.Select(t => t.Value)));
+            return Execute(request, spec.Text, outDir, dbPath, string.Join(' ', parse.Tokens.Select(t => t.Value)));
         });
         return cmd;
     }
 
-    /// <summary>Runs, records and writes the outputs of one training request.</summary>
+    /// <summary>
+    /// Runs, records and writes the outputs of one training request. The run's row never stays "running": it ends
+    /// "completed" only after every output is written, else "failed" with the error (or "interrupted"); a row left by
+    /// a killed process is marked "interrupted" by the next process that opens the store (<see cref="RunStore"/>).
+    /// </summary>
     public static int Execute(TrainRequest request, string datasetName, string outDir, string dbPath, string arguments)
     {
         using var store = new RunStore(dbPath);
@@ -122,13 +132,13 @@ public static class TrainCommand
         try
         {
             result = RunWithProgress(request);
+            WriteOutputs(request, datasetName, outDir, result, runId);
         }
         catch (Exception e)
         {
-            store.Finish(runId, "failed", error: e.Message);
+            store.Finish(runId, e is OperationCanceledException ? "interrupted" : "failed", error: ErrorClassifier.Classify(e).Message);
             throw;
         }
-        WriteOutputs(request, datasetName, outDir, result, runId);
         store.Finish(runId, "completed", result.TestAccuracy, result.ForwardPasses, result.Pulses, result.MaxPulsesPerCell, result.WallSeconds, result.SimSeconds);
         Console.WriteLine($"{request.Algo} on {boardName}: test accuracy {result.TestAccuracy:P2}, {result.ForwardPasses:N0} forward passes, " +
                           $"{result.Pulses:N0} training pulses (max {result.MaxPulsesPerCell:N0} on one cell), {result.WallSeconds:F0} s wall, " +
@@ -178,34 +188,11 @@ public static class TrainCommand
             cost_source = result.Costs?.Source,
             curve = result.Curve.Select(c => new { epoch = c.Epoch, examples = c.Examples, train_accuracy = c.TrainAccuracy, test_accuracy = c.TestAccuracy, forward_passes = c.ForwardPasses, pulses = c.Pulses, wall_seconds = c.WallSeconds }),
         };
-        var path = Path.Combine(outDir, "train.json");
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(json, Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "train.json"), JsonSerializer.Serialize(json, Json));
         var xs = result.Curve.Select(c => c.Epoch).ToArray();
         LinePlots.Save(Path.Combine(outDir, "learning-curve.png"), $"{r.Algo} on {(r.Algo == "bp-digital" ? "digital" : r.Board)}, {datasetName} {r.Shape}",
             "epoch", "accuracy",
             [new PlotSeries("test", xs, result.Curve.Select(c => (double)c.TestAccuracy).ToArray()),
              new PlotSeries("train (running)", xs, result.Curve.Select(c => (double)c.TrainAccuracy).ToArray())]);
     }
-
-    private static void Positive(string name, int v)
-    {
-        if (v < 1) throw new CliUsageException($"{name} must be at least 1");
-    }
-
-    internal static UpdateMode ParseUpdate(string s) => s switch
-    {
-        "auto" => UpdateMode.Auto,
-        "outer" => UpdateMode.OuterProduct,
-        "cell" => UpdateMode.CellPulses,
-        "accumulated" => UpdateMode.Accumulated,
-        _ => throw new CliUsageException($"--update '{s}' is not one of: auto, outer, cell, accumulated"),
-    };
-
-    internal static PairOrientation ParsePairs(string s) => s switch
-    {
-        "columns" => PairOrientation.Columns,
-        "rows" => PairOrientation.Rows,
-        _ => throw new CliUsageException($"--pairs '{s}' is not one of: columns, rows"),
-    };
 }

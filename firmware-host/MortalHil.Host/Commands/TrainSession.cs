@@ -195,10 +195,7 @@ public static class TrainSession
     public static void SaveBoard(SimulatedBoard board, MappedNetwork net, string file)
     {
         var full = Path.GetFullPath(file);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".tmp-{Environment.ProcessId}";
-        board.Save(temp);
-        File.Move(temp, full, overwrite: true);
+        board.Save(full);
         MappedNetworkStore.Save(net, MappedNetworkStore.CompanionPath(full));
     }
 }

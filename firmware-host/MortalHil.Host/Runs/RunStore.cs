@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using MortalHil.Core.Files;
 
 namespace MortalHil.Host.Runs;
 
@@ -9,7 +10,7 @@ public sealed record RunRecord
     public long Id { get; init; }
     public required string StartedUtc { get; init; }
     public string? FinishedUtc { get; init; }
-    /// <summary>running, completed or failed.</summary>
+    /// <summary>running, completed, failed or interrupted.</summary>
     public required string Status { get; init; }
     public required string Command { get; init; }
     public string? Algo { get; init; }
@@ -41,21 +42,96 @@ public sealed class RunStore : IDisposable
 
     private readonly SqliteConnection _db;
 
+    /// <summary>Schema version (<c>PRAGMA user_version</c>); 2 added the pid and host of a running run.</summary>
+    public const int SchemaVersion = 2;
+
     public RunStore(string path)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--db needs a file name (got an empty value)");
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString());
-        _db.Open();
-        Execute("PRAGMA journal_mode=WAL;");
-        Execute("""
-            CREATE TABLE IF NOT EXISTS runs (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              started_utc TEXT NOT NULL, finished_utc TEXT, status TEXT NOT NULL, command TEXT NOT NULL,
-              algo TEXT, board TEXT, dataset TEXT, shape TEXT, seed INTEGER, epochs INTEGER,
-              test_accuracy REAL, forward_passes INTEGER, pulses INTEGER, max_pulses_per_cell INTEGER,
-              wall_seconds REAL, sim_seconds REAL, out_dir TEXT, arguments TEXT, error TEXT);
-            """);
+        if (Directory.Exists(Path)) throw new ArgumentException($"--db {Path} is a folder; it must be a database file");
+        try { Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileAccessFailedException(Path, $"cannot create the run store's folder: {e.Message}", e);
+        }
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        try
+        {
+            _db.Open();
+            // Runs on one store may be many processes at once (they each write a row): wait for each other, never fail.
+            Execute("PRAGMA busy_timeout=10000;");
+            long applicationId = Scalar("PRAGMA application_id;");
+            if (applicationId != 0 && applicationId != FileKinds.RunStore)
+                throw new InvalidDataException($"{Path} is {FileKinds.Describe(applicationId)}, not a run store");
+            bool hasRuns = Scalar("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='runs'") > 0;
+            if (!hasRuns && Scalar("SELECT count(*) FROM sqlite_master") > 0)
+                throw new InvalidDataException($"{Path} is an SQLite database but not a run store (it has no runs table); refusing to add one");
+            Execute("PRAGMA journal_mode=WAL;");
+            Execute("""
+                CREATE TABLE IF NOT EXISTS runs (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  started_utc TEXT NOT NULL, finished_utc TEXT, status TEXT NOT NULL, command TEXT NOT NULL,
+                  algo TEXT, board TEXT, dataset TEXT, shape TEXT, seed INTEGER, epochs INTEGER,
+                  test_accuracy REAL, forward_passes INTEGER, pulses INTEGER, max_pulses_per_cell INTEGER,
+                  wall_seconds REAL, sim_seconds REAL, out_dir TEXT, arguments TEXT, error TEXT);
+                """);
+            if (Scalar("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'pid'") == 0)
+                Execute("ALTER TABLE runs ADD COLUMN pid INTEGER; ALTER TABLE runs ADD COLUMN host TEXT;");
+            Execute($"PRAGMA application_id={FileKinds.RunStore}; PRAGMA user_version={SchemaVersion};");
+            MarkAbandonedRuns();
+        }
+        catch (SqliteException e)
+        {
+            _db.Dispose();
+            throw e.SqliteErrorCode is 11 or 26
+                ? new CorruptFileException(Path, $"not a usable run store: {e.Message}", e)
+                : new FileAccessFailedException(Path, $"run store: {e.Message}", e);
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A row still "running" whose process (on this machine) is gone was killed (kill -9, power loss): it is marked
+    /// "interrupted", so no run stays "running" forever.
+    /// </summary>
+    private void MarkAbandonedRuns()
+    {
+        var stale = new List<long>();
+        using (var cmd = _db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = $host;";
+            Bind(cmd, "$host", Environment.MachineName);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                if (!ProcessAlive(r.GetInt32(1))) stale.Add(r.GetInt64(0));
+        }
+        foreach (var id in stale)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "UPDATE runs SET status = 'interrupted', finished_utc = $now, error = 'the process ended without recording how (killed?)' WHERE id = $id AND status = 'running';";
+            Bind(cmd, "$now", Now());
+            Bind(cmd, "$id", id);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private static bool ProcessAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The database file.</summary>
@@ -77,8 +153,8 @@ public sealed class RunStore : IDisposable
     {
         using var cmd = _db.CreateCommand();
         cmd.CommandText = """
-            INSERT INTO runs (started_utc, status, command, algo, board, dataset, shape, seed, epochs, out_dir, arguments)
-            VALUES ($started, $status, $command, $algo, $board, $dataset, $shape, $seed, $epochs, $out, $args);
+            INSERT INTO runs (started_utc, status, command, algo, board, dataset, shape, seed, epochs, out_dir, arguments, pid, host)
+            VALUES ($started, $status, $command, $algo, $board, $dataset, $shape, $seed, $epochs, $out, $args, $pid, $host);
             SELECT last_insert_rowid();
             """;
         Bind(cmd, "$started", run.StartedUtc);
@@ -92,6 +168,8 @@ public sealed class RunStore : IDisposable
         Bind(cmd, "$epochs", run.Epochs);
         Bind(cmd, "$out", run.OutDir);
         Bind(cmd, "$args", run.Arguments);
+        Bind(cmd, "$pid", Environment.ProcessId);
+        Bind(cmd, "$host", Environment.MachineName);
         return (long)cmd.ExecuteScalar()!;
     }
 
@@ -155,6 +233,13 @@ public sealed class RunStore : IDisposable
     public static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     public void Dispose() => _db.Dispose();
+
+    private long Scalar(string sql)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
+    }
 
     private void Execute(string sql)
     {

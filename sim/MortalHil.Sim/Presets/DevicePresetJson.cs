@@ -16,6 +16,8 @@ public static class DevicePresetJson
         NumberHandling = JsonNumberHandling.Strict,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A key given twice is a mistake (which one was meant?), refused rather than the last one silently winning.
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Serialises a preset (validated first).</summary>
@@ -65,9 +67,7 @@ public static class DevicePresetJson
     public static void Save(DevicePreset preset, string path)
     {
         string json = Serialize(preset);
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, json);
-        File.Move(tmp, path, overwrite: true);
+        Core.Files.AtomicFile.WriteAllText(path, json);
     }
 
     private static DevicePreset ResolveBuiltIn(string name) =>

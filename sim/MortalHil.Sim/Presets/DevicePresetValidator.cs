@@ -6,6 +6,9 @@ namespace MortalHil.Sim.Presets;
 /// </summary>
 public static class DevicePresetValidator
 {
+    /// <summary>Most cells a simulated board may have (tiles x rows x columns): 8 x 1024 x 1024.</summary>
+    public const long MaxCells = 8L * 1024 * 1024;
+
     /// <summary>Throws <see cref="InvalidDataException"/> naming the first field out of range.</summary>
     public static void Validate(DevicePreset p)
     {
@@ -15,6 +18,9 @@ public static class DevicePresetValidator
         IntIn("geometry.tiles", g.Tiles, 1, 64);
         IntIn("geometry.rows", g.Rows, 1, 4096);
         IntIn("geometry.columns", g.Columns, 1, 4096);
+        // Each cell costs about 70 bytes of simulator state; the limit keeps a board under about 600 MB (the default has 1,048,576 cells).
+        long cells = (long)g.Tiles * g.Rows * g.Columns;
+        if (cells > MaxCells) Fail("geometry", $"has {cells:N0} cells (tiles x rows x columns); the limit is {MaxCells:N0}", cells);
 
         var c = p.Conductance;
         Positive("conductance.g_min_microsiemens", c.GMinMicrosiemens);

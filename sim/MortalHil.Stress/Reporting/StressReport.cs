@@ -67,13 +67,8 @@ public sealed record SeedMetrics(ulong Seed, int PoolRounds, StressMetrics Metri
 public sealed record StressTiming(double WallSeconds, double CpuSeconds, int Threads, int Cores, int LineageSimulations, int BoardGenerations,
     double BoardGenerationsPerSecond);
 
-/// <summary>Writes files so that a reader never sees half of one.</summary>
+/// <summary>Writes files so that a reader never sees half of one (the one implementation: <see cref="Core.Files.AtomicFile"/>).</summary>
 public static class AtomicFile
 {
-    public static void WriteAllText(string path, string text)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
+    public static void WriteAllText(string path, string text) => Core.Files.AtomicFile.WriteAllText(path, text);
 }

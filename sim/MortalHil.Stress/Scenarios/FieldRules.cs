@@ -38,5 +38,6 @@ internal static class FieldRules
 
     public static double Probability(string field, double value) => Between(field, value, 0, 1);
 
-    private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+    // Shortest text that reads back as the same number: "must be <= 1E+06 (got 1000000.5)", never "(got 1E+06)".
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -20,7 +20,12 @@ public static partial class ScenarioLoader
         NumberHandling = JsonNumberHandling.Strict,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A key given twice is a mistake (which one was meant?), refused rather than the last one silently winning.
+        AllowDuplicateProperties = false,
     };
+
+    /// <summary>Shortest time between health checks (a quarter hour): below it a board's life takes millions of checks and the run never ends.</summary>
+    public const double MinMonitorIntervalDays = 0.01;
 
     /// <summary>Largest fleet one run may simulate.</summary>
     public const int MaxFleetSize = 100_000;
@@ -100,7 +105,7 @@ public static partial class ScenarioLoader
             IntAtLeast("network.directions", n.Directions ?? 4, 1, 1024));
 
         var m = f.Monitor ?? new MonitorFile();
-        var monitor = new MonitorSpec(Above("monitor.interval_days", m.IntervalDays ?? 7, 0, 3650), m.Probe ?? false,
+        var monitor = new MonitorSpec(Above("monitor.interval_days", m.IntervalDays ?? 7, MinMonitorIntervalDays, 3650), m.Probe ?? false,
             IntAtLeast("monitor.probe_side", m.ProbeSide ?? 8, 1, 256));
 
         var tm = f.Timing ?? new TimingFile();

@@ -64,7 +64,8 @@ public class HandoverKillResumeTests(MortalityFixture fx) : IClassFixture<Mortal
             }
             Assert.True(p.WaitForExit(30_000), "killed child did not exit");
             Assert.True(line is not null, $"child ended before printing '{killAt}': {string.Join(" | ", seen)} {p.StandardError.ReadToEnd()}");
-            Assert.NotEqual(0, p.ExitCode);
+            // After "state retired" only the outputs remain to be written; the child may finish them before the kill lands.
+            if (killAt != "state retired") Assert.NotEqual(0, p.ExitCode);
         }
         finally
         {

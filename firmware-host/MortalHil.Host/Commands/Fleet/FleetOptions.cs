@@ -8,7 +8,7 @@ namespace MortalHil.Host.Commands.Fleet;
 public sealed class FleetOptions
 {
     /// <summary>Exit code when the fleet (its Redis, or every silo) cannot be reached.</summary>
-    public const int FleetUnreachable = 4;
+    public const int FleetUnreachable = MortalHil.Host.Cli.ExitCodes.FleetUnreachable;
 
     public Option<string> Cluster { get; }
     public Option<string> ClusterId { get; } = new("--cluster-id")
@@ -57,7 +57,7 @@ public sealed class FleetOptions
         return options;
     }
 
-    /// <summary>Runs <paramref name="body"/>, turning an unreachable fleet into one error line and exit code 4.</summary>
+    /// <summary>Runs <paramref name="body"/>, turning an unreachable fleet into one error line and exit code 5.</summary>
     public static int Guard(Func<int> body)
     {
         try

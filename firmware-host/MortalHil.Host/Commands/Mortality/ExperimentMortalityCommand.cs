@@ -250,7 +250,7 @@ public static class ExperimentMortalityCommand
             ["used_by"] = "generations 2 and later (generation 1 is part 1's student, distilled from the teacher itself)",
         };
         if (prime is not null && !s.KeepJournals)
-            foreach (var f in new[] { primePath, primePath + "-wal", primePath + "-shm" }) File.Delete(f);
+            HandoverJournal.Delete(primePath);
         json["handover_failures"] = new JsonArray(ctx.Failures.Order(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
         json["knowledge_budget"] = s.Policy.KnowledgeBudget;
         json["wall_seconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
@@ -288,7 +288,7 @@ public static class ExperimentMortalityCommand
             ctx.Say($"  handover {name} failed: {outcome.Result.Reason}");
         }
         else if (!ctx.S.KeepJournals)
-            foreach (var f in new[] { journal, journal + "-wal", journal + "-shm" }) File.Delete(f);
+            HandoverJournal.Delete(journal);
         return new Distilled(outcome, ClassifierEvaluation.Accuracy(outcome.Student.Network, ctx.Test));
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MortalHil.Core.Devices;
+using MortalHil.Core.Files;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Adapters;
 using MortalHil.Core.Mortality.Distillation;
@@ -12,6 +13,7 @@ using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Core.Mortality.Ports;
 using MortalHil.Host.Boards;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Options;
 using MortalHil.Sim;
 
 namespace MortalHil.Host.Commands.Mortality;
@@ -50,34 +52,34 @@ public static class HandoverCommand
 
     public static Command Create()
     {
-        var teacher = new Option<string>("--teacher") { Description = "Trained teacher board, e.g. simfile:teacher.board (its network: FILE.net.json, as train --save-board writes it)", Required = true };
-        var teacherNet = new Option<string?>("--teacher-network") { Description = "Network file of the teacher (default: the simfile's FILE.net.json)" };
-        var student = new Option<string>("--student") { Description = "Fresh student board, e.g. sim:reram:7", Required = true };
-        var journal = new Option<string>("--journal") { Description = "Handover journal (SQLite); reuse it to resume a killed handover", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: handover.json and the student board", Required = true };
-        var dataset = new Option<string>("--dataset") { Description = "Where transfer inputs, canary and test sets come from: mnist | idx:DIR", DefaultValueFactory = _ => "mnist" };
-        var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder (default $MORTALHIL_DATA or ~/.cache/mortalhil)" };
-        var transfer = new Option<int>("--transfer") { Description = "Transfer examples (unlabelled) to ask the teacher about", DefaultValueFactory = _ => 20_000 };
-        var steps = new Option<int>("--steps") { Description = "Student training steps (its budget)", DefaultValueFactory = _ => 5000 };
-        var batch = new Option<int>("--batch") { Description = "Examples per student step", DefaultValueFactory = _ => 32 };
-        var temperature = new Option<float>("--temperature") { Description = "Distillation temperature T", DefaultValueFactory = _ => 2f };
-        var bits = new Option<int>("--bits") { Description = "Bits per class probability sent to the student", DefaultValueFactory = _ => 8 };
-        var lesson = new Option<string>("--lesson") { Description = "soft (distillation) or hard (teacher's argmax labels)", DefaultValueFactory = _ => "soft" };
-        var algo = new Option<string>("--algo") { Description = "On-chip trainer of the student", DefaultValueFactory = _ => "np" };
-        var lr = new Option<float?>("--lr") { Description = "Student learning rate (default: the train command's for the algorithm)" };
-        var update = new Option<string?>("--update") { Description = "How weight changes become pulses: auto | outer | cell (default: the train command's for the algorithm)" };
-        var shape = new Option<string?>("--student-shape") { Description = "Student network (default: the teacher's shape)" };
-        var canary = new Option<int>("--canary") { Description = "Canary set size (labelled, held out)", DefaultValueFactory = _ => 500 };
-        var test = new Option<int>("--test") { Description = "Test examples for the final student accuracy", DefaultValueFactory = _ => 10_000 };
-        var queryBatch = new Option<int>("--query-batch") { Description = "Teacher queries per round (one journaled batch)", DefaultValueFactory = _ => 64 };
-        var stepsPerRound = new Option<int>("--steps-per-round") { Description = "Student steps per round", DefaultValueFactory = _ => 16 };
-        var evaluateEvery = new Option<int>("--evaluate-every") { Description = "Rounds between canary checks and checkpoints", DefaultValueFactory = _ => 50 };
-        var hoursPerRound = new Option<double>("--hours-per-round") { Description = "Board time a round takes (the handover shares the boards with live traffic)", DefaultValueFactory = _ => 0.5 };
-        var serve = new Option<int>("--serve") { Description = "Live requests served per round", DefaultValueFactory = _ => 8 };
-        var jitter = new Option<int>("--jitter") { Description = "Shift transfer images by up to this many pixels", DefaultValueFactory = _ => 0 };
-        var noise = new Option<float>("--noise") { Description = "Add Gaussian pixel noise of this size to transfer images", DefaultValueFactory = _ => 0f };
-        var seed = new Option<int>("--seed") { Description = "Seed of minibatches, transfer order and the student's mapping", DefaultValueFactory = _ => 1 };
-        var pace = new Option<int>("--pace-ms") { Description = "Wall-clock pause after each round (pacing beside live traffic)", DefaultValueFactory = _ => 0 };
+        var teacher = new Option<string>("--teacher") { Description = "Trained teacher board, e.g. simfile:teacher.board (its network: FILE.net.json, as train --save-board writes it)", Required = true }.NotEmpty();
+        var teacherNet = new Option<string?>("--teacher-network") { Description = "Network file of the teacher (default: the simfile's FILE.net.json)" }.NotEmpty();
+        var student = new Option<string>("--student") { Description = "Fresh student board, e.g. sim:reram:7", Required = true }.NotEmpty();
+        var journal = SharedOptions.Journal();
+        var output = SharedOptions.OutDir("Output folder: handover.json and the student board");
+        var dataset = SharedOptions.Dataset();
+        var dataRoot = SharedOptions.DataDir();
+        var transfer = SharedOptions.Examples("--transfer", "Transfer examples (unlabelled) to ask the teacher about", 20_000);
+        var steps = SharedOptions.Count("--steps", "Student training steps (its budget)", 5000, 1, 100_000_000);
+        var batch = SharedOptions.Batch(32, "Examples per student step");
+        var temperature = SharedOptions.Temperature(2f);
+        var bits = SharedOptions.Count("--bits", "Bits per class probability sent to the student", 8, 1, 16);
+        var lesson = SharedOptions.Lesson();
+        var algo = SharedOptions.OnChipAlgorithm("np", "On-chip trainer of the student");
+        var lr = SharedOptions.LearningRate("--lr", "Student learning rate (default: the train command's for the algorithm)");
+        var update = SharedOptions.Update();
+        var shape = SharedOptions.Shape("--student-shape", "Student network (default: the teacher's shape)");
+        var canary = SharedOptions.Count("--canary", "Canary set size (labelled, held out)", 500, 10, 100_000);
+        var test = SharedOptions.Examples("--test", "Test examples for the final student accuracy", 10_000);
+        var queryBatch = SharedOptions.Count("--query-batch", "Teacher queries per round (one journaled batch)", 64, 1, Limits.Batch);
+        var stepsPerRound = SharedOptions.Count("--steps-per-round", "Student steps per round", 16, 1, 1_000_000);
+        var evaluateEvery = SharedOptions.Count("--evaluate-every", "Rounds between canary checks and checkpoints", 50, 1, 1_000_000);
+        var hoursPerRound = SharedOptions.Real("--hours-per-round", "Board time a round takes (the handover shares the boards with live traffic)", 0.5, 0, 10_000);
+        var serve = SharedOptions.Count("--serve", "Live requests served per round", 8, 0, 1_000_000);
+        var jitter = SharedOptions.Count("--jitter", "Shift transfer images by up to this many pixels", 0, 0, 8);
+        var noise = new Option<float>("--noise") { Description = "Add Gaussian pixel noise of this size to transfer images", DefaultValueFactory = _ => 0f }.InRange(0f, 10f);
+        var seed = SharedOptions.Seed(1, "Seed of minibatches, transfer order and the student's mapping");
+        var pace = SharedOptions.Count("--pace-ms", "Wall-clock pause after each round (pacing beside live traffic)", 0, 0, 60_000);
 
         var cmd = new Command("handover", "Hand a dying board's knowledge to a fresh board by on-chip distillation, journaled so a killed run resumes.");
         foreach (var o in new Option[] { teacher, teacherNet, student, journal, output, dataset, dataRoot, transfer, steps, batch, temperature, bits, lesson, algo, lr, update,
@@ -88,14 +90,14 @@ public static class HandoverCommand
             var settings = new Settings
             {
                 Teacher = p.GetValue(teacher)!, TeacherNetwork = p.GetValue(teacherNet), Student = p.GetValue(student)!,
-                Journal = p.GetValue(journal)!, OutDir = p.GetValue(output)!.FullName, Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot),
-                Algo = p.GetValue(algo)!, LearningRate = p.GetValue(lr), Update = p.GetValue(update) is { } u ? ParseUpdate(u) : null, StudentShape = p.GetValue(shape),
+                Journal = p.GetValue(journal)!, OutDir = p.GetValue(output)!, Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot),
+                Algo = p.GetValue(algo)!, LearningRate = p.GetValue(lr), Update = p.GetValue(update), StudentShape = p.GetValue(shape)?.ToString(),
                 CanarySize = p.GetValue(canary), TestSize = p.GetValue(test), JitterPixels = p.GetValue(jitter), JitterNoise = p.GetValue(noise),
                 Plan = new HandoverPlan
                 {
                     TransferExamples = p.GetValue(transfer), QueryBatch = p.GetValue(queryBatch), TrainBatch = p.GetValue(batch),
                     StudentSteps = p.GetValue(steps), StepsPerRound = p.GetValue(stepsPerRound), EvaluateEveryRounds = p.GetValue(evaluateEvery),
-                    Temperature = p.GetValue(temperature), QuantisationBits = p.GetValue(bits), Lesson = ParseLesson(p.GetValue(lesson)!),
+                    Temperature = p.GetValue(temperature), QuantisationBits = p.GetValue(bits), Lesson = p.GetValue(lesson),
                     BoardTimePerRound = TimeSpan.FromHours(p.GetValue(hoursPerRound)), ServeRequestsPerRound = p.GetValue(serve),
                     Seed = p.GetValue(seed), Pace = TimeSpan.FromMilliseconds(p.GetValue(pace)),
                 },
@@ -105,21 +107,6 @@ public static class HandoverCommand
         return cmd;
     }
 
-    internal static UpdateMode ParseUpdate(string text) => text switch
-    {
-        "auto" => UpdateMode.Auto,
-        "outer" => UpdateMode.OuterProduct,
-        "cell" => UpdateMode.CellPulses,
-        _ => throw new CliUsageException($"--update '{text}' is not one of: auto, outer, cell"),
-    };
-
-    internal static LessonKind ParseLesson(string text) => text switch
-    {
-        "soft" => LessonKind.Soft,
-        "hard" => LessonKind.TeacherHard,
-        _ => throw new CliUsageException($"--lesson '{text}' is not one of: soft, hard"),
-    };
-
     /// <summary>Runs (or resumes) one handover and writes DIR/handover.json; returns the result.</summary>
     public static HandoverResult Run(Settings s)
     {
@@ -127,7 +114,8 @@ public static class HandoverCommand
         try { s.Plan.Validate(); }
         catch (ArgumentException e) { throw new CliUsageException(e.Message); }
         if (s.CanarySize < 10) throw new CliUsageException("--canary must be at least 10");
-        Directory.CreateDirectory(s.OutDir);
+        // Where results go is checked before the teacher is asked anything.
+        s = s with { OutDir = OutputLocation.PrepareDirectory(s.OutDir, "--out"), Journal = OutputLocation.PrepareFile(s.Journal, "--journal") };
         var log = s.Quiet ? TextWriter.Null : Console.Out;
 
         // The teacher's network says what inputs it was trained on.
@@ -157,7 +145,9 @@ public static class HandoverCommand
 
         var fingerprint = new Dictionary<string, string>(s.Plan.Fingerprint())
         {
-            ["teacher"] = s.Teacher, ["teacher_network"] = s.TeacherNetwork ?? "(beside the board file)", ["student"] = s.Student,
+            // The teacher is recognised by what its files hold, not by the path it was named by (a relative path
+            // means another file when run from another folder).
+            ["teacher"] = TeacherIdentity(s.Teacher), ["teacher_network"] = ContentFingerprint.Of(s.TeacherNetwork ?? BoardBundle.NetworkPath(s.Teacher["simfile:".Length..])), ["student"] = s.Student,
             ["student_shape"] = studentShape.ToString(), ["dataset"] = s.Dataset, ["algo"] = s.Algo,
             ["lr"] = s.LearningRate?.ToString("R", CultureInfo.InvariantCulture) ?? "default", ["update"] = s.Update?.ToString() ?? "default", ["canary"] = s.CanarySize.ToString(CultureInfo.InvariantCulture),
             ["jitter"] = s.JitterPixels.ToString(CultureInfo.InvariantCulture), ["noise"] = s.JitterNoise.ToString("R", CultureInfo.InvariantCulture),
@@ -165,6 +155,8 @@ public static class HandoverCommand
 
         IStudentLearner? finalStudent = null;
         HandoverResult result;
+        double? studentAccuracy = null;
+        string? studentFile = null;
         using (var journal = HandoverJournal.Open(s.Journal, fingerprint))
         {
             log.WriteLine(journal.Resumed
@@ -194,28 +186,33 @@ public static class HandoverCommand
                         $"canary student {Fmt(p.StudentCanary)} teacher {Fmt(p.TeacherCanary)}{(p.TeacherAlive ? "" : " (teacher dead)")}, served by {p.ServedBy}"));
             };
             result = run.Run();
-        }
 
-        double? studentAccuracy = null;
-        string? studentFile = null;
-        if (finalStudent is MappedStudent ms && result.State == HandoverState.Retired)
-        {
-            studentAccuracy = ClassifierEvaluation.Accuracy(ms.Network, test);
-            if (ms.Device is SimulatedBoard sim)
+            // One process, one attempt: the journal opened above serves the scoring below too.
+            if (finalStudent is MappedStudent ms && result.State == HandoverState.Retired)
             {
-                studentFile = Path.Combine(s.OutDir, "student.board");
-                BoardBundle.Save(sim, ms.Network, studentFile);
+                studentAccuracy = ClassifierEvaluation.Accuracy(ms.Network, test);
+                if (ms.Device is SimulatedBoard sim)
+                {
+                    studentFile = Path.Combine(s.OutDir, "student.board");
+                    BoardBundle.Save(sim, ms.Network, studentFile);
+                }
             }
-        }
-        finalStudent?.Dispose();
-        if (studentAccuracy is null && result.State == HandoverState.Retired)
-        {
-            // Resumed after the handover had finished: reopen the student from its last checkpoint to score it.
-            using var journal = HandoverJournal.Open(s.Journal, fingerprint);
-            if (journal.LatestCheckpoint() is { } c)
+            finalStudent?.Dispose();
+            if (studentAccuracy is null && result.State == HandoverState.Retired)
             {
-                using var st = OpenStudent(s, studentShape, transfer, _ => OnChipTraining.Trainer(s.Algo, OnChipTraining.Settings(s.Algo, 1, s.Plan.Temperature, s.LearningRate, s.Update)), c);
-                studentAccuracy = ClassifierEvaluation.Accuracy(st.Network, test);
+                // Resumed after the handover had finished: reopen the student from its last checkpoint to score it.
+                if (journal.LatestCheckpoint() is { } c)
+                {
+                    using var st = OpenStudent(s, studentShape, transfer, _ => OnChipTraining.Trainer(s.Algo, OnChipTraining.Settings(s.Algo, 1, s.Plan.Temperature, s.LearningRate, s.Update)), c);
+                    // The journal's last checkpoint is the student it retired with: emit it again, so a run killed (or
+                    // unable to write) after "retired" loses nothing.
+                    if (st.Device is SimulatedBoard sim)
+                    {
+                        studentFile = Path.Combine(s.OutDir, "student.board");
+                        BoardBundle.Save(sim, st.Network, studentFile);
+                    }
+                    studentAccuracy = ClassifierEvaluation.Accuracy(st.Network, test);
+                }
             }
         }
 
@@ -226,6 +223,10 @@ public static class HandoverCommand
         log.WriteLine($"wrote {Path.Combine(s.OutDir, "handover.json")}");
         return result;
     }
+
+    /// <summary>A board spec as a journal remembers it: a saved board by its content, any other by its spec.</summary>
+    internal static string TeacherIdentity(string spec) =>
+        spec.StartsWith("simfile:", StringComparison.Ordinal) ? "simfile " + ContentFingerprint.Of(spec["simfile:".Length..]) : spec;
 
     /// <summary>Prints a state line (tests and scripts watch for "state NAME").</summary>
     private static void Emit(TextWriter log, HandoverState state, string reason)
@@ -314,8 +315,7 @@ public static class HandoverCommand
 
     internal static void WriteJson(string path, JsonNode node)
     {
-        File.WriteAllText(path + ".tmp", node.ToJsonString(Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(path, node.ToJsonString(Json));
     }
 
     internal static string Fmt(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "n/a";

@@ -22,27 +22,16 @@ public sealed class SimBoardKeeper : IBoardKeeper
     /// <summary>The board file of <paramref name="board"/> as bytes.</summary>
     public static byte[] ToBytes(SimulatedBoard board)
     {
-        var dir = Directory.CreateTempSubdirectory("mortalhil-board-");
-        try
-        {
-            var path = Path.Combine(dir.FullName, "board.bin");
-            board.Save(path);
-            return File.ReadAllBytes(path);
-        }
-        finally { dir.Delete(recursive: true); }
+        using var memory = new MemoryStream();
+        board.Save(memory);
+        return memory.ToArray();
     }
 
     /// <summary>Reopens a board from bytes written by <see cref="ToBytes"/>.</summary>
     public static SimulatedBoard FromBytes(byte[] bytes)
     {
-        var dir = Directory.CreateTempSubdirectory("mortalhil-board-");
-        try
-        {
-            var path = Path.Combine(dir.FullName, "board.bin");
-            File.WriteAllBytes(path, bytes);
-            return SimulatedBoard.Load(path);
-        }
-        finally { dir.Delete(recursive: true); }
+        using var memory = new MemoryStream(bytes, writable: false);
+        return SimulatedBoard.Load(memory, "(a board kept in memory or in a journal)");
     }
 
     /// <summary>A copy of <paramref name="board"/> in its current state (same physics, same wear, same clock).</summary>

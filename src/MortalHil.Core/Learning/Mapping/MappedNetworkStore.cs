@@ -24,7 +24,15 @@ public static class MappedNetworkStore
     /// <summary>The conventional companion file of a saved board: <c>BOARDFILE.net.json</c>.</summary>
     public static string CompanionPath(string boardFile) => boardFile + ".net.json";
 
-    public static void Save(MappedNetwork net, string path)
+    /// <summary>Writes the network file of <paramref name="net"/> to <paramref name="path"/>, atomically.</summary>
+    public static void Save(MappedNetwork net, string path) => Files.AtomicFile.WriteAllBytes(path, ToBytes(net));
+
+    /// <summary>Loads a network file held in memory (a journal's copy); <paramref name="name"/> names it in errors.</summary>
+    public static MappedNetwork FromBytes(IDevice device, ReadOnlySpan<byte> bytes, string name, bool requireSameBoard = true) =>
+        Parse(device, System.Text.Encoding.UTF8.GetString(bytes), name, requireSameBoard);
+
+    /// <summary>The network file of <paramref name="net"/> as bytes (UTF-8 JSON).</summary>
+    public static byte[] ToBytes(MappedNetwork net)
     {
         var d = net.Description;
         var file = new NetworkFile(FormatVersion, d.SerialNumber, d.Kind, d.TileCount, d.Geometry.Rows, d.Geometry.Columns,
@@ -32,11 +40,7 @@ public static class MappedNetworkStore
             new PulseDto(net.Pulse.UpSiemens, net.Pulse.DownSiemens, net.Pulse.AmplitudeVolts, net.Pulse.WidthSeconds),
             net.Layers.Select(ToDto).ToArray(),
             net.LocalReadouts.Select(r => r is null ? null : ToDto(r)).ToArray());
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(temp, JsonSerializer.Serialize(file, Json));
-        File.Move(temp, full, overwrite: true);
+        return JsonSerializer.SerializeToUtf8Bytes(file, Json);
     }
 
     /// <summary>
@@ -47,10 +51,19 @@ public static class MappedNetworkStore
     public static MappedNetwork Load(IDevice device, string path, bool requireSameBoard = true)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"network file '{path}' does not exist", path);
+        if (new FileInfo(path).Length > MaxFileBytes) throw new InvalidDataException($"network file '{path}' is larger than the {MaxFileBytes:N0}-byte limit");
+        return Parse(device, File.ReadAllText(path), path, requireSameBoard);
+    }
+
+    /// <summary>Largest network file read (a 16-million-parameter network is about 200 MB of JSON).</summary>
+    public const long MaxFileBytes = 256L * 1024 * 1024;
+
+    private static MappedNetwork Parse(IDevice device, string text, string path, bool requireSameBoard)
+    {
         NetworkFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<NetworkFile>(File.ReadAllText(path), Json);
+            file = JsonSerializer.Deserialize<NetworkFile>(text, Json);
         }
         catch (JsonException e)
         {

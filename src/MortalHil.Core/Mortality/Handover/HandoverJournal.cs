@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Microsoft.Data.Sqlite;
+using MortalHil.Core.Files;
 
 namespace MortalHil.Core.Mortality.Handover;
 
@@ -21,15 +22,34 @@ public sealed class HandoverJournal : IDisposable
     /// <summary>Schema version; a journal of another version is refused rather than misread.</summary>
     public const int SchemaVersion = 1;
 
-    private readonly SqliteConnection _db;
+    /// <summary>Largest blob a journal row may decompress to (a board file of the largest allowed board is about 600 MB).</summary>
+    public const long MaxBlobBytes = 1L << 30;
 
-    private HandoverJournal(SqliteConnection db, string path, int attempt, bool resumed)
+    private readonly SqliteConnection _db;
+    private readonly ExclusiveFileLock _lock;
+    private readonly CommitCounter _counter;
+    private long _steps;
+
+    private HandoverJournal(SqliteConnection db, ExclusiveFileLock fileLock, CommitCounter counter, long steps, string path, int attempt, bool resumed)
     {
         _db = db;
+        _lock = fileLock;
+        _counter = counter;
+        _steps = steps;
         Path = path;
         Attempt = attempt;
         Resumed = resumed;
     }
+
+    /// <summary>Deletes a journal and the files beside it (write-ahead log, shared memory, lock, commit counter).</summary>
+    public static void Delete(string path)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal", ".lock", ".lock.holder", ".steps" })
+            if (File.Exists(path + suffix)) File.Delete(path + suffix);
+    }
+
+    /// <summary>Committed steps (rows) in the journal, as this process counts them.</summary>
+    public long CommittedSteps => _steps;
 
     /// <summary>File the journal lives in.</summary>
     public string Path { get; }
@@ -50,10 +70,19 @@ public sealed class HandoverJournal : IDisposable
         var full = System.IO.Path.GetFullPath(path);
         var dir = System.IO.Path.GetDirectoryName(full);
         if (dir is not null && !Directory.Exists(dir)) throw new DirectoryNotFoundException($"journal directory {dir} does not exist");
+        if (Directory.Exists(full)) throw new InvalidDataException($"{full} is a folder, not a handover journal");
+        // One process at a time: a second one would interleave its steps with the first one's (duplicate batches,
+        // impossible transitions) and ask the teacher again for what the first already journaled.
+        var fileLock = ExclusiveFileLock.Acquire(full);
+        CommitCounter? counter = null;
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate }.ToString());
         try
         {
+            counter = CommitCounter.Open(full);
             db.Open();
+            long applicationId = Scalar<long>(db, "PRAGMA application_id;");
+            if (applicationId != 0 && applicationId != FileKinds.HandoverJournal)
+                throw new InvalidDataException($"{full} is {FileKinds.Describe(applicationId)}, not a handover journal");
             Exec(db, "PRAGMA journal_mode=WAL;");
             Exec(db, "PRAGMA synchronous=NORMAL;");
             Exec(db, "PRAGMA busy_timeout=5000;");
@@ -64,13 +93,21 @@ public sealed class HandoverJournal : IDisposable
                 if (fresh)
                 {
                     if (Scalar<long>(db, "SELECT count(*) FROM sqlite_master", tx) != 0)
-                        throw new InvalidDataException($"{path} is an SQLite database but not a handover journal");
+                        throw new InvalidDataException($"{full} is an SQLite database but not a handover journal");
+                    if (counter.Value > 0)
+                        throw new InvalidDataException($"{full} is empty, but {counter.Value} committed steps were counted in {counter.WitnessPath}: " +
+                            $"the journal's write-ahead log ({full}-wal) was lost. To start this handover over, delete {counter.WitnessPath} too");
                     CreateSchema(db, tx, fingerprint);
                 }
                 else
-                    CheckIdentity(db, tx, path, fingerprint);
+                    CheckIdentity(db, tx, full, fingerprint);
                 tx.Commit();
             }
+            if (fresh) Exec(db, $"PRAGMA application_id={FileKinds.HandoverJournal}; PRAGMA user_version={SchemaVersion};");
+            long steps = CountSteps(db);
+            if (steps < counter.Value)
+                throw new InvalidDataException($"{full} holds {steps} committed steps, but {counter.Value} were committed (counted in {counter.WitnessPath}): " +
+                    $"its write-ahead log ({full}-wal) was deleted or rolled back, so resuming would ask the teacher again for what was already reported. Restore the log or start over with a new journal");
             int attempt;
             bool resumed;
             using (var tx = db.BeginTransaction())
@@ -78,23 +115,46 @@ public sealed class HandoverJournal : IDisposable
                 // Resumed means an earlier attempt got as far as journaling something beyond its own start.
                 long earlierAttempts = Scalar<long>(db, "SELECT count(*) FROM attempts", tx);
                 resumed = earlierAttempts > 0;
-                attempt = (int)earlierAttempts + 1;
-                Exec(db, "INSERT INTO attempts(id, started_utc, pid) VALUES ($a, $t, $p)", tx,
-                    ("$a", attempt), ("$t", DateTime.UtcNow.ToString("O")), ("$p", Environment.ProcessId));
+                {
+                    attempt = (int)earlierAttempts + 1;
+                    Exec(db, "INSERT INTO attempts(id, started_utc, pid) VALUES ($a, $t, $p)", tx,
+                        ("$a", attempt), ("$t", DateTime.UtcNow.ToString("O")), ("$p", Environment.ProcessId));
+                    steps++;
+                }
                 tx.Commit();
             }
-            return new HandoverJournal(db, full, attempt, resumed);
+            counter.Record(steps);
+            return new HandoverJournal(db, fileLock, counter, steps, full, attempt, resumed);
         }
         catch (SqliteException e)
         {
             db.Dispose();
-            throw new InvalidDataException($"{path} is not a usable handover journal: {e.Message}", e);
+            counter?.Dispose();
+            fileLock.Dispose();
+            throw e.SqliteErrorCode is 11 or 26
+                ? new InvalidDataException($"{full} is not a usable handover journal: {e.Message}", e)
+                : new FileAccessFailedException(full, $"journal: {e.Message}", e);
         }
         catch
         {
             db.Dispose();
+            counter?.Dispose();
+            fileLock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Rows in the append-only tables: every committed step adds exactly one.</summary>
+    private static long CountSteps(SqliteConnection db) => Scalar<long>(db, """
+        SELECT (SELECT count(*) FROM attempts) + (SELECT count(*) FROM transitions) + (SELECT count(*) FROM query_intents)
+             + (SELECT count(*) FROM teacher_outputs) + (SELECT count(*) FROM checkpoints) + (SELECT count(*) FROM rounds) + (SELECT count(*) FROM events)
+        """);
+
+    /// <summary>Counts a step this process has just committed (and tells the witness outside the database).</summary>
+    private void Committed()
+    {
+        _steps++;
+        _counter.Record(_steps);
     }
 
     private static void CreateSchema(SqliteConnection db, SqliteTransaction tx, IReadOnlyDictionary<string, string> fingerprint)
@@ -178,6 +238,7 @@ public sealed class HandoverJournal : IDisposable
         Exec(_db, "INSERT INTO transitions(attempt, from_state, to_state, reason, board_seconds, at_utc) VALUES ($a, $f, $t, $r, $b, $u)", tx,
             ("$a", Attempt), ("$f", from.Name()), ("$t", to.Name()), ("$r", reason), ("$b", boardTime.TotalSeconds), ("$u", DateTime.UtcNow.ToString("O")));
         tx.Commit();
+        Committed();
     }
 
     /// <summary>Every state change, oldest first.</summary>
@@ -204,6 +265,7 @@ public sealed class HandoverJournal : IDisposable
         Exec(_db, "INSERT INTO query_intents(attempt, purpose, batch, count) VALUES ($a, $p, $b, $c)", tx,
             ("$a", Attempt), ("$p", purpose.ToString().ToLowerInvariant()), ("$b", batch), ("$c", count));
         tx.Commit();
+        Committed();
     }
 
     /// <summary>Teacher queries over all attempts (null purpose: all purposes).</summary>
@@ -220,6 +282,7 @@ public sealed class HandoverJournal : IDisposable
         Exec(_db, "INSERT INTO teacher_outputs(batch, first_index, count, classes, logits, attempt) VALUES ($b, $f, $c, $k, $l, $a)", tx,
             ("$b", batch), ("$f", firstIndex), ("$c", count), ("$k", classes), ("$l", bytes), ("$a", Attempt));
         tx.Commit();
+        Committed();
     }
 
     /// <summary>Number of teacher output batches journaled.</summary>
@@ -233,7 +296,7 @@ public sealed class HandoverJournal : IDisposable
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var raw = Decompress((byte[])r.GetValue(4));
+            var raw = Inflate((byte[])r.GetValue(4));
             var logits = new float[raw.Length / sizeof(float)];
             Buffer.BlockCopy(raw, 0, logits, 0, raw.Length);
             list.Add(new TeacherBatch(r.GetInt32(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), logits, r.GetInt32(5)));
@@ -271,6 +334,7 @@ public sealed class HandoverJournal : IDisposable
             ("$sh", Compress(c.StudentHost)), ("$tt", c.TeacherBoardTime is { } tt ? tt.TotalSeconds : DBNull.Value),
             ("$sc", c.StudentCanary), ("$tc", c.TeacherCanary is { } t ? t : DBNull.Value), ("$p", c.StudentPulses), ("$b", c.BoardTime.TotalSeconds));
         tx.Commit();
+        Committed();
     }
 
     /// <summary>
@@ -304,7 +368,7 @@ public sealed class HandoverJournal : IDisposable
         if (_baseBoard.Board is not null) return _baseBoard;
         using var cmd = Command(_db, "SELECT seq, student_board FROM checkpoints WHERE student_board IS NOT NULL AND student_board_base IS NULL ORDER BY seq LIMIT 1");
         using var r = cmd.ExecuteReader();
-        if (r.Read()) _baseBoard = (r.GetInt64(0), Decompress((byte[])r.GetValue(1)));
+        if (r.Read()) _baseBoard = (r.GetInt64(0), Inflate((byte[])r.GetValue(1)));
         return _baseBoard;
     }
 
@@ -320,7 +384,7 @@ public sealed class HandoverJournal : IDisposable
         byte[]? board = null;
         if (!r.IsDBNull(1))
         {
-            board = Decompress((byte[])r.GetValue(1));
+            board = Inflate((byte[])r.GetValue(1));
             if (!r.IsDBNull(2))
             {
                 var (seq, baseBoard) = BaseBoard();
@@ -330,7 +394,7 @@ public sealed class HandoverJournal : IDisposable
             }
         }
         return new HandoverCheckpoint(
-            r.GetInt64(0), board, Decompress((byte[])r.GetValue(3)),
+            r.GetInt64(0), board, Inflate((byte[])r.GetValue(3)),
             r.IsDBNull(4) ? null : TimeSpan.FromSeconds(r.GetDouble(4)), r.GetDouble(5), r.IsDBNull(6) ? null : r.GetDouble(6),
             r.GetInt64(7), TimeSpan.FromSeconds(r.GetDouble(8)), r.GetInt64(9));
     }
@@ -359,6 +423,7 @@ public sealed class HandoverJournal : IDisposable
             ("$sc", round.StudentCanary is { } s ? s : DBNull.Value), ("$tc", round.TeacherCanary is { } t ? t : DBNull.Value),
             ("$ts", round.TrainerStep), ("$cb", round.CollectedBatches), ("$b", round.BoardTime.TotalSeconds));
         tx.Commit();
+        Committed();
     }
 
     /// <summary>Every journaled round over all attempts, in journal order (a round redone after a resume appears twice).</summary>
@@ -383,6 +448,7 @@ public sealed class HandoverJournal : IDisposable
         Exec(_db, "INSERT INTO events(attempt, kind, detail, board_seconds, at_utc) VALUES ($a, $k, $d, $b, $u)", tx,
             ("$a", Attempt), ("$k", kind), ("$d", detail), ("$b", boardTime.TotalSeconds), ("$u", DateTime.UtcNow.ToString("O")));
         tx.Commit();
+        Committed();
     }
 
     /// <summary>Journaled events, optionally of one kind only.</summary>
@@ -404,6 +470,8 @@ public sealed class HandoverJournal : IDisposable
     {
         _db.Dispose();
         SqliteConnection.ClearAllPools();
+        _counter.Dispose();
+        _lock.Dispose();
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -415,12 +483,30 @@ public sealed class HandoverJournal : IDisposable
         return ms.ToArray();
     }
 
-    internal static byte[] Decompress(byte[] data)
+    internal static byte[] Decompress(byte[] data) => Decompress(data, "journal");
+
+    /// <summary>Inflates a journaled blob, refusing one that is damaged or would inflate beyond <see cref="MaxBlobBytes"/>, naming the journal.</summary>
+    private byte[] Inflate(byte[] data) => Decompress(data, Path);
+
+    internal static byte[] Decompress(byte[] data, string journal)
     {
-        using var z = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
-        using var ms = new MemoryStream();
-        z.CopyTo(ms);
-        return ms.ToArray();
+        try
+        {
+            using var z = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
+            using var ms = new MemoryStream();
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = z.Read(buffer)) > 0)
+            {
+                if (ms.Length + n > MaxBlobBytes) throw new InvalidDataException($"{journal}: a journaled blob inflates beyond the {MaxBlobBytes:N0}-byte limit");
+                ms.Write(buffer, 0, n);
+            }
+            return ms.ToArray();
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(journal, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{journal}: a journaled blob is damaged ({e.Message})", e);
+        }
     }
 
     private static SqliteCommand Command(SqliteConnection db, string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] args)

@@ -120,8 +120,7 @@ public static class HandoverLifecycle
         Action<HandoverProgress, MappedNetwork>? observe = null, Action<HandoverState, string>? stateChanged = null, HandoverPlan? plan = null)
     {
         plan ??= setup.VerifiedPlan;
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-            if (File.Exists(journalPath + suffix)) File.Delete(journalPath + suffix);
+        HandoverJournal.Delete(journalPath);
         var fingerprint = new Dictionary<string, string>(plan.Fingerprint())
         {
             ["teacher"] = "live:" + teacher.Board.Description.SerialNumber, ["student"] = "live:" + student.Board.Description.SerialNumber, ["algo"] = setup.Algo,

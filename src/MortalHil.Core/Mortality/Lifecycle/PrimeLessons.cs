@@ -41,8 +41,7 @@ public sealed class PrimeLessons
     /// </summary>
     public static PrimeLessons Record(IClassifier teacher, TransferSet transfer, HandoverPlan plan, string path)
     {
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-            if (File.Exists(path + suffix)) File.Delete(path + suffix);
+        HandoverJournal.Delete(path);
         int n = transfer.InputCount, k = teacher.ClassCount;
         var inputs = new float[plan.QueryBatch * n];
         var logits = new float[plan.QueryBatch * k];
