@@ -66,7 +66,7 @@ public class SafeStopTests
                     p.WaitForExit(5000);
                     Assert.Fail($"kill {p.Id} failed: errno {errno}; exited {p.HasExited}; trace lines {LineCount(trace)}; stderr: {errors}");
                 }
-                Assert.True(p.WaitForExit(20_000), "process did not stop within 20 s of the signal");
+                Assert.True(p.WaitForExit(50_000), "process did not stop within 50 s of the signal"); // the operation in progress finishes first; on a loaded 2-core machine one took over 20 s
             }
             finally
             {

@@ -70,7 +70,8 @@ public static class DemoCommand
     public static DemoResult Run(DemoSettings s)
     {
         if (s.TeacherSerial == s.StudentSerial) throw new Cli.CliUsageException("the replacement board needs a serial different from the teacher's");
-        if (s.AgeStepDays <= 0 || s.MaxYears <= 0) throw new Cli.CliUsageException("--age-step-days and --max-years must be positive");
+        if (!(s.AgeStepDays > 0) || !(s.MaxYears > 0) || !double.IsFinite(s.AgeStepDays) || !double.IsFinite(s.MaxYears))
+            throw new Cli.CliUsageException($"--age-step-days and --max-years must be positive and finite (got {s.AgeStepDays} and {s.MaxYears})");
         if (!TrainerFactory.OnChipNames.Contains(s.Algo)) throw new Cli.CliUsageException($"unknown on-chip trainer '{s.Algo}'; use one of: {string.Join(", ", TrainerFactory.OnChipNames)}");
         try { s.Policy.Validate(); }
         catch (ArgumentException e) { throw new Cli.CliUsageException(e.Message); }
