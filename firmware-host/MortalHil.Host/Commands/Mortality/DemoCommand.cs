@@ -1,3 +1,4 @@
+using MortalHil.Host.Options;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -48,7 +49,7 @@ public static class DemoCommand
         var timelineTest = new Option<int>("--timeline-test") { Description = "Test images per point of the timeline", DefaultValueFactory = _ => d.TimelineTest };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
         var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
-        var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
+        var dataRoot = SharedOptions.DataDir();
         var cmd = new Command("demo", "Train a board, age it until the predictor calls a handover, distil it into a new board, cut over; compare with copying and with labels.");
         foreach (var o in new Option[] { output, preset, teacherSerial, studentSerial, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, ageStep, maxYears,
                      margin, budget, noPrime, hoursPerRound, test, timelineTest, seed, dataset, dataRoot })
@@ -72,6 +73,11 @@ public static class DemoCommand
         if (s.TeacherSerial == s.StudentSerial) throw new Cli.CliUsageException("the replacement board needs a serial different from the teacher's");
         if (!(s.AgeStepDays > 0) || !(s.MaxYears > 0) || !double.IsFinite(s.AgeStepDays) || !double.IsFinite(s.MaxYears))
             throw new Cli.CliUsageException($"--age-step-days and --max-years must be positive and finite (got {s.AgeStepDays} and {s.MaxYears})");
+        if (s.AgeStepDays is < 0.01 or > 3650) throw new Cli.CliUsageException($"--age-step-days must be in [0.01, 3650] (got {s.AgeStepDays})");
+        const double MaxHealthChecks = 100_000; // an ageing plan beyond this runs for hours with no output
+        if (s.MaxYears * 365.25 / s.AgeStepDays > MaxHealthChecks)
+            throw new Cli.CliUsageException($"--max-years {s.MaxYears} at --age-step-days {s.AgeStepDays} means more than {MaxHealthChecks:0} health checks; take a larger step");
+        if (s.TeacherEpochs < 1) throw new Cli.CliUsageException($"--teacher-epochs must be at least 1 (got {s.TeacherEpochs})");
         if (!TrainerFactory.OnChipNames.Contains(s.Algo)) throw new Cli.CliUsageException($"unknown on-chip trainer '{s.Algo}'; use one of: {string.Join(", ", TrainerFactory.OnChipNames)}");
         try { s.Policy.Validate(); }
         catch (ArgumentException e) { throw new Cli.CliUsageException(e.Message); }

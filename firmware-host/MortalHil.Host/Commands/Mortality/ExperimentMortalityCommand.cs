@@ -1,3 +1,4 @@
+using MortalHil.Host.Options;
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
@@ -60,7 +61,7 @@ public static class ExperimentMortalityCommand
         var test = new Option<int>("--test") { Description = "Test images", DefaultValueFactory = _ => d.Test };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
         var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
-        var dataRoot = new Option<string?>("--data-root") { Description = "Dataset cache folder" };
+        var dataRoot = SharedOptions.DataDir();
         var noPrime = new Option<bool>("--no-prime-lessons") { Description = "Teach each generation from its own teacher only (no soft targets recorded at the first teacher's prime)" };
         var parallel = new Option<int>("--parallel") { Description = "Students trained at once", DefaultValueFactory = _ => d.Parallel };
         var cmd = new Command("mortality", "Copy vs distill on 5 serials; soft vs hard vs true labels; Hinton's omitted class with bias correction; 5 generations.");
@@ -76,7 +77,7 @@ public static class ExperimentMortalityCommand
                 Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch),
                 Transfer = p.GetValue(transfer), StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature),
                 OmittedDigit = p.GetValue(omitted), Generations = p.GetValue(generations), Test = p.GetValue(test), Seed = p.GetValue(seed),
-                Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = Math.Max(1, p.GetValue(parallel)),
+                Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = p.GetValue(parallel),
                 KeepJournals = p.GetValue(keepJournals), PrimeLessons = !p.GetValue(noPrime),
             });
             return 0;
@@ -106,11 +107,15 @@ public static class ExperimentMortalityCommand
     public static JsonObject Run(Settings s)
     {
         var wall = Stopwatch.StartNew();
+        if (s.StudentSerials.Count == 0) throw new Cli.CliUsageException("--student-serials needs at least one serial");
+        if (s.StudentSerials.GroupBy(x => x).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new Cli.CliUsageException($"--student-serials names serial {twice.Key} twice (each student is its own board and journal)");
+        if (s.OmittedDigit is < 0 or > 9) throw new Cli.CliUsageException("--omitted-digit must be 0..9");
+        if (s.Generations is < 1 or > 1000) throw new Cli.CliUsageException($"--generations must be in [1, 1000] (got {s.Generations})");
+        if (s.Parallel is < 1 or > 64) throw new Cli.CliUsageException($"--parallel must be in [1, 64] (got {s.Parallel})");
+        if (s.TeacherEpochs < 1) throw new Cli.CliUsageException($"--teacher-epochs must be at least 1 (got {s.TeacherEpochs})");
         Directory.CreateDirectory(s.OutDir);
         Directory.CreateDirectory(Path.Combine(s.OutDir, "journals"));
-        if (s.StudentSerials.Count == 0) throw new Cli.CliUsageException("--student-serials needs at least one serial");
-        if (s.OmittedDigit is < 0 or > 9) throw new Cli.CliUsageException("--omitted-digit must be 0..9");
-        if (s.Generations < 1) throw new Cli.CliUsageException("--generations must be at least 1");
         var shape = NetworkShape.Parse(s.Shape);
         var data = MnistForBoards.Load(s.Dataset, HandoverCommand.DownsampleFor(shape.Inputs), s.DataRoot, Console.Out);
         int sampleCount = 256;
