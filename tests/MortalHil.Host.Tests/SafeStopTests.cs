@@ -32,7 +32,7 @@ public class SafeStopTests
     [Theory]
     [InlineData(SigTerm, 300, 143)]
     [InlineData(SigTerm, 5_000, 143)]
-    [InlineData(SigInt, 30_000, 130)]
+    [InlineData(SigInt, 3_000, 130)] // at 30,000 lines a fast machine had already finished characterizing
     public void A_signal_at_any_moment_stops_the_command_and_its_last_bytes_leave_the_board_safe(int signal, int afterTraceLines, int expectedCode)
     {
         Assert.True(OperatingSystem.IsLinux(), "POSIX signals are needed");

@@ -76,8 +76,19 @@ public sealed class RunStore : IDisposable
                   test_accuracy REAL, forward_passes INTEGER, pulses INTEGER, max_pulses_per_cell INTEGER,
                   wall_seconds REAL, sim_seconds REAL, out_dir TEXT, arguments TEXT, error TEXT);
                 """);
-            if (Scalar("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'pid'") == 0)
-                Execute("ALTER TABLE runs ADD COLUMN pid INTEGER; ALTER TABLE runs ADD COLUMN host TEXT;");
+            // Two processes opening a new store at once must not both add the columns: check and add under the write lock.
+            Execute("BEGIN IMMEDIATE;");
+            try
+            {
+                if (Scalar("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'pid'") == 0)
+                    Execute("ALTER TABLE runs ADD COLUMN pid INTEGER; ALTER TABLE runs ADD COLUMN host TEXT;");
+                Execute("COMMIT;");
+            }
+            catch
+            {
+                Execute("ROLLBACK;");
+                throw;
+            }
             Execute($"PRAGMA application_id={FileKinds.RunStore}; PRAGMA user_version={SchemaVersion};");
             MarkAbandonedRuns();
         }
