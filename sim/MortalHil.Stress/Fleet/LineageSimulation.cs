@@ -117,7 +117,6 @@ internal sealed partial class LineageSimulation
     /// </summary>
     private (ServeEnd End, string? Reason) Serve(ServingBoard s, double? until)
     {
-        var policy = _scenario.Policy;
         while (true)
         {
             double next = Math.Min(_t + _interval, _end);
@@ -129,10 +128,9 @@ internal sealed partial class LineageSimulation
             bool measured = Tick(s);
             if (s.Board.IsDead) { RecordServingDeath(s); return (ServeEnd.Died, null); }
             if (until is not null || !measured) continue;
-            double age = _t - s.Board.BornAtSeconds;
-            if (policy.PreventiveAgeYears is double limit && age >= limit * Year) return (ServeEnd.HandoverCalled, "preventive age");
+            // Core's lifecycle watch decides (the predictor, the knowledge budget, the preventive age): one definition of failing.
             var call = s.Monitor.Assess();
-            if (call.CallHandover) return (ServeEnd.HandoverCalled, "predictor: " + call.Reason);
+            if (call.CallHandover) return (ServeEnd.HandoverCalled, call.Reason.StartsWith("preventive age", StringComparison.Ordinal) ? call.Reason : "predictor: " + call.Reason);
         }
     }
 

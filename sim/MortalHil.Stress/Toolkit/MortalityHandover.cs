@@ -90,12 +90,8 @@ internal sealed class MortalityHandover : IHandoverProcess
     public HandoverEnd Run()
     {
         var plan = PlanFor(_toolkit, _opening);
-        var run = new HandoverRun(_journal, plan, _transfer, _toolkit.Task.Canary, OpenTeacher, OpenStudent)
-        {
-            CallReason = "the stress runner's monitor called a handover",
-            PrimeLessons = _prime?.Batches ?? [],
-        };
-        var result = run.Run();
+        var result = HandoverLifecycle.Run(_journal, plan, _transfer, _toolkit.Task.Canary, new HandoverBoards(OpenTeacher, OpenStudent),
+            "the stress runner's monitor called a handover", _prime);
         EndReason = result.Reason;
         return result.State == HandoverState.Retired ? HandoverEnd.Retired : HandoverEnd.Failed;
     }

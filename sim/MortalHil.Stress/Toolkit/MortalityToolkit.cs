@@ -6,6 +6,7 @@ using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
 using MortalHil.Core.Mortality.Adapters;
 using MortalHil.Core.Mortality.Lifecycle;
+using MortalHil.Stress.Fleet;
 using MortalHil.Stress.Ports;
 using MortalHil.Stress.Randomness;
 using MortalHil.Stress.Scenarios;
@@ -39,9 +40,8 @@ public sealed class MortalityToolkit : IStressToolkit
             Temperature = (float)p.Temperature,
             BoardTimePerRound = TimeSpan.FromHours(p.HoursPerRound),
             ServeRequestsPerRound = 0,
-            VerifyWithin = p.KnowledgeBudget,
-            ExtraStudentSteps = (int)Math.Round(p.StudentSteps * p.ExtraStudentBudget),
         };
+        Plan = Lifecycle.Verified(Plan);
         Plan.Validate();
     }
 
@@ -58,6 +58,7 @@ public sealed class MortalityToolkit : IStressToolkit
     {
         KnowledgeBudget = _scenario.Policy.KnowledgeBudget, StuckLimit = _scenario.Policy.StuckThreshold,
         Margin = TimeSpan.FromHours(_scenario.Policy.MarginHours), ExtraStudentBudget = _scenario.Policy.ExtraStudentBudget,
+        PreventiveAge = _scenario.Policy.PreventiveAgeYears is double years ? TimeSpan.FromSeconds(years * BoardFactory.SecondsPerYear) : null,
     };
 
     /// <summary>The handover plan (its seed is set per handover).</summary>

@@ -46,12 +46,17 @@ public static class HandoverCommand
         public int TrafficSize { get; init; } = 1000;
         public int JitterPixels { get; init; }
         public float JitterNoise { get; init; }
+        /// <summary>The handover's budgets; it runs as <see cref="Policy"/> verifies it (<see cref="LifecyclePolicy.Verified"/>).</summary>
         public required HandoverPlan Plan { get; init; }
+        /// <summary>The lifecycle policy: the student cuts over only within its knowledge budget of the teacher.</summary>
+        public LifecyclePolicy Policy { get; init; } = new();
         public bool Quiet { get; init; }
     }
 
     public static Command Create()
     {
+        // The lifecycle's one set of defaults (the demo's and experiment mortality's).
+        var d = new DemoSettings { OutDir = "" };
         var teacher = new Option<string>("--teacher") { Description = "Trained teacher board, e.g. simfile:teacher.board (its network: FILE.net.json, as train --save-board writes it)", Required = true }.NotEmpty();
         var teacherNet = new Option<string?>("--teacher-network") { Description = "Network file of the teacher (default: the simfile's FILE.net.json)" }.NotEmpty();
         var student = new Option<string>("--student") { Description = "Fresh student board, e.g. sim:reram:7", Required = true }.NotEmpty();
@@ -59,31 +64,33 @@ public static class HandoverCommand
         var output = SharedOptions.OutDir("Output folder: handover.json and the student board");
         var dataset = SharedOptions.Dataset();
         var dataRoot = SharedOptions.DataDir();
-        var transfer = SharedOptions.Examples("--transfer", "Transfer examples (unlabelled) to ask the teacher about", 20_000);
-        var steps = SharedOptions.Count("--steps", "Student training steps (its budget)", 5000, 1, 100_000_000);
-        var batch = SharedOptions.Batch(32, "Examples per student step");
-        var temperature = SharedOptions.Temperature(2f);
+        var transfer = SharedOptions.Examples("--transfer", "Transfer examples (unlabelled) to ask the teacher about", d.Transfer);
+        var steps = SharedOptions.Count("--steps", "Student training steps (its budget)", d.StudentSteps, 1, 100_000_000);
+        var batch = SharedOptions.Batch(d.Batch, "Examples per student step");
+        var temperature = SharedOptions.Temperature(d.Temperature);
         var bits = SharedOptions.Count("--bits", "Bits per class probability sent to the student", 8, 1, 16);
         var lesson = SharedOptions.Lesson();
         var algo = SharedOptions.OnChipAlgorithm("np", "On-chip trainer of the student");
         var lr = SharedOptions.LearningRate("--lr", "Student learning rate (default: the train command's for the algorithm)");
         var update = SharedOptions.Update();
         var shape = SharedOptions.Shape("--student-shape", "Student network (default: the teacher's shape)");
-        var canary = SharedOptions.Count("--canary", "Canary set size (labelled, held out)", 500, 10, 100_000);
+        var canary = SharedOptions.Count("--canary", "Canary set size (labelled, held out)", d.Canary, 10, 100_000);
         var test = SharedOptions.Examples("--test", "Test examples for the final student accuracy", 10_000);
-        var queryBatch = SharedOptions.Count("--query-batch", "Teacher queries per round (one journaled batch)", 64, 1, Limits.Batch);
-        var stepsPerRound = SharedOptions.Count("--steps-per-round", "Student steps per round", 16, 1, 1_000_000);
+        var queryBatch = SharedOptions.Count("--query-batch", "Teacher queries per round (one journaled batch)", d.QueryBatch, 1, Limits.Batch);
+        var stepsPerRound = SharedOptions.Count("--steps-per-round", "Student steps per round", d.StepsPerRound, 1, 1_000_000);
         var evaluateEvery = SharedOptions.Count("--evaluate-every", "Rounds between canary checks and checkpoints", 50, 1, 1_000_000);
-        var hoursPerRound = SharedOptions.Real("--hours-per-round", "Board time a round takes (the handover shares the boards with live traffic)", 0.5, 0, 10_000);
+        var hoursPerRound = SharedOptions.Real("--hours-per-round", "Board time a round takes (the handover shares the boards with live traffic)", d.HoursPerRound, 0, 10_000);
         var serve = SharedOptions.Count("--serve", "Live requests served per round", 8, 0, 1_000_000);
         var jitter = SharedOptions.Count("--jitter", "Shift transfer images by up to this many pixels", 0, 0, 8);
         var noise = new Option<float>("--noise") { Description = "Add Gaussian pixel noise of this size to transfer images", DefaultValueFactory = _ => 0f }.InRange(0f, 10f);
         var seed = SharedOptions.Seed(1, "Seed of minibatches, transfer order and the student's mapping");
         var pace = SharedOptions.Count("--pace-ms", "Wall-clock pause after each round (pacing beside live traffic)", 0, 0, 60_000);
+        var budget = LifecycleOptions.KnowledgeBudget(d.Policy.KnowledgeBudget);
+        var extra = LifecycleOptions.ExtraStudentBudget(d.Policy.ExtraStudentBudget);
 
         var cmd = new Command("handover", "Hand a dying board's knowledge to a fresh board by on-chip distillation, journaled so a killed run resumes.");
         foreach (var o in new Option[] { teacher, teacherNet, student, journal, output, dataset, dataRoot, transfer, steps, batch, temperature, bits, lesson, algo, lr, update,
-                     shape, canary, test, queryBatch, stepsPerRound, evaluateEvery, hoursPerRound, serve, jitter, noise, seed, pace })
+                     shape, canary, test, queryBatch, stepsPerRound, evaluateEvery, hoursPerRound, serve, jitter, noise, seed, pace, budget, extra })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -101,6 +108,7 @@ public static class HandoverCommand
                     BoardTimePerRound = TimeSpan.FromHours(p.GetValue(hoursPerRound)), ServeRequestsPerRound = p.GetValue(serve),
                     Seed = p.GetValue(seed), Pace = TimeSpan.FromMilliseconds(p.GetValue(pace)),
                 },
+                Policy = d.Policy with { KnowledgeBudget = p.GetValue(budget), ExtraStudentBudget = p.GetValue(extra) },
             };
             return Run(settings) is { State: HandoverState.Retired } ? 0 : 1;
         });
@@ -111,7 +119,13 @@ public static class HandoverCommand
     public static HandoverResult Run(Settings s)
     {
         var wall = Stopwatch.StartNew();
-        try { s.Plan.Validate(); }
+        HandoverPlan plan;
+        try
+        {
+            s.Policy.Validate();
+            plan = s.Policy.Verified(s.Plan);
+            plan.Validate();
+        }
         catch (ArgumentException e) { throw new CliUsageException(e.Message); }
         if (s.CanarySize < 10) throw new CliUsageException("--canary must be at least 10");
         // Where results go is checked before the teacher is asked anything.
@@ -137,13 +151,13 @@ public static class HandoverCommand
         // Transfer pool: training images without labels. Canary: held-out training images. Traffic and test: the test set.
         int poolSize = Math.Min(50_000, data.Train.Count - s.CanarySize);
         if (poolSize < 1) throw new CliUsageException($"dataset has too few training images for a canary set of {s.CanarySize}");
-        var transfer = new TransferSet(MnistForBoards.Unlabelled(data.Train, 0, poolSize), data.Features, s.Plan.TransferExamples, s.Plan.Seed,
+        var transfer = new TransferSet(MnistForBoards.Unlabelled(data.Train, 0, poolSize), data.Features, plan.TransferExamples, plan.Seed,
             data.Width, s.JitterPixels, s.JitterNoise);
         var canary = MnistForBoards.Labelled(data.Train, data.Train.Count - s.CanarySize, s.CanarySize);
         var traffic = MnistForBoards.Labelled(data.Test, 0, Math.Min(s.TrafficSize, data.Test.Count));
         var test = MnistForBoards.Labelled(data.Test, 0, Math.Min(s.TestSize, data.Test.Count));
 
-        var fingerprint = new Dictionary<string, string>(s.Plan.Fingerprint())
+        var fingerprint = new Dictionary<string, string>(plan.Fingerprint())
         {
             // The teacher is recognised by what its files hold, not by the path it was named by (a relative path
             // means another file when run from another folder).
@@ -163,29 +177,25 @@ public static class HandoverCommand
                 ? $"journal {s.Journal}: resuming (attempt {journal.Attempt}) from state {journal.State.Name()}"
                 : $"journal {s.Journal}: new handover");
             if (!journal.State.IsFinal()) Emit(log, journal.State, "current state");
-            Func<long, Core.Learning.Trainers.IOnChipTrainer> trainerFor = step =>
-                OnChipTraining.Trainer(s.Algo, OnChipTraining.Settings(s.Algo, SeedMixer.Mix(s.Plan.Seed, step, 0x57d), s.Plan.Temperature, s.LearningRate, s.Update));
-            var run = new HandoverRun(journal, s.Plan, transfer, canary,
+            var trainerFor = HandoverLifecycle.StudentTrainer(s.Algo, plan, s.LearningRate, s.Update);
+            var boards = new HandoverBoards(
                 clock => OpenTeacher(s, clock),
                 checkpoint =>
                 {
-                    var student = OpenStudent(s, studentShape, transfer, trainerFor, checkpoint);
+                    var student = OpenStudent(s, plan, studentShape, transfer, trainerFor, checkpoint);
                     finalStudent = student;
                     return new KeepAfterRun(student);
+                });
+            var watchers = new HandoverWatchers(
+                p =>
+                {
+                    if (p.Round % plan.EvaluateEveryRounds == 0 || p.StudentCanary is not null && p.StudentSteps >= p.StudentBudget)
+                        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"round {p.Round}: collected {p.CollectedExamples}/{p.TransferExamples}, student step {p.StudentSteps}/{p.StudentBudget}, " +
+                            $"canary student {Fmt(p.StudentCanary)} teacher {Fmt(p.TeacherCanary)}{(p.TeacherAlive ? "" : " (teacher dead)")}, served by {p.ServedBy}"));
                 },
-                traffic)
-            {
-                CallReason = "handover requested on the command line",
-            };
-            run.StateChanged += (state, reason) => Emit(log, state, reason);
-            run.Progress += p =>
-            {
-                if (p.Round % s.Plan.EvaluateEveryRounds == 0 || p.StudentCanary is not null && p.StudentSteps >= p.StudentBudget)
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"round {p.Round}: collected {p.CollectedExamples}/{p.TransferExamples}, student step {p.StudentSteps}/{p.StudentBudget}, " +
-                        $"canary student {Fmt(p.StudentCanary)} teacher {Fmt(p.TeacherCanary)}{(p.TeacherAlive ? "" : " (teacher dead)")}, served by {p.ServedBy}"));
-            };
-            result = run.Run();
+                (state, reason) => Emit(log, state, reason));
+            result = HandoverLifecycle.Run(journal, plan, transfer, canary, boards, "handover requested on the command line", traffic: traffic, watchers: watchers);
 
             // One process, one attempt: the journal opened above serves the scoring below too.
             if (finalStudent is MappedStudent ms && result.State == HandoverState.Retired)
@@ -203,7 +213,7 @@ public static class HandoverCommand
                 // Resumed after the handover had finished: reopen the student from its last checkpoint to score it.
                 if (journal.LatestCheckpoint() is { } c)
                 {
-                    using var st = OpenStudent(s, studentShape, transfer, _ => OnChipTraining.Trainer(s.Algo, OnChipTraining.Settings(s.Algo, 1, s.Plan.Temperature, s.LearningRate, s.Update)), c);
+                    using var st = OpenStudent(s, plan, studentShape, transfer, HandoverLifecycle.StudentTrainer(s.Algo, plan, s.LearningRate, s.Update), c);
                     // The journal's last checkpoint is the student it retired with: emit it again, so a run killed (or
                     // unable to write) after "retired" loses nothing.
                     if (st.Device is SimulatedBoard sim)
@@ -216,7 +226,7 @@ public static class HandoverCommand
             }
         }
 
-        var json = ToJson(result, studentAccuracy, test.Count, s, wall.Elapsed, studentFile);
+        var json = ToJson(result, studentAccuracy, test.Count, s with { Plan = plan }, wall.Elapsed, studentFile);
         WriteJson(Path.Combine(s.OutDir, "handover.json"), json);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.State.Name()}: student accuracy {Fmt(studentAccuracy)} on {test.Count} test images, teacher queries {result.TeacherQueries} over {result.Attempts} attempt(s), resumed {result.Resumed.ToString().ToLowerInvariant()}"));
@@ -243,7 +253,7 @@ public static class HandoverCommand
         return new MappedBoard(device, net, SimBoardKeeper.Instance);
     }
 
-    private static MappedStudent OpenStudent(Settings s, NetworkShape shape, TransferSet transfer,
+    private static MappedStudent OpenStudent(Settings s, HandoverPlan plan, NetworkShape shape, TransferSet transfer,
         Func<long, Core.Learning.Trainers.IOnChipTrainer> trainerFor, HandoverCheckpoint? checkpoint)
     {
         if (checkpoint is not null)
@@ -258,7 +268,7 @@ public static class HandoverCommand
             int n = Math.Min(256, transfer.Size);
             var sample = new float[n * transfer.InputCount];
             transfer.Fill(0, n, sample);
-            var net = OnChipTraining.Map(fresh, shape, s.Algo, sample, n, s.Plan.Seed);
+            var net = OnChipTraining.Map(fresh, shape, s.Algo, sample, n, plan.Seed);
             return new MappedStudent(fresh, net, SimBoardKeeper.Instance, trainerFor);
         }
         catch { fresh.Dispose(); throw; }
@@ -292,6 +302,8 @@ public static class HandoverCommand
         ["teacher_canary_first"] = r.TeacherCanaryFirst,
         ["teacher_canary_last"] = r.TeacherCanaryLast,
         ["reason"] = r.Reason,
+        ["knowledge_budget"] = s.Plan.VerifyWithin,
+        ["max_student_steps"] = s.Plan.MaxStudentSteps,
         ["handover_board_hours"] = Math.Round(r.HandoverBoardTime.TotalHours, 3),
         ["lesson"] = s.Plan.Lesson == LessonKind.Soft ? "soft" : "hard",
         ["temperature"] = s.Plan.Temperature,

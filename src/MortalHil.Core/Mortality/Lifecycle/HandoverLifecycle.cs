@@ -36,11 +36,7 @@ public sealed record LifecycleSetup
     public float? StudentLearningRate { get; init; }
 
     /// <summary>The plan as the lifecycle runs it: cut over only when verified within the knowledge budget, with the policy's extension.</summary>
-    public HandoverPlan VerifiedPlan => Plan with
-    {
-        VerifyWithin = Policy.KnowledgeBudget,
-        ExtraStudentSteps = (int)Math.Round(Plan.StudentSteps * Policy.ExtraStudentBudget),
-    };
+    public HandoverPlan VerifiedPlan => Policy.Verified(Plan);
 }
 
 /// <summary>How a board's service ended: a handover was called, the board died first, or the horizon came.</summary>
@@ -55,6 +51,13 @@ public sealed record ServiceLife(ServiceEnd End, LifecycleCheck? Call, string? D
 
 /// <summary>A board and the network on it.</summary>
 public sealed record BoardNetwork(IDevice Board, MappedNetwork Network);
+
+/// <summary>How a handover opens its boards: the teacher (given the journal's last board time after a crash, or null) and the
+/// student (fresh when the checkpoint is null, else restored from it).</summary>
+public sealed record HandoverBoards(Func<TimeSpan?, IHandoverBoard> OpenTeacher, Func<HandoverCheckpoint?, IStudentLearner> OpenStudent);
+
+/// <summary>Who is told about a running handover: each round's progress, each state change (after it is journaled).</summary>
+public sealed record HandoverWatchers(Action<HandoverProgress>? Progress = null, Action<HandoverState, string>? StateChanged = null);
 
 /// <summary>What one handover produced: the journaled result and the student (its board may differ from the one passed in after a resume).</summary>
 public sealed record HandoverOutcome(HandoverResult Result, BoardNetwork Student)
@@ -127,14 +130,13 @@ public static class HandoverLifecycle
         };
         if (setup.Prime is { } prime) fingerprint["prime_lessons"] = prime.Identity;
         var keeper = setup.Boards.Keeper;
-        Func<long, IOnChipTrainer> trainerFor = step =>
-            OnChipTraining.Trainer(setup.Algo, OnChipTraining.Settings(setup.Algo, SeedMixer.Mix(plan.Seed, step, 0x57d), plan.Temperature, setup.StudentLearningRate));
+        var trainerFor = StudentTrainer(setup.Algo, plan, setup.StudentLearningRate);
         var studentNet = student.Network;
         var studentBoard = student.Board;
         HandoverResult result;
         using (var journal = HandoverJournal.Open(journalPath, fingerprint))
         {
-            var run = new HandoverRun(journal, plan, setup.Transfer, setup.Canary,
+            var boards = new HandoverBoards(
                 _ => new MappedBoard(teacher.Board, teacher.Network, keeper, ownsDevice: false),
                 checkpoint =>
                 {
@@ -143,16 +145,36 @@ public static class HandoverLifecycle
                     var restored = MappedStudent.Restore(studentBoard, checkpoint.StudentHost, keeper, trainerFor);
                     studentNet = restored.Network;
                     return restored;
-                },
-                setup.Traffic)
-            {
-                CallReason = callReason,
-                PrimeLessons = setup.Prime?.Batches ?? [],
-            };
-            if (observe is not null) run.Progress += p => observe(p, studentNet);
-            if (stateChanged is not null) run.StateChanged += stateChanged;
-            result = run.Run();
+                });
+            var watchers = new HandoverWatchers(observe is null ? null : p => observe(p, studentNet), stateChanged);
+            result = Run(journal, plan, setup.Transfer, setup.Canary, boards, callReason, setup.Prime, setup.Traffic, watchers);
         }
         return new HandoverOutcome(result, new BoardNetwork(studentBoard, studentNet));
     }
+
+    /// <summary>
+    /// The one way a handover runs: through a <see cref="HandoverRun"/> on <paramref name="journal"/> (new, or resumed after a
+    /// crash: what the journal holds is never asked for again), the boards opened by <paramref name="boards"/>, the lessons of the
+    /// teacher's prime beside live queries when there are any. <paramref name="plan"/> should come from
+    /// <see cref="LifecyclePolicy.Verified"/>, so that the student cuts over only when it matches its teacher.
+    /// </summary>
+    public static HandoverResult Run(HandoverJournal journal, HandoverPlan plan, TransferSet transfer, LabelledSet canary, HandoverBoards boards,
+        string callReason, PrimeLessons? prime = null, LabelledSet? traffic = null, HandoverWatchers? watchers = null)
+    {
+        var run = new HandoverRun(journal, plan, transfer, canary, boards.OpenTeacher, boards.OpenStudent, traffic)
+        {
+            CallReason = callReason,
+            PrimeLessons = prime?.Batches ?? [],
+        };
+        if (watchers?.Progress is { } progress) run.Progress += progress;
+        if (watchers?.StateChanged is { } changed) run.StateChanged += changed;
+        return run.Run();
+    }
+
+    /// <summary>
+    /// The student's on-chip trainer at each step of a handover: the algorithm's trainer with the soft-target loss at the plan's
+    /// temperature, seeded per step from the plan's seed (a resumed handover trains on as the killed one would have).
+    /// </summary>
+    public static Func<long, IOnChipTrainer> StudentTrainer(string algo, HandoverPlan plan, float? learningRate = null, UpdateMode? update = null) =>
+        step => OnChipTraining.Trainer(algo, OnChipTraining.Settings(algo, SeedMixer.Mix(plan.Seed, step, 0x57d), plan.Temperature, learningRate, update));
 }

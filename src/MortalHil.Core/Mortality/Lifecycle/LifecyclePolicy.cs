@@ -1,3 +1,4 @@
+using MortalHil.Core.Mortality.Handover;
 using MortalHil.Core.Mortality.Prediction;
 
 namespace MortalHil.Core.Mortality.Lifecycle;
@@ -35,6 +36,13 @@ public sealed record LifecyclePolicy
     /// </summary>
     public double ExtraStudentBudget { get; init; } = 1.0;
 
+    /// <summary>
+    /// Board age at which a serving board is handed over whatever its health says (null: never). Sudden deaths
+    /// (Weibull lifetimes) give no warning a trend could see; replacing boards at a fixed age bounds how many of them
+    /// die serving.
+    /// </summary>
+    public TimeSpan? PreventiveAge { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public void Validate()
     {
@@ -43,6 +51,7 @@ public sealed record LifecyclePolicy
         if (!(StuckLimit > 0 && StuckLimit <= 1)) throw new ArgumentException($"stuck limit must be in (0, 1], got {StuckLimit}");
         if (Margin < TimeSpan.Zero) throw new ArgumentException("margin must not be negative");
         if (!(ExtraStudentBudget >= 0) || !double.IsFinite(ExtraStudentBudget)) throw new ArgumentException($"extra student budget must be >= 0, got {ExtraStudentBudget}");
+        if (PreventiveAge is { } age && age <= TimeSpan.Zero) throw new ArgumentException("preventive age must be positive");
     }
 
     /// <summary>The indicators of a board whose healthy canary accuracy is <paramref name="healthyCanary"/>.</summary>
@@ -52,6 +61,19 @@ public sealed record LifecyclePolicy
         if (probe) list.Add(new HealthIndicator(Health.HealthSignals.StuckFraction, AgeingDirection.Rising, StuckLimit));
         return list;
     }
+
+    /// <summary>
+    /// <paramref name="plan"/> as this policy runs it: the student cuts over only when it is within <see cref="KnowledgeBudget"/>
+    /// of its teacher on the canary set, and may take <see cref="ExtraStudentBudget"/> times its planned steps more to get there.
+    /// </summary>
+    public HandoverPlan Verified(HandoverPlan plan) => plan with
+    {
+        VerifyWithin = KnowledgeBudget,
+        ExtraStudentSteps = (int)Math.Round(plan.StudentSteps * ExtraStudentBudget),
+    };
+
+    /// <summary>True when a board whose own clock reads <paramref name="boardAge"/> is due for its preventive handover.</summary>
+    public bool PreventiveAgeReached(TimeSpan boardAge) => PreventiveAge is { } limit && boardAge >= limit;
 
     /// <summary>The handover policy for a handover that needs <paramref name="handoverDuration"/> of board time.</summary>
     public HandoverPolicy HandoverPolicy(TimeSpan handoverDuration) => new(handoverDuration, Margin);

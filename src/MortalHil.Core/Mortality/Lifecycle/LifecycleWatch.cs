@@ -1,3 +1,4 @@
+using System.Globalization;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Health;
@@ -70,9 +71,16 @@ public sealed class LifecycleWatch
             return new LifecycleCheck(sample, [], null);
         }
         var r = _watch.Check();
-        LastDecision = r.Decision;
-        return new LifecycleCheck(r.Sample, r.Estimates, r.Decision);
+        var decision = r.Decision;
+        if (!decision.CallHandover && _policy.PreventiveAgeReached(r.Sample.BoardTime))
+            decision = decision with { CallHandover = true, Reason = PreventiveAgeReason(r.Sample.BoardTime) };
+        LastDecision = decision;
+        return new LifecycleCheck(r.Sample, r.Estimates, decision);
     }
+
+    /// <summary>The reason of a handover called because the board reached the policy's preventive age (it starts "preventive age").</summary>
+    private string PreventiveAgeReason(TimeSpan age) => string.Create(CultureInfo.InvariantCulture,
+        $"preventive age: board is {age.TotalDays / 365.25:F2} years old (limit {_policy.PreventiveAge!.Value.TotalDays / 365.25:F2})");
 
     private void Arm(double healthy)
     {
