@@ -56,18 +56,4 @@ public sealed class FleetOptions
         }
         return options;
     }
-
-    /// <summary>Runs <paramref name="body"/>, turning an unreachable fleet into one error line and exit code 5.</summary>
-    public static int Guard(Func<int> body)
-    {
-        try
-        {
-            return body();
-        }
-        catch (FleetUnavailableException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
-            return FleetUnreachable;
-        }
-    }
 }
