@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MortalHil.Stress.Fleet;
+using MortalHil.Stress.Metrics;
 
 namespace MortalHil.Stress.Reporting;
 
@@ -21,11 +22,18 @@ public static class LineageDetails
                 lineage = l.Lineage,
                 span_years = l.SpanSeconds / Year,
                 best_accuracy = l.BestAccuracy,
-                boards = l.Generations.Select(g => new
+                boards = l.Generations.Select((g, i) =>
                 {
-                    generation = g.Generation, serial = g.Serial, preset = g.Preset, origin = g.Origin,
-                    serving_from_years = g.StartedServingSeconds / Year, accuracy_at_start = g.AccuracyAtStart,
-                    died_years = g.DiedSeconds / Year, death_cause = g.DeathCause,
+                    double until = i + 1 < l.Generations.Count ? l.Generations[i + 1].StartedServingSeconds : l.SpanSeconds;
+                    var (below, unserved) = Shortfall(l, g.StartedServingSeconds, until);
+                    return new
+                    {
+                        generation = g.Generation, serial = g.Serial, preset = g.Preset, origin = g.Origin,
+                        serving_from_years = g.StartedServingSeconds / Year, accuracy_at_start = g.AccuracyAtStart,
+                        died_years = g.DiedSeconds / Year, death_cause = g.DeathCause,
+                        // Until the next board started serving: time a board served below the availability threshold, time none served.
+                        years_until_next = (until - g.StartedServingSeconds) / Year, years_below_threshold = below / Year, years_unserved = unserved / Year,
+                    };
                 }),
                 handovers = l.Handovers.Select(h => new
                 {
@@ -42,5 +50,23 @@ public static class LineageDetails
             }),
         });
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { scenario = run.Scenario.Name, seeds }, StressReport.JsonOptions));
+    }
+
+    /// <summary>
+    /// Seconds of [<paramref name="from"/>, <paramref name="to"/>) in which a board served below the lineage's availability threshold
+    /// (<see cref="MetricsCalculator.AvailableFraction"/> of its best), and in which none served: where service availability was lost.
+    /// </summary>
+    private static (double Below, double Unserved) Shortfall(LineageResult l, double from, double to)
+    {
+        double threshold = MetricsCalculator.AvailableFraction * l.BestAccuracy, below = 0, unserved = 0;
+        var s = l.Service;
+        for (int i = 0; i < s.Count; i++)
+        {
+            double a = Math.Max(s[i].Seconds, from), b = Math.Min(i + 1 < s.Count ? s[i + 1].Seconds : l.SpanSeconds, Math.Min(to, l.SpanSeconds));
+            if (b <= a) continue;
+            if (double.IsNaN(s[i].Accuracy)) unserved += b - a;
+            else if (s[i].Accuracy < threshold) below += b - a;
+        }
+        return (below, unserved);
     }
 }

@@ -136,6 +136,7 @@ internal sealed class PolicyFile
     public double? PreventiveAgeYears { get; set; }
     public bool? ColdStartFromLabels { get; set; }
     public bool? PrimeLessons { get; set; }
+    public string? Lesson { get; set; }
 }
 
 internal sealed class NetworkFile

@@ -307,7 +307,13 @@ public static partial class ScenarioLoader
             Above("policy.stuck_threshold", p.StuckThreshold ?? 0.2, 0, 1),
             p.PreventiveAgeYears is double age ? Above("policy.preventive_age_years", age, 0, 1000) : null,
             p.ColdStartFromLabels ?? true,
-            p.PrimeLessons ?? false);
+            p.PrimeLessons ?? false,
+            (p.Lesson ?? "soft") switch
+            {
+                "soft" => false,
+                "hard" => true,
+                var other => throw new ScenarioFieldException("policy.lesson", $"must be \"soft\" or \"hard\" (got {ScenarioFieldException.Format(other)})"),
+            });
     }
 
     private static ScenarioFieldException FromJson(JsonException e)

@@ -40,6 +40,7 @@ public sealed class MortalityToolkit : IStressToolkit
             Temperature = (float)p.Temperature,
             BoardTimePerRound = TimeSpan.FromHours(p.HoursPerRound),
             ServeRequestsPerRound = 0,
+            Lesson = p.HardLessons ? LessonKind.TeacherHard : LessonKind.Soft,
         };
         Plan = Lifecycle.Verified(Plan);
         Plan.Validate();

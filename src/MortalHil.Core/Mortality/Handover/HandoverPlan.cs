@@ -44,13 +44,16 @@ public sealed record HandoverPlan
     public double CutOverMargin { get; init; }
     /// <summary>
     /// Verify before cut-over: the student takes over only once its canary accuracy is within this much (absolute) of the
-    /// teacher's best canary reading in this handover; until then it keeps distilling, up to <see cref="ExtraStudentSteps"/>
-    /// beyond its budget, and then the handover fails with that cause. Null: cut over when the budget is spent (unverified).
+    /// teacher's level (<see cref="VerifyReference"/>, or else the mean of the teacher's canary readings in this handover); until
+    /// then it keeps distilling, up to <see cref="ExtraStudentSteps"/> beyond its budget, and then the handover fails with that
+    /// cause. Null: cut over when the budget is spent (unverified).
     /// </summary>
     public double? VerifyWithin { get; init; }
     /// <summary>
-    /// The teacher's healthy canary level, when known (the lifecycle watch's baseline): verification then holds the student to
-    /// the higher of it and the teacher's best reading in this handover, so a teacher that has already declined does not lower the bar.
+    /// The teacher's healthy canary level, when known (the lifecycle watch's baseline, a mean of several checks): verification
+    /// holds the student to it, so a teacher that has already declined does not lower the bar. Not the best of the readings in
+    /// the handover: the best of several noisy readings sits above the teacher's level by about the readings' spread, which on
+    /// a small canary set is as large as a one-point budget, and failed students that matched their teacher.
     /// </summary>
     public double? VerifyReference { get; init; }
     /// <summary>Steps a student that has not matched its teacher may take beyond <see cref="StudentSteps"/> (with <see cref="VerifyWithin"/>).</summary>

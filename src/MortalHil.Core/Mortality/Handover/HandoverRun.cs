@@ -31,7 +31,9 @@ public sealed class HandoverRun
     private IStudentLearner? _student;
     private LessonPool? _pool;
     private long _round;
-    private double? _studentCanary, _teacherCanary, _teacherCanaryBest;
+    private double? _studentCanary, _teacherCanary;
+    private double _teacherCanarySum;
+    private int _teacherCanaryReadings;
     private bool _budgetChecked;
     private TimeSpan _lastBoardTime;
     private HandoverState _state;
@@ -110,7 +112,8 @@ public sealed class HandoverRun
             _studentCanary = checkpoint.StudentCanary;
             _teacherCanary = checkpoint.TeacherCanary;
         }
-        _teacherCanaryBest = _journal.Rounds().Select(r => r.TeacherCanary).Where(v => v is not null).Max();
+        var readings = _journal.Rounds().Select(r => r.TeacherCanary).OfType<double>().ToList();
+        (_teacherCanarySum, _teacherCanaryReadings) = (readings.Sum(), readings.Count);
         _lastBoardTime = _student.BoardTime;
         int classes = _student.Model.ClassCount;
         _pool = new LessonPool(_transfer, _plan, classes);
@@ -205,7 +208,8 @@ public sealed class HandoverRun
                 if (teacherCanary is { } tcNow)
                 {
                     _teacherCanary = tcNow;
-                    _teacherCanaryBest = Math.Max(_teacherCanaryBest ?? double.MinValue, tcNow);
+                    _teacherCanarySum += tcNow;
+                    _teacherCanaryReadings++;
                 }
                 Checkpoint(withTeacher: true);
             }
@@ -248,16 +252,17 @@ public sealed class HandoverRun
     }
 
     /// <summary>
-    /// Verified cut-over: the student takes over once it is within <paramref name="within"/> of the teacher's best canary
-    /// reading in this handover (the teacher's lesson collected, or the teacher dead); a student still short of it when its
+    /// Verified cut-over: the student takes over once it is within <paramref name="within"/> of the teacher's level (its healthy
+    /// level when the plan knows it, else the mean of its canary readings in this handover) once the teacher's lesson is collected
+    /// or the teacher is dead; a student still short of it when its
     /// extended budget is spent fails the handover, and the reason says by how much.
     /// </summary>
     private (HandoverState? To, string? Reason) VerifiedDecision(double within, bool budgetSpent, bool exhausted, bool allCollected)
     {
-        double? bar = _plan.VerifyReference is { } healthy ? Math.Max(healthy, _teacherCanaryBest ?? double.MinValue) : _teacherCanaryBest;
-        string reference = bar is { } best ? best.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
+        double? bar = _plan.VerifyReference ?? (_teacherCanaryReadings > 0 ? _teacherCanarySum / _teacherCanaryReadings : null);
+        string reference = bar is { } level ? level.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
         string score = string.Create(CultureInfo.InvariantCulture,
-            $"student {_studentCanary:F4} vs teacher best {reference} - {within:F4}, after {_student!.StepsTaken} steps");
+            $"student {_studentCanary:F4} vs teacher {(_plan.VerifyReference is null ? "mean reading" : "healthy level")} {reference} - {within:F4}, after {_student!.StepsTaken} steps");
         bool teacherGone = Teacher() is null;
         if (bar is not { } tb)
             return exhausted ? (HandoverState.Failed, $"verification impossible: the teacher was never measured on the canary set ({score})") : (null, null);
