@@ -140,6 +140,12 @@ public sealed partial class SimulatedBoard
         {
             throw new CorruptFileException(name, e.Message, e);
         }
+        // A damaged byte can make any field undecodable before the checksum at the end is reached: a length prefix
+        // that is not a 7-bit integer, text that is not JSON, a preset or state the simulator refuses.
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or ArgumentException or OverflowException or System.Text.DecoderFallbackException)
+        {
+            throw new CorruptFileException(name, $"is damaged ({e.Message})", e);
+        }
     }
 
     /// <summary>A length-prefixed string, refused if its length is above <paramref name="max"/> bytes (a damaged prefix must not allocate gigabytes).</summary>

@@ -22,6 +22,7 @@ public static class ErrorClassifier
             CliUsageException or CorruptFileException or FileTooLargeException or DeviceLimitException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
                 or FormatException or System.Text.Json.JsonException or OverflowException => new(ExitCodes.BadInput, e.Message),
             DeviceFailedException or TimeoutException => new(ExitCodes.BoardFailure, e.Message),
+            MortalHil.Fleet.Cluster.FleetUnavailableException => new(ExitCodes.FleetUnreachable, e.Message),
             IOException when IsBoardLink(e) => new(ExitCodes.BoardFailure, e.Message),
             SqliteException s => Sqlite(s),
             UnauthorizedAccessException or IOException => new(ExitCodes.IoFailure, e.Message),

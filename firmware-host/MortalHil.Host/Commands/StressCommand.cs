@@ -45,7 +45,7 @@ public static class StressCommand
             var cluster = fleet.From(parse);
             if (cluster is not null && (threads is not null || parse.GetValue(keepOpt)))
                 throw new CliUsageException("--threads and --keep-journals apply to in-process runs; with --cluster each node uses its cores and keeps journals only while a lineage runs");
-            return FleetOptions.Guard(() =>
+            // An unreachable fleet (--cluster) ends in exit 5 through ErrorClassifier.
             {
                 StressOutcome outcome = null!;
                 string title = $"{scenario.Name}: {scenario.FleetSize} boards x {scenario.Seeds.Count} seed(s)";
@@ -67,7 +67,7 @@ public static class StressCommand
                 LiveStress.Publish(outDir, scenario.Name, 1, 1, done: true);
                 Print(outcome);
                 return Verdict(outcome.Report.Metrics.Total.JournaledOutputsLost, outcome.Report.Metrics.Total.StudentStepsLost, outcome.Report.Metrics.Total.PulsesAppliedTwice);
-            });
+            }
         });
 
         var benchScenario = new Argument<FileInfo>("scenario") { Description = "Scenario JSON file." };

@@ -17,7 +17,10 @@ public static class OptionRules
     {
         string range = Range(min, max, minExclusive);
         option.Description = $"{option.Description}; allowed: {range}";
-        option.Validators.Add(result => Check(result, result.GetValueOrDefault<T>(), min, max, minExclusive, range));
+        option.Validators.Add(result =>
+        {
+            if (Converted<T>(result, out var v)) Check(result, v, min, max, minExclusive, range);
+        });
         return option;
     }
 
@@ -28,7 +31,7 @@ public static class OptionRules
         option.Description = $"{option.Description}; allowed: {range}";
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<T?>() is { } v) Check(result, v, min, max, minExclusive, range);
+            if (Converted<T?>(result, out var value) && value is { } v) Check(result, v, min, max, minExclusive, range);
         });
         return option;
     }
@@ -43,6 +46,25 @@ public static class OptionRules
                     result.AddError($"{result.Option.Name} needs a non-empty value");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value, or false when its text does not convert ("-141517559121" for an int): the parser reports that
+    /// itself ("Cannot parse argument"), but <c>GetValueOrDefault</c> inside a validator throws it, which used to end the
+    /// program with a stack trace (found by the property suite).
+    /// </summary>
+    private static bool Converted<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     private static void Check<T>(OptionResult result, T v, T min, T max, bool minExclusive, string range) where T : struct, INumber<T>

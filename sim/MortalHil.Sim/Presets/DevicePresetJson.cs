@@ -51,7 +51,7 @@ public static class DevicePresetJson
     /// <summary>Loads a preset file. Errors name the file and the field.</summary>
     public static DevicePreset Load(string path)
     {
-        string text = File.ReadAllText(path);
+        string text = Core.Files.BoundedRead.Text(path);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         try
         {
@@ -82,7 +82,7 @@ public static class DevicePresetJson
         if (!File.Exists(path))
             throw new InvalidDataException($"field 'base': '{name}' is neither a built-in preset ({string.Join(", ", BuiltInPresets.Names)}) nor a file next to this one");
         string next = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        return Deserialize(File.ReadAllText(path), n => ResolveNear(n, next, depth + 1));
+        return Deserialize(Core.Files.BoundedRead.Text(path), n => ResolveNear(n, next, depth + 1));
     }
 
     // System.Text.Json puts the JSON path ($.pulse.dw_min) in e.Path and a sentence in e.Message.

@@ -12,7 +12,8 @@ internal static class PresetComposition
     /// <summary>The JSON of <paramref name="json"/> with its base (if any) merged underneath.</summary>
     public static JsonNode Compose(string json, Func<string, DevicePreset> resolveBase)
     {
-        var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+        // Duplicate keys are refused here too: JsonObject would otherwise fail later with a bare ArgumentException.
+        var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false })
                    ?? throw new InvalidDataException("preset is malformed: the file holds null");
         if (node is not JsonObject obj || !obj.ContainsKey("base")) return node;
         if (obj["base"] is not JsonValue v || !v.TryGetValue<string>(out var baseName) || string.IsNullOrWhiteSpace(baseName))

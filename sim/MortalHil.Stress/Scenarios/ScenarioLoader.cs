@@ -34,7 +34,7 @@ public static partial class ScenarioLoader
     public static Scenario Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"scenario file '{path}' does not exist", path);
-        string text = File.ReadAllText(path);
+        string text = MortalHil.Core.Files.BoundedRead.Text(path);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         try
         {

@@ -102,7 +102,7 @@ public static class DatasetCache
                 {
                     using var input = new GZipStream(File.OpenRead(gz), CompressionMode.Decompress);
                     using var output = File.Create(raw);
-                    input.CopyTo(output);
+                    Files.BoundedRead.CopyAtMost(input, output, Files.BoundedRead.DataFileBytes, gz); // a gzip bomb stops at the limit
                 }
                 catch (InvalidDataException e)
                 {

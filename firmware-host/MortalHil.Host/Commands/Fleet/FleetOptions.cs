@@ -18,7 +18,7 @@ public sealed class FleetOptions
     };
     public Option<bool> FastFailover { get; } = new("--fast-failover")
     {
-        Description = "Probe silos every second and declare one dead after two missed probes (one machine, tests); default: Orleans' settings (~15 s).",
+        Description = "Probe silos with a 2 s timeout and declare one dead after three missed probes (one machine, tests); default: Orleans' settings (~15 s).",
     };
 
     public FleetOptions(bool required)
@@ -55,19 +55,5 @@ public sealed class FleetOptions
             throw new CliUsageException(e.Message);
         }
         return options;
-    }
-
-    /// <summary>Runs <paramref name="body"/>, turning an unreachable fleet into one error line and exit code 5.</summary>
-    public static int Guard(Func<int> body)
-    {
-        try
-        {
-            return body();
-        }
-        catch (FleetUnavailableException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
-            return FleetUnreachable;
-        }
     }
 }

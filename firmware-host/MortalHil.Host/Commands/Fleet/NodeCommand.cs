@@ -23,7 +23,7 @@ public static class NodeCommand
         {
             var options = fleet.From(parse)!;
             var node = NodeFile.Load(parse.GetValue(file)!.FullName);
-            return FleetOptions.Guard(() => Run(options, node));
+            return Run(options, node); // an unreachable fleet: exit 5 through ErrorClassifier
         });
         return cmd;
     }

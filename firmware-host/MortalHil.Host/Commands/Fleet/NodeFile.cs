@@ -14,7 +14,7 @@ public static class NodeFile
     public static NodeSpec Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"node file {path} does not exist");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var doc = JsonDocument.Parse(MortalHil.Core.Files.BoundedRead.Text(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object) throw new CliUsageException($"{path}: a node file is a JSON object");
         string? name = null;

@@ -31,7 +31,7 @@ public static class SpiBoardProfileJson
     public static SpiBoardProfile Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"board profile {path} not found", path);
-        return Parse(File.ReadAllText(path), path);
+        return Parse(MortalHil.Core.Files.BoundedRead.Text(path), path);
     }
 
     public static string Serialize(SpiBoardProfile profile) => JsonSerializer.Serialize(profile, Options);

@@ -52,7 +52,7 @@ public static class MappedNetworkStore
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"network file '{path}' does not exist", path);
         if (new FileInfo(path).Length > MaxFileBytes) throw new InvalidDataException($"network file '{path}' is larger than the {MaxFileBytes:N0}-byte limit");
-        return Parse(device, File.ReadAllText(path), path, requireSameBoard);
+        return Parse(device, Files.BoundedRead.Text(path), path, requireSameBoard);
     }
 
     /// <summary>Largest network file read (a 16-million-parameter network is about 200 MB of JSON).</summary>
