@@ -267,12 +267,33 @@ internal sealed partial class LineageSimulation
         }
         if (double.IsNaN(accuracy)) accuracy = 0; // the link would not carry the measurement: counted as serving nothing useful
         var monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600);
+        if (monitor.CommissioningCheckDue && !CommissioningCheck(board, monitor)) return null;
         int generation = _nextGeneration++;
         string? prime = _scenario.Policy.PrimeLessons ? RecordPrime(board, model, generation) : null;
         _result.Generations.Add(new GenerationRecord(generation, board.Serial, board.PresetName, origin, _t, accuracy, null, null));
         SetService(_t, accuracy);
         if (_scenario.Duration.MaxGenerations is int cap && generation >= cap - 1) _stopped = true;
         return new ServingBoard(board, model, monitor, generation) { LastAccuracy = accuracy, PrimeLessons = prime };
+    }
+
+    /// <summary>The policy's first health check, as the board starts serving; false when the board died on the way.</summary>
+    private bool CommissioningCheck(ProvisionedBoard board, IBoardMonitor monitor)
+    {
+        try
+        {
+            monitor.Check();
+            return true;
+        }
+        catch (DeviceFailedException)
+        {
+            Count(board.DeathCause ?? "other");
+            return false;
+        }
+        catch (IOException)
+        {
+            _result.LinkLosses++; // the link dropped: the baseline starts at the next tick instead
+            return true;
+        }
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ public interface IBoardMonitor
     /// <summary>The board's healthy canary accuracy once the monitor knows it; null before (or when it does not say).</summary>
     double? HealthyCanary => null;
 
+    /// <summary>True when the policy wants a check as the board starts serving, before it ages.</summary>
+    bool CommissioningCheckDue => false;
+
     /// <summary>Decides from the history whether to hand over now.</summary>
     HandoverCall Assess();
 }

@@ -18,6 +18,8 @@ internal sealed class MortalityMonitor(LifecycleWatch watch) : IBoardMonitor
 
     public double? HealthyCanary => watch.HealthyCanary;
 
+    public bool CommissioningCheckDue => watch.CommissioningCheckDue;
+
     public HandoverCall Assess() => watch.LastDecision is { } d
         ? new HandoverCall(d.CallHandover, d.Reason, d.Limiting?.Lower?.TotalSeconds)
         : new HandoverCall(false, "too few health checks yet", null);

@@ -88,6 +88,11 @@ public static class HandoverLifecycle
     {
         if (step <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(step), "the ageing step must be positive");
         var now = serving.Board.ReadHealth().Uptime;
+        if (watch.CommissioningCheckDue)
+        {
+            try { onCheck?.Invoke(watch.Check()); }
+            catch (DeviceFailedException e) { return new ServiceLife(ServiceEnd.Died, null, e.Message, now); }
+        }
         while (now < until)
         {
             keeper.AdvanceClock(serving.Board, step);

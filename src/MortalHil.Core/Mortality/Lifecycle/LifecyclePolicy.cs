@@ -43,6 +43,14 @@ public sealed record LifecyclePolicy
     /// </summary>
     public TimeSpan? PreventiveAge { get; init; }
 
+    /// <summary>
+    /// Take the first health check as a board starts serving, before it ages (true), so that a fall in its first days counts
+    /// against its healthy level instead of setting it: the conductance drift of phase-change cells is fastest right after they
+    /// are programmed (it follows a power law in the time since programming), so checks that start two weeks later see a
+    /// board that has already lost what it will lose, and call it healthy.
+    /// </summary>
+    public bool CheckAtCommissioning { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public void Validate()
     {

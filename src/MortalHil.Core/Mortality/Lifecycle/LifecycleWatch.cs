@@ -20,6 +20,7 @@ public sealed class LifecycleWatch
     private readonly bool _probe;
     private readonly List<double> _early = [];
     private HandoverWatch? _watch;
+    private int _checks;
 
     /// <param name="network">The serving network (its board is watched).</param>
     /// <param name="canary">Labelled canary set (held out from training and test).</param>
@@ -57,12 +58,16 @@ public sealed class LifecycleWatch
     /// <summary>The canary level below which the board counts as failing (healthy minus the knowledge budget), once known.</summary>
     public double? FailureLevel => HealthyCanary - _policy.KnowledgeBudget;
 
+    /// <summary>True while the policy's check at commissioning is still to be taken (no check yet, healthy level not given).</summary>
+    public bool CommissioningCheckDue => _policy.CheckAtCommissioning && _checks == 0 && HealthyCanary is null;
+
     /// <summary>The latest decision (null before the baseline is known).</summary>
     public HandoverDecision? LastDecision { get; private set; }
 
     /// <summary>One health check and, once the baseline is known, the decision. Throws <see cref="DeviceFailedException"/> if the board has died.</summary>
     public LifecycleCheck Check()
     {
+        _checks++;
         if (_watch is null)
         {
             var sample = _monitor.Check();
