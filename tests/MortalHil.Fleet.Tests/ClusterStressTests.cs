@@ -4,6 +4,7 @@ using MortalHil.Fleet.Status;
 using MortalHil.Fleet.Stress;
 using MortalHil.Stress.Fleet;
 using MortalHil.Stress.Reporting;
+using Xunit.Abstractions;
 
 namespace MortalHil.Fleet.Tests;
 
@@ -12,8 +13,13 @@ namespace MortalHil.Fleet.Tests;
 /// completes on the others with the same results as in-process, and the dead node's board is reported
 /// unreachable, not dead.
 /// </summary>
-public sealed class ClusterStressTests
+public sealed class ClusterStressTests(ITestOutputHelper output)
 {
+    private void Log(string line)
+    {
+        try { output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"); } catch (InvalidOperationException) { /* the test is over */ }
+    }
+
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
 
     [Fact]
@@ -28,7 +34,7 @@ public sealed class ClusterStressTests
             using var fleet = new LocalFleet();
             fleet.StartNodes(("n1", ["sim:reram:101"]), ("n2", ["sim:pcm:102"]), ("n3", ["sim:ecram:103"]));
             await using var client = await FleetClient.ConnectAsync(fleet.Cluster, TimeSpan.FromSeconds(60));
-            var executor = new ClusterLineageExecutor(client.Client, callBound: Bound);
+            var executor = new ClusterLineageExecutor(client.Client, callBound: Bound, log: Log);
             int finished = 0;
             var run = Task.Run(() => StressSession.Run(scenario, null, Path.Combine(work, "cluster"), new StressOptions(Plots: false, Executor: executor),
                 p =>
@@ -36,7 +42,16 @@ public sealed class ClusterStressTests
                     // Kill n3 once the run is under way: it has lineages in flight (each node keeps one per core busy).
                     if (Interlocked.Increment(ref finished) == 2) fleet.Node("n3").Kill();
                 }));
-            var outcome = await run.WaitAsync(Bound);
+            StressOutcome outcome;
+            try
+            {
+                outcome = await run.WaitAsync(Bound);
+            }
+            catch (TimeoutException)
+            {
+                foreach (var node in fleet.Nodes) Log($"--- node {node.Name} printed:\n{node.Log}");
+                throw;
+            }
 
             Assert.True(fleet.Node("n3").HasExited);
             Assert.True(executor.Requeued >= 1, "the killed node had lineages in flight; they must have been run again elsewhere");
@@ -70,7 +85,7 @@ public sealed class ClusterStressTests
             using var fleet = new LocalFleet(persistentRedis: true);
             fleet.StartNodes(("r1", []), ("r2", []));
             await using var client = await FleetClient.ConnectAsync(fleet.Cluster, TimeSpan.FromSeconds(60));
-            var executor = new ClusterLineageExecutor(client.Client, callBound: Bound);
+            var executor = new ClusterLineageExecutor(client.Client, callBound: Bound, log: Log);
             int finished = 0;
             var outcome = await Task.Run(() => StressSession.Run(scenario, null, Path.Combine(work, "cluster"), new StressOptions(Plots: false, Executor: executor),
                 p =>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using MortalHil.Core.Live;
 using MortalHil.Host.Cli;
 using MortalHil.Host.Commands;
+using MortalHil.Host.Commands.Fleet;
 using MortalHil.Host.Runs;
 
 namespace MortalHil.Host.Dashboard;
@@ -22,13 +23,15 @@ public static class DashboardCommand
         var live = new Option<string?>("--live") { Description = $"Folder of live event logs (default ${LiveDirectory.Variable}, else beside the run store)" };
         var dirs = new Option<string[]>("--dir") { Description = "A folder whose stress outputs and handover journals may be opened (repeat for more); nothing outside them is read", AllowMultipleArgumentsPerToken = false };
         var token = new Option<string?>("--token") { Description = $"Allow actions (e.g. request a handover) to requests carrying this token (at least {MinTokenLength} characters; or set ${TokenVariable}). Without it the dashboard is read-only" };
-        var cmd = new Command("dashboard", "Serve a live dashboard of boards, handovers, runs and stress results in a browser.");
+        var fleet = new FleetOptions(required: false);
+        var cmd = new Command("dashboard", "Serve a live dashboard of boards, handovers, runs and stress results in a browser (and a fleet's nodes with --cluster).");
         foreach (var o in new Option[] { urls, db, live, dirs, token }) cmd.Options.Add(o);
+        fleet.AddTo(cmd);
         cmd.Subcommands.Add(DashboardBenchCommand.Create());
         cmd.SetAction(parse =>
         {
             var options = Options(parse.GetValue(urls)!, parse.GetValue(db), parse.GetValue(live), parse.GetValue(dirs) ?? [],
-                parse.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable));
+                parse.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable)) with { Fleet = fleet.From(parse) };
             return Serve(options);
         });
         return cmd;
@@ -65,7 +68,8 @@ public static class DashboardCommand
             throw new CliUsageException($"cannot listen on {string.Join(", ", options.Urls)}: {e.Message}");
         }
         Console.WriteLine($"dashboard on {string.Join(", ", server.Urls)} ({(options.Token is null ? "read-only" : "actions need the token")}); " +
-                          $"run store {options.RunStorePath}; live events {options.LiveDirectory ?? "off"}; Ctrl+C stops it");
+                          $"run store {options.RunStorePath}; live events {options.LiveDirectory ?? "off"}; " +
+                          $"fleet {(options.Fleet is { } f ? $"{f.ClusterId} at {f.Redis}" : "off")}; Ctrl+C stops it");
         server.WaitForShutdownAsync(stop.Token).GetAwaiter().GetResult();
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return 0;

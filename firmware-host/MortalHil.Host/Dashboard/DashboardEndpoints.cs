@@ -10,7 +10,7 @@ namespace MortalHil.Host.Dashboard;
 /// <summary>The dashboard's URLs. Every input from a URL is checked here: numbers by range, board names by pattern, paths by <see cref="AllowedPaths"/>.</summary>
 internal static class DashboardEndpoints
 {
-    public static void Map(WebApplication app, DashboardOptions options, LiveState state, EventBroadcast broadcast, AllowedPaths paths, ActionToken token)
+    public static void Map(WebApplication app, DashboardOptions options, LiveState state, EventBroadcast broadcast, AllowedPaths paths, ActionToken token, FleetWatch? fleet)
     {
         var runs = new RunStoreReader(options.RunStorePath);
         app.Use(async (context, next) =>
@@ -28,7 +28,12 @@ internal static class DashboardEndpoints
         app.MapGet("/api/info", () => Results.Json(new
         {
             read_only = token.ReadOnly, run_store = runs.Path, live_directory = options.LiveDirectory, directories = paths.Roots,
+            fleet = options.Fleet?.ClusterId,
         }));
+
+        app.MapGet("/api/fleet", () => fleet is null
+            ? Error(404, "this dashboard watches no fleet (start it with --cluster HOST:PORT)")
+            : Results.Json(fleet.View));
 
         app.MapGet("/api/state", () => Results.Json(new
         {

@@ -13,6 +13,8 @@ public sealed record DashboardOptions
     public IReadOnlyList<string> AllowedRoots { get; init; } = [];
     /// <summary>Token that actions need; null: the dashboard is read-only.</summary>
     public string? Token { get; init; }
+    /// <summary>The fleet whose nodes and boards the Fleet view shows; null: no fleet view.</summary>
+    public MortalHil.Fleet.Cluster.FleetClusterOptions? Fleet { get; init; }
     /// <summary>How often the live folder is polled for new events.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }

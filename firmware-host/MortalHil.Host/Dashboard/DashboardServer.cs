@@ -23,10 +23,13 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly LiveFeed? _feed;
 
-    private DashboardServer(WebApplication app, LiveFeed? feed, LiveState state, EventBroadcast broadcast)
+    private readonly FleetWatch? _fleet;
+
+    private DashboardServer(WebApplication app, LiveFeed? feed, FleetWatch? fleet, LiveState state, EventBroadcast broadcast)
     {
         _app = app;
         _feed = feed;
+        _fleet = fleet;
         State = state;
         Broadcast = broadcast;
     }
@@ -52,9 +55,11 @@ public sealed class DashboardServer : IAsyncDisposable
         var state = new LiveState();
         var broadcast = new EventBroadcast();
         LiveFeed? feed = options.LiveDirectory is { } live ? new LiveFeed(live, options.PollInterval, state, broadcast) : null;
-        var server = new DashboardServer(app, feed, state, broadcast);
-        DashboardEndpoints.Map(app, options, state, broadcast, new AllowedPaths(options.AllowedRoots), new ActionToken(options.Token));
+        FleetWatch? fleet = options.Fleet is { } cluster ? new FleetWatch(cluster) : null;
+        var server = new DashboardServer(app, feed, fleet, state, broadcast);
+        DashboardEndpoints.Map(app, options, state, broadcast, new AllowedPaths(options.AllowedRoots), new ActionToken(options.Token), fleet);
         feed?.Start();
+        fleet?.Start();
         await app.StartAsync(cancel).ConfigureAwait(false);
         return server;
     }
@@ -64,6 +69,7 @@ public sealed class DashboardServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_feed is not null) await _feed.DisposeAsync().ConfigureAwait(false);
+        if (_fleet is not null) await _fleet.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

@@ -8,7 +8,7 @@ namespace MortalHil.Fleet.Cluster;
 /// </summary>
 /// <param name="Redis">StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c>.</param>
 /// <param name="ClusterId">Separates fleets sharing one Redis (membership and state keys carry it).</param>
-/// <param name="FastFailover">Probe every second and declare a silo dead after two missed probes (tests, one
+/// <param name="FastFailover">Probe with a 2 s timeout and declare a silo dead after three missed probes (tests, one
 /// machine); otherwise Orleans' defaults (a killed silo is declared dead after about 15 s).</param>
 public sealed record FleetClusterOptions(string Redis, string ClusterId = FleetClusterOptions.DefaultClusterId, bool FastFailover = false)
 {

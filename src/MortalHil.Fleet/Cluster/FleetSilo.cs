@@ -87,8 +87,10 @@ public sealed class FleetSilo : IAsyncDisposable
     /// <summary>Membership settings for one machine and tests: a killed silo is declared dead within a few seconds.</summary>
     internal static void FastMembership(ClusterMembershipOptions o)
     {
-        o.ProbeTimeout = TimeSpan.FromSeconds(1);
-        o.NumMissedProbesLimit = 2;
+        // 2 s x 3 probes: a silo starved of CPU by its own lineages on a loaded 2-core machine still answers in time,
+        // and a killed one is declared dead within about 6-10 s.
+        o.ProbeTimeout = TimeSpan.FromSeconds(2);
+        o.NumMissedProbesLimit = 3;
         o.NumVotesForDeathDeclaration = 1;
         o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
         o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);

@@ -10,6 +10,9 @@ namespace MortalHil.Fleet.Stress;
 /// has cores, and takes the next job when one finishes (so a fast node does more). A call lost with its silo
 /// (killed, or declared dead by membership) puts the job back in the queue for the others: a lineage is a pure
 /// function of the scenario and the job, so running it again elsewhere gives the same result.
+/// A call can also be lost while its node lives on: it went through a gateway silo that died, and no answer will
+/// ever come. The executor therefore asks each node now and then which calls it is running, and a call it waits
+/// for that its node does not list twice in a row is run again (on any node) without blaming the node.
 /// </summary>
 public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? callBound = null, Action<string>? log = null) : ILineageExecutor
 {
@@ -27,6 +30,8 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
     public long BytesReceived => Interlocked.Read(ref _received);
     /// <summary>Jobs run again because their silo went away mid-call.</summary>
     public int Requeued => _requeued;
+    /// <summary>Calls found lost on the way to a node that lives on (e.g. with their gateway), and run again.</summary>
+    public int LostCalls => _lostCalls;
     /// <summary>Jobs finished per node name.</summary>
     public IReadOnlyDictionary<string, int> JobsPerNode => _perNode;
 
@@ -35,7 +40,19 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
 
     /// <summary>Cancelled when <paramref name="node"/> is found gone (one per node name for the executor's life).</summary>
     private CancellationTokenSource NodeGone(string node) => _gone.GetOrAdd(node, _ => new CancellationTokenSource());
-    private int _requeued;
+    private int _requeued, _lostCalls;
+
+    /// <summary>A call older than this that its node does not list as running is suspect (answers may be in transit).</summary>
+    private static readonly TimeSpan AuditGrace = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AuditPeriod = TimeSpan.FromSeconds(3);
+
+    private sealed class InFlight(string node)
+    {
+        public string Node { get; } = node;
+        public DateTime Since { get; } = DateTime.UtcNow;
+        public CancellationTokenSource Lost { get; } = new();
+        public int Misses;
+    }
     private readonly ConcurrentDictionary<string, int> _perNode = new(StringComparer.Ordinal);
 
     public void Run(Scenario scenario, IReadOnlyList<LineageJob> jobs, Action<LineageJob, LineageResult> done, CancellationToken cancel)
@@ -47,6 +64,8 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
         var queue = new ConcurrentQueue<LineageJob>(jobs);
         int remaining = jobs.Count;
         var failed = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var inFlight = new ConcurrentDictionary<Guid, InFlight>();
+        var silentAudits = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var waitingSince = DateTime.UtcNow;
         while (Volatile.Read(ref remaining) > 0)
         {
@@ -94,9 +113,15 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
 
         async Task WatchMembership(string[] watched, CancellationToken stop)
         {
+            var lastAudit = DateTime.UtcNow;
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(1000, stop);
+                if (DateTime.UtcNow - lastAudit >= AuditPeriod)
+                {
+                    lastAudit = DateTime.UtcNow;
+                    await AuditCalls(stop);
+                }
                 var active = await TryActiveNodes(stop);
                 if (active is null) continue; // membership unreadable for now (Redis restarting, gateway lost): look again
                 foreach (var node in watched.Except(active, StringComparer.Ordinal))
@@ -106,21 +131,66 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
             }
         }
 
+        // Asks every node with calls in flight past the grace which calls it is running; a call missing twice in a
+        // row is cancelled here and run again by its pump.
+        async Task AuditCalls(CancellationToken stop)
+        {
+            foreach (var group in inFlight.Where(c => DateTime.UtcNow - c.Value.Since > AuditGrace).GroupBy(c => c.Value.Node, StringComparer.Ordinal))
+            {
+                if (failed.ContainsKey(group.Key)) continue; // membership handles the node's calls
+                Guid[] running;
+                try
+                {
+                    running = await client.GetGrain<IStressWorkerGrain>(group.Key).Running().WaitAsync(TimeSpan.FromSeconds(10), stop);
+                }
+                catch (Exception e) when (!stop.IsCancellationRequested)
+                {
+                    // Membership may be slow to see a node die (or never, if its store is down): a node that does not
+                    // answer three audits in a row is treated as gone, and its calls run elsewhere.
+                    int silent = silentAudits.AddOrUpdate(group.Key, 1, (_, n) => n + 1);
+                    log?.Invoke($"node {group.Key} did not say what it runs ({e.GetType().Name}, {silent} time(s))");
+                    if (silent >= 3 && failed.TryAdd(group.Key, true))
+                    {
+                        log?.Invoke($"node {group.Key} is silent; its lineages in flight go to the others");
+                        NodeGone(group.Key).Cancel();
+                    }
+                    continue;
+                }
+                silentAudits.TryRemove(group.Key, out _);
+                var listed = running.ToHashSet();
+                foreach (var (call, flight) in group)
+                {
+                    if (listed.Contains(call)) { flight.Misses = 0; continue; }
+                    if (++flight.Misses >= 2) flight.Lost.Cancel();
+                }
+            }
+        }
+
         async Task Pump(string node, IStressWorkerGrain worker)
         {
             var gone = NodeGone(node).Token;
             while (!failed.ContainsKey(node) && queue.TryDequeue(out var job))
             {
                 byte[] request = LineageWire.Job(job);
+                var call = Guid.NewGuid();
+                var flight = new InFlight(node);
+                inFlight[call] = flight;
                 try
                 {
                     Interlocked.Add(ref _sent, wire.Length + request.Length);
-                    using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel, gone);
-                    byte[] response = await worker.RunLineage(wire, request).WaitAsync(_bound, either.Token);
+                    using var any = CancellationTokenSource.CreateLinkedTokenSource(cancel, gone, flight.Lost.Token);
+                    byte[] response = await worker.RunLineage(wire, request, call).WaitAsync(_bound, any.Token);
                     Interlocked.Add(ref _received, response.Length);
                     done(job, LineageWire.Result(response));
                     _perNode.AddOrUpdate(node, 1, (_, n) => n + 1);
                     Interlocked.Decrement(ref remaining);
+                }
+                catch (OperationCanceledException) when (flight.Lost.IsCancellationRequested && !gone.IsCancellationRequested && !cancel.IsCancellationRequested)
+                {
+                    // The node lives on but never got (or lost) this call: run it again, the node stays in the round.
+                    queue.Enqueue(job);
+                    Interlocked.Increment(ref _lostCalls);
+                    log?.Invoke($"a call to node {node} was lost on the way; lineage {job.Lineage} of seed #{job.SeedIndex} runs again");
                 }
                 catch (Exception e) when ((IsLostSilo(e) || e is OperationCanceledException) && !cancel.IsCancellationRequested)
                 {
@@ -128,6 +198,10 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
                     Interlocked.Increment(ref _requeued);
                     failed[node] = true;
                     log?.Invoke($"node {node} lost ({e.GetType().Name}); lineage {job.Lineage} of seed #{job.SeedIndex} goes to another node");
+                }
+                finally
+                {
+                    inFlight.TryRemove(call, out _); // its token source is left to the GC: the audit may still cancel it
                 }
             }
         }

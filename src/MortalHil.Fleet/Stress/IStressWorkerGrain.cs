@@ -6,6 +6,15 @@ public interface IStressWorkerGrain : IGrainWithStringKey
     /// <summary>Lineages this node simulates at once (its usable cores).</summary>
     Task<int> Slots();
 
-    /// <summary>Runs one lineage of a scenario (both as <see cref="LineageWire"/> JSON) and returns its result.</summary>
-    Task<byte[]> RunLineage(byte[] scenario, byte[] job);
+    /// <summary>
+    /// Runs one lineage of a scenario (both as <see cref="LineageWire"/> JSON) and returns its result.
+    /// <paramref name="call"/> names the call, so the caller can ask whether it is still running here.
+    /// </summary>
+    Task<byte[]> RunLineage(byte[] scenario, byte[] job, Guid call);
+
+    /// <summary>
+    /// The calls this node is running now. A call the caller still waits for that is not listed was lost on the way
+    /// (e.g. with the gateway it went through) and will never be answered.
+    /// </summary>
+    Task<Guid[]> Running();
 }

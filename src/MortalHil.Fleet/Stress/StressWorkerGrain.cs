@@ -19,9 +19,27 @@ internal sealed class StressWorkerGrain(StressToolkitFactory toolkits) : Grain, 
     private static readonly ConcurrentDictionary<ulong, Lazy<Prepared>> Scenarios = new();
     private readonly string _work = Path.Combine(Path.GetTempPath(), "mortalhil-fleet", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    private static readonly ConcurrentDictionary<Guid, byte> InProgress = new();
+
     public Task<int> Slots() => Task.FromResult(Environment.ProcessorCount);
 
-    public Task<byte[]> RunLineage(byte[] scenario, byte[] job)
+    public Task<Guid[]> Running() => Task.FromResult(InProgress.Keys.ToArray());
+
+    public async Task<byte[]> RunLineage(byte[] scenario, byte[] job, Guid call)
+    {
+        // Listed from arrival until the answer is handed back to Orleans (a call still listed is alive here).
+        InProgress[call] = 0;
+        try
+        {
+            return await Run(scenario, job);
+        }
+        finally
+        {
+            InProgress.TryRemove(call, out _);
+        }
+    }
+
+    private Task<byte[]> Run(byte[] scenario, byte[] job)
     {
         ulong hash = XxHash64.HashToUInt64(scenario);
         var prepared = Scenarios.GetOrAdd(hash, _ => new Lazy<Prepared>(() => Prepared.Of(LineageWire.Scenario(scenario), toolkits))).Value;

@@ -18,7 +18,7 @@ public sealed class FleetOptions
     };
     public Option<bool> FastFailover { get; } = new("--fast-failover")
     {
-        Description = "Probe silos every second and declare one dead after two missed probes (one machine, tests); default: Orleans' settings (~15 s).",
+        Description = "Probe silos with a 2 s timeout and declare one dead after three missed probes (one machine, tests); default: Orleans' settings (~15 s).",
     };
 
     public FleetOptions(bool required)

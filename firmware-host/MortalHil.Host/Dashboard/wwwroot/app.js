@@ -1,4 +1,4 @@
-// MortalHil dashboard: one page, four views, live through server-sent events (/api/stream).
+// MortalHil dashboard: one page, five views (the fifth, Fleet, when started with --cluster), live through server-sent events (/api/stream).
 'use strict';
 
 const live = {
@@ -18,6 +18,7 @@ const selectedRuns = [];
 let selectedBoard = null, selectedHandover = null, currentStress = null;
 let renderPending = false;
 let stressRender = 0;
+let fleet = null, fleetTimer = null;
 
 const $ = (s) => document.querySelector(s);
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -125,12 +126,14 @@ function scheduleRender() {
 function route() {
   const hash = location.hash.slice(1) || 'boards';
   const [view, query] = hash.split('?');
-  return { view: ['boards', 'handovers', 'runs', 'stress'].includes(view) ? view : 'boards', params: new URLSearchParams(query || '') };
+  return { view: VIEWS.includes(view) ? view : 'boards', params: new URLSearchParams(query || '') };
 }
+
+const VIEWS = ['boards', 'handovers', 'runs', 'stress', 'fleet'];
 
 function render() {
   const { view } = route();
-  for (const v of ['boards', 'handovers', 'runs', 'stress']) {
+  for (const v of VIEWS) {
     $('#view-' + v).hidden = v !== view;
     $('#nav-' + v).classList.toggle('active', v === view);
   }
@@ -139,6 +142,7 @@ function render() {
   if (view === 'handovers') renderHandovers();
   if (view === 'runs') renderRunsLive();
   if (view === 'stress') renderStressLive();
+  if (view === 'fleet') renderFleet();
 }
 
 function renderBoards() {
@@ -405,6 +409,30 @@ async function requestHandover(kind, serial) {
   } catch (err) { say(err.message, true); }
 }
 
+// ---- fleet ----
+// Polled once a second while the view is open (the server itself reads the fleet about once a second).
+async function pollFleet() {
+  try { fleet = await getJson('/api/fleet'); } catch (err) { fleet = { error: err.message, nodes: fleet && fleet.nodes }; }
+  if (route().view === 'fleet') renderFleet();
+}
+
+function renderFleet() {
+  if (!fleet || (!fleet.nodes && !fleet.error)) { $('#fleet-title').textContent = info.fleet ? `${info.fleet}: connecting…` : 'none'; return; }
+  const nodes = fleet.nodes || [];
+  $('#fleet-title').textContent = `${fleet.cluster_id ?? info.fleet} via Redis ${fleet.redis ?? ''}` + (fleet.read_utc ? `, read ${ago(fleet.read_utc)}` : '');
+  const e = $('#fleet-error');
+  e.hidden = !fleet.error; e.textContent = fleet.error ? fleet.error + (fleet.read_utc ? ' (showing the last status read)' : '') : '';
+  const count = (n, s) => n.boards.filter((b) => b.state === s).length;
+  $('#fleet-nodes tbody').innerHTML = nodes.map((n) =>
+    `<tr data-node="${esc(n.node)}"><td>${esc(n.node)}</td><td><span class="state ${n.silo_active ? 'serving' : 'dead'}">${n.silo_active ? 'active' : 'gone'}</span></td><td>${esc(n.silo_address ?? '–')}</td>` +
+    `<td>${n.cores || '–'}</td><td>${count(n, 'alive')} / ${count(n, 'dead')} / ${count(n, 'unreachable')}</td></tr>`).join('');
+  const boards = nodes.flatMap((n) => n.boards.map((b) => ({ node: n.node, ...b })));
+  $('#fleet-boards-count').textContent = `(${boards.length})`;
+  $('#fleet-boards tbody').innerHTML = boards.map((b) =>
+    `<tr data-board="${esc(b.node + '/' + b.serial)}"><td>${esc(b.node)}</td><td>${esc(b.serial)}</td><td>${esc(b.kind || b.spec)}</td>` +
+    `<td><span class="state ${b.state === 'alive' ? 'serving' : b.state === 'dead' ? 'dead' : 'distilling'}">${esc(b.state)}</span></td><td>${num(b.total_pulses)}</td><td>${num(b.max_cell_pulses)}</td><td>${hours(b.uptime_hours)}</td><td class="muted">${esc(b.error ?? '')}</td></tr>`).join('');
+}
+
 // ---- wiring ----
 document.addEventListener('click', (ev) => {
   const action = ev.target.closest('.handover-action');
@@ -435,12 +463,15 @@ async function onRoute() {
   if (view === 'runs') loadRuns();
   if (view === 'handovers') { try { journals = await getJson('/api/journals'); } catch (err) { say(err.message, true); } renderHandovers(); }
   if (view === 'stress') { loadStressList(); if (params.get('path')) openStress(params.get('path')); }
+  clearInterval(fleetTimer); fleetTimer = null;
+  if (view === 'fleet' && info.fleet) { pollFleet(); fleetTimer = setInterval(pollFleet, 1000); }
 }
 
 window.addEventListener('hashchange', onRoute);
 (async () => {
   try { info = await getJson('/api/info'); } catch (err) { say(err.message, true); }
   $('#mode').textContent = info.read_only ? 'read-only' : 'actions need the token';
+  $('#nav-fleet').hidden = !info.fleet;
   $('#footer-paths').textContent = `Run store ${info.run_store}; live events ${info.live_directory ?? 'off'}; folders: ${(info.directories || []).join(', ') || 'none'}.`;
   await refreshState();
   // ?nolive: a still page without the event stream (a headless browser's --dump-dom waits for the network to go idle).
