@@ -64,8 +64,8 @@ public static class HandoverCommand
         var output = SharedOptions.OutDir("Output folder: handover.json and the student board");
         var dataset = SharedOptions.Dataset();
         var dataRoot = SharedOptions.DataDir();
-        var transfer = SharedOptions.Examples("--transfer", "Transfer examples (unlabelled) to ask the teacher about", d.Transfer);
-        var steps = SharedOptions.Count("--steps", "Student training steps (its budget)", d.StudentSteps, 1, 100_000_000);
+        var transfer = SharedOptions.Transfer(d.Transfer);
+        var steps = SharedOptions.StudentSteps("--steps", d.StudentSteps, "Student training steps (its budget)");
         var batch = SharedOptions.Batch(d.Batch, "Examples per student step");
         var temperature = SharedOptions.Temperature(d.Temperature);
         var bits = SharedOptions.Count("--bits", "Bits per class probability sent to the student", 8, 1, 16);
@@ -79,7 +79,7 @@ public static class HandoverCommand
         var queryBatch = SharedOptions.Count("--query-batch", "Teacher queries per round (one journaled batch)", d.QueryBatch, 1, Limits.Batch);
         var stepsPerRound = SharedOptions.Count("--steps-per-round", "Student steps per round", d.StepsPerRound, 1, 1_000_000);
         var evaluateEvery = SharedOptions.Count("--evaluate-every", "Rounds between canary checks and checkpoints", 50, 1, 1_000_000);
-        var hoursPerRound = SharedOptions.Real("--hours-per-round", "Board time a round takes (the handover shares the boards with live traffic)", d.HoursPerRound, 0, 10_000);
+        var hoursPerRound = SharedOptions.HoursPerRound(d.HoursPerRound, "Board time a round takes (the handover shares the boards with live traffic)");
         var serve = SharedOptions.Count("--serve", "Live requests served per round", 8, 0, 1_000_000);
         var jitter = SharedOptions.Count("--jitter", "Shift transfer images by up to this many pixels", 0, 0, 8);
         var noise = new Option<float>("--noise") { Description = "Add Gaussian pixel noise of this size to transfer images", DefaultValueFactory = _ => 0f }.InRange(0f, 10f);
