@@ -195,26 +195,4 @@ public class LifecycleOrchestrationTests(MortalityFixture fx) : IClassFixture<Mo
         Assert.NotNull(gentle);
         Assert.True(steep < gentle, $"steep decline called at {steep:F2} years, gentle at {gentle:F2}");
     }
-
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void The_first_health_check_is_taken_as_the_board_starts_serving_before_it_ages_when_the_policy_says_so(bool atCommissioning)
-    {
-        var keeper = Keeper();
-        var setup = Setup(Supply(new Mock<IBoardCalls>().Object, keeper).Object, new LifecyclePolicy { CheckAtCommissioning = atCommissioning });
-        var teacher = Teacher(new Mock<IBoardCalls>().Object);
-        var start = teacher.Board.ReadHealth().Uptime;
-        var watch = HandoverLifecycle.Watch(teacher.Network, setup);
-        Assert.Equal(atCommissioning, watch.CommissioningCheckDue);
-
-        HandoverLifecycle.Serve(teacher, watch, keeper.Object, TimeSpan.FromDays(30), start + TimeSpan.FromDays(60));
-
-        keeper.Verify(k => k.AdvanceClock(teacher.Board, TimeSpan.FromDays(30)), Times.Exactly(2));
-        var times = watch.Series.Samples.Select(x => x.BoardTime).ToList();
-        Assert.Equal(atCommissioning ? [start, start + TimeSpan.FromDays(30), start + TimeSpan.FromDays(60)] : [start + TimeSpan.FromDays(30), start + TimeSpan.FromDays(60)], times);
-        Assert.False(watch.CommissioningCheckDue);
-        // A watch told the healthy level needs no baseline, so no commissioning check.
-        Assert.False(HandoverLifecycle.Watch(teacher.Network, setup, healthyCanary: 0.9).CommissioningCheckDue);
-    }
 }
