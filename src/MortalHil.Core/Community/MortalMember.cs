@@ -96,16 +96,26 @@ public sealed class MortalMember
     }
 
     /// <summary>Shuffled mini-batches over n examples, reshuffled after each pass.</summary>
-    private sealed class BatchOrder(int count, int batch, SeededRandom rng)
+    private sealed class BatchOrder
     {
-        private readonly int[] _order = Enumerable.Range(0, count).ToArray();
-        private int _next = int.MaxValue;
+        private readonly int[] _order;
+        private readonly int _batch;
+        private readonly SeededRandom _rng;
+        private int _next;
+
+        public BatchOrder(int count, int batch, SeededRandom rng)
+        {
+            _order = Enumerable.Range(0, count).ToArray();
+            _batch = batch;
+            _rng = rng;
+            _next = count; // shuffles before the first batch
+        }
 
         public ReadOnlySpan<int> Next()
         {
-            if (_next + batch > count) { rng.Shuffle(_order); _next = 0; }
-            var span = _order.AsSpan(_next, batch);
-            _next += batch;
+            if (_next + _batch > _order.Length) { _rng.Shuffle(_order); _next = 0; }
+            var span = _order.AsSpan(_next, _batch);
+            _next += _batch;
             return span;
         }
     }

@@ -27,7 +27,7 @@ public static class ExperimentCommunityCommand
         var shards = new Option<string>("--shards") { Description = "Shard kinds, comma-separated: balanced, skewed", DefaultValueFactory = _ => "balanced,skewed" }.NotEmpty();
         var preset = SharedOptions.Preset("reram", "Preset of the simulated mortal boards (sim:PRESET:SERIAL; a built-in name or a preset JSON file)");
         var algo = SharedOptions.OnChipAlgorithm("np", "On-chip trainer of the mortal boards");
-        var downsample = SharedOptions.Downsample("Average-pool MNIST by this factor (2: 14x14, the default)");
+        var downsample = SharedOptions.Downsample("Average-pool MNIST by this factor (2: 14x14)", defaultFactor: 2);
         var hidden = SharedOptions.Count("--hidden", "Hidden units", 32, 1, Limits.LayerWidth);
         var shardExamples = SharedOptions.Examples("--shard-examples", "Labelled training examples per board", 1000, 32);
         var transferExamples = SharedOptions.Examples("--transfer-examples", "Unlabelled transfer examples the mortal boards distil on", 1000, 32);
