@@ -31,8 +31,8 @@ public static class ExperimentCommunityCommand
         var hidden = SharedOptions.Count("--hidden", "Hidden units", 32, 1, Limits.LayerWidth);
         var shardExamples = SharedOptions.Examples("--shard-examples", "Labelled training examples per board", 1000, 32);
         var transferExamples = SharedOptions.Examples("--transfer-examples", "Unlabelled transfer examples the mortal boards distil on", 1000, 32);
-        var rounds = SharedOptions.Count("--rounds", "Exchange rounds after the first local training", 4, 1, 100);
-        var localEpochs = SharedOptions.Count("--local-epochs", "Passes over a board's own shard per round", 1, 1, 100);
+        var rounds = SharedOptions.Count("--rounds", "Exchange rounds after the first local training", 5, 1, 100);
+        var localEpochs = SharedOptions.Count("--local-epochs", "Passes over a board's own shard per round", 3, 1, 100);
         var distilEpochs = SharedOptions.Count("--distil-epochs", "Passes over the transfer set per round (mutual distillation)", 1, 1, 100);
         var batch = SharedOptions.Batch(32);
         var temperature = SharedOptions.Temperature(2f, "Temperature of the exchanged soft targets");
