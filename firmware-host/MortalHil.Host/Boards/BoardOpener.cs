@@ -12,20 +12,23 @@ namespace MortalHil.Host.Boards;
 /// </summary>
 public static class BoardOpener
 {
-    private static readonly Dictionary<string, (string Usage, Func<string, IDevice> Open)> Schemes = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, (string Usage, Func<string, GpioSelection, IDevice> Open)> Schemes = new(StringComparer.Ordinal)
     {
-        ["sim"] = (SimBoardSpec.SimUsage, SimBoardSpec.OpenSim),
-        ["simfile"] = (SimBoardSpec.SimFileUsage, SimBoardSpec.OpenSimFile),
-        ["serial"] = ("serial:<port>  (a board on a serial port speaking hardware/PROTOCOL.md, e.g. serial:/dev/ttyACM0 or serial:/dev/pts/3)", port => SafeStop.Guard(MortalHil.Hardware.Serial.SerialBoard.Open(port))),
-        ["spi"] = ("spi:<profile.json>  (a Raspberry Pi wired to DAC8568/MCP3208 converters; see hardware/README.md; $MORTALHIL_GPIO_DRIVER overrides the profile's gpioDriver)", path => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.Open(path, Environment.GetEnvironmentVariable("MORTALHIL_GPIO_DRIVER")))),
+        ["sim"] = (SimBoardSpec.SimUsage, (args, gpio) => { gpio.RefuseFor("sim"); return SimBoardSpec.OpenSim(args); }),
+        ["simfile"] = (SimBoardSpec.SimFileUsage, (args, gpio) => { gpio.RefuseFor("simfile"); return SimBoardSpec.OpenSimFile(args); }),
+        ["serial"] = ("serial:<port>  (a board on a serial port speaking hardware/PROTOCOL.md, e.g. serial:/dev/ttyACM0 or serial:/dev/pts/3)",
+            (port, gpio) => { gpio.RefuseFor("serial"); return SafeStop.Guard(MortalHil.Hardware.Serial.SerialBoard.Open(port)); }),
+        ["spi"] = ($"spi:<profile.json>  (a Raspberry Pi wired to DAC8568/MCP3208 converters; see hardware/README.md; --gpio-driver, else ${GpioSelection.DriverVariable}, overrides the profile's gpioDriver)",
+            (path, gpio) => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.Open(path, gpio.EffectiveDriver, gpio.Chip))),
         ["spi-dry"] = ("spi-dry:<profile.json>  (dry run of an SPI profile on emulated chips, no Pi needed; $MORTALHIL_SPI_TRACE=FILE logs every SPI frame and GPIO write)",
-            path => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.OpenDryRun(path, Environment.GetEnvironmentVariable("MORTALHIL_SPI_TRACE")))),
+            (path, gpio) => { gpio.RefuseFor("spi-dry"); return SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.OpenDryRun(path, Environment.GetEnvironmentVariable("MORTALHIL_SPI_TRACE"))); }),
     };
 
     /// <summary>The accepted spec forms, for help texts and error messages.</summary>
     public static IEnumerable<string> Usages => Schemes.Values.Select(s => s.Usage);
 
-    public static IDevice Open(string spec)
+    /// <summary>Opens the board <paramref name="spec"/> names; <paramref name="gpio"/> (spi: boards only) chooses its GPIO driver and chip.</summary>
+    public static IDevice Open(string spec, GpioSelection? gpio = null)
     {
         int colon = spec.IndexOf(':');
         if (colon <= 0 || colon == spec.Length - 1)
@@ -33,6 +36,6 @@ public static class BoardOpener
         var scheme = spec[..colon];
         if (!Schemes.TryGetValue(scheme, out var entry))
             throw new CliUsageException($"unknown board scheme '{scheme}'; use one of: {string.Join(", ", Usages)}");
-        return entry.Open(spec[(colon + 1)..]);
+        return entry.Open(spec[(colon + 1)..], gpio ?? GpioSelection.None);
     }
 }

@@ -30,16 +30,17 @@ public static class CharacterizeCommand
         cmd.Options.Add(output);
         cmd.Options.Add(fitPreset);
         cmd.Options.Add(fitBase);
-        cmd.SetAction(parse => Run(parse.GetValue(board)!, parse.GetValue(output)!, fitPresetPath: parse.GetValue(fitPreset)?.FullName, fitBase: parse.GetValue(fitBase)!));
+        var gpio = SharedOptions.AddGpio(cmd, board);
+        cmd.SetAction(parse => Run(parse.GetValue(board)!, parse.GetValue(output)!, fitPresetPath: parse.GetValue(fitPreset)?.FullName, fitBase: parse.GetValue(fitBase)!, gpio: gpio(parse)));
         return cmd;
     }
 
-    public static int Run(string boardSpec, string outDir, bool showProgress = true, string? fitPresetPath = null, string fitBase = "ideal")
+    public static int Run(string boardSpec, string outDir, bool showProgress = true, string? fitPresetPath = null, string fitBase = "ideal", GpioSelection? gpio = null)
     {
         // A bad board spec is refused before anything is created; the output folder is checked before the board is measured.
         var basePreset = fitPresetPath is null ? null : PresetFitCommand.ResolveBase(fitBase);
         if (fitPresetPath is not null) PresetFitCommand.CheckWritable(fitPresetPath);
-        using var device = BoardOpener.Open(boardSpec);
+        using var device = BoardOpener.Open(boardSpec, gpio);
         outDir = Core.Files.OutputLocation.PrepareDirectory(outDir, "--out");
         var started = DateTime.UtcNow;
         // A fit wants a larger swept sample (steadier statistics); the same options then characterize its simulated boards.

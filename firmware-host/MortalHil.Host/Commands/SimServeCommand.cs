@@ -40,6 +40,7 @@ public static class SimServeCommand
         var maxSeconds = SharedOptions.Real("--max-seconds", "Stop after this many seconds (0 = only when stopped).", 86_400, 0, 31_536_000);
         var cmd = new Command("serve", "Serve a board over the serial wire protocol until SIGINT/SIGTERM, end of standard input, or --max-seconds.");
         foreach (var o in new Option[] { board, pty, link, drop, corrupt, duplicate, delay, seed, maxPayload, maxSeconds }) cmd.Options.Add(o);
+        var gpio = SharedOptions.AddGpio(cmd, board);
         cmd.SetAction(parse =>
         {
             var faults = new LinkFaults
@@ -60,15 +61,15 @@ public static class SimServeCommand
             bool onPty = parse.GetValue(pty);
             string? linkPath = parse.GetValue(link);
             if (linkPath is not null && !onPty) throw new CliUsageException("--link needs --pty");
-            return Serve(parse.GetValue(board)!, onPty, linkPath, faults, limit, seconds);
+            return Serve(parse.GetValue(board)!, gpio(parse), onPty, linkPath, faults, limit, seconds);
         });
         return cmd;
     }
 
-    private static int Serve(string spec, bool onPty, string? linkPath, LinkFaults faults, int maxPayload, double maxSeconds)
+    private static int Serve(string spec, GpioSelection gpio, bool onPty, string? linkPath, LinkFaults faults, int maxPayload, double maxSeconds)
     {
         using var ownStops = MortalHil.Host.Stopping.SafeStop.CommandHandlesSignals(); // stops itself below; the board is left safe when disposed
-        using var device = BoardOpener.Open(spec);
+        using var device = BoardOpener.Open(spec, gpio);
         var server = new BoardProtocolServer(device, faults, maxPayload);
         using var stop = maxSeconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(maxSeconds)) : new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });

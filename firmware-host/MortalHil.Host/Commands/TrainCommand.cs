@@ -57,6 +57,7 @@ public static class TrainCommand
         foreach (var o in new Option[] { board, algo, dataset, output, epochs, batch, shape, downsample, seed, lrHidden, lrOutput, lrBias, lr, lrDecay,
                      directions, sigma, groups, threshold, transferEvery, wpPulses, update, pairs, initFraction, trainLimit, testLimit, evals, saveBoard, db, dataDir })
             cmd.Options.Add(o);
+        var gpio = SharedOptions.AddGpio(cmd, board);
 
         cmd.SetAction(parse =>
         {
@@ -107,7 +108,7 @@ public static class TrainCommand
             var request = new TrainRequest
             {
                 Algo = algorithm, Board = parse.GetValue(board)!, Shape = netShape, Data = data, Schedule = schedule, Settings = settings,
-                Mapping = mapping, DigitalLearningRate = parse.GetValue(lr) ?? defaults.DigitalLearningRate, SaveBoard = saveBoardFile,
+                Mapping = mapping, DigitalLearningRate = parse.GetValue(lr) ?? defaults.DigitalLearningRate, SaveBoard = saveBoardFile, Gpio = gpio(parse),
             };
             return Execute(request, spec.Text, outDir, dbPath, string.Join(' ', parse.Tokens.Select(t => t.Value)));
         });

@@ -26,6 +26,8 @@ public sealed record TrainRequest
     public required MappingOptions Mapping { get; init; }
     public float DigitalLearningRate { get; init; } = 0.05f;
     public string? SaveBoard { get; init; }
+    /// <summary>GPIO driver and chip of an spi: board (<c>--gpio-driver</c>, <c>--gpio-chip</c>).</summary>
+    public GpioSelection? Gpio { get; init; }
 }
 
 /// <summary>What a training run measured.</summary>
@@ -95,7 +97,7 @@ public static class TrainSession
     private static TrainResult RunOnChip(TrainRequest r, TextWriter log, Action<TrainingProgress>? progress, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
-        using var device = BoardOpener.Open(r.Board);
+        using var device = BoardOpener.Open(r.Board, r.Gpio);
         var d = device.Description;
         log.WriteLine($"board {d.Kind} #{d.SerialNumber}: {d.TileCount} tiles of {d.Geometry}, DAC {d.Dac.Bits} bit, ADC {d.Adc.Bits} bit, " +
                       $"outer-product pulses {(d.Capabilities.OuterProductPulses ? "yes" : "no")}");

@@ -43,6 +43,36 @@ public static class SharedOptions
         return o;
     }
 
+    /// <summary><c>--gpio-driver</c> of an <c>spi:</c> board: one of the drivers MortalHil.Hardware can open.</summary>
+    public static Option<string?> GpioDriver() => ChoiceOption.Create<string?>("--gpio-driver",
+        $"GPIO driver of an spi: board (default: ${Boards.GpioSelection.DriverVariable}, else the profile's gpioDriver): auto detects it (libgpiod 2.x, else 1.x, else sysfs), raspberrypi is Pi 3/4 register access",
+        MortalHil.Hardware.Spi.Gpio.GpioDriverChoice.Names.Select(n => (n, (string?)n)).ToArray());
+
+    /// <summary><c>--gpio-chip N</c> of an <c>spi:</c> board's libgpiod driver.</summary>
+    public static Option<int?> GpioChip() =>
+        new Option<int?>("--gpio-chip") { Description = "GPIO chip number of an spi: board's libgpiod driver (default: the profile's gpioChip; -1 finds the header's chip: pinctrl-rp1 on a Pi 5, pinctrl-bcm2711 on a Pi 4)" }
+            .InRange(-1, MortalHil.Hardware.Spi.Gpio.GpioDriverChoice.MaxChip);
+
+    /// <summary>
+    /// Adds <c>--gpio-driver</c> and <c>--gpio-chip</c> to <paramref name="command"/>, refused while parsing unless
+    /// <paramref name="board"/> names an <c>spi:</c> board; the returned function reads them from a parse.
+    /// </summary>
+    public static Func<ParseResult, Boards.GpioSelection> AddGpio(Command command, Option<string> board)
+    {
+        var driver = GpioDriver();
+        var chip = GpioChip();
+        command.Options.Add(driver);
+        command.Options.Add(chip);
+        command.Validators.Add(result =>
+        {
+            bool given = result.GetResult(driver) is { Implicit: false } || result.GetResult(chip) is { Implicit: false };
+            var spec = result.GetValue(board);
+            if (given && spec is not null && !spec.StartsWith("spi:", StringComparison.Ordinal))
+                result.AddError($"--gpio-driver and --gpio-chip apply to spi: boards only, not --board {spec}");
+        });
+        return parse => new Boards.GpioSelection(parse.GetValue(driver), parse.GetValue(chip));
+    }
+
     /// <summary><c>--dataset mnist|idx:DIR</c>, checked while parsing.</summary>
     public static Option<string> Dataset()
     {
@@ -151,6 +181,26 @@ public static class SharedOptions
     /// <summary><c>--preset</c> of a simulated board.</summary>
     public static Option<string> Preset(string defaultValue, string description = "Board preset (a built-in name or a preset JSON file)") =>
         new Option<string>("--preset") { Description = description, DefaultValueFactory = _ => defaultValue }.NotEmpty();
+
+    // ---- handovers and their experiments ----
+
+    /// <summary><c>--teacher-epochs</c>: label-training epochs of a teacher trained first (as <c>train --epochs</c>).</summary>
+    public static Option<int> TeacherEpochs(int defaultValue, string description = "Teacher training epochs (as 'mortalhil train')") =>
+        Count("--teacher-epochs", description, defaultValue, 1, Limits.Epochs);
+
+    /// <summary>A student's training budget in steps (<c>--steps</c> of handover, <c>--student-steps</c> of demo and experiments).</summary>
+    public static Option<int> StudentSteps(string name, int defaultValue, string description) => Count(name, description, defaultValue, 1, Limits.StudentSteps);
+
+    /// <summary><c>--transfer</c>: unlabelled examples the teacher is asked about.</summary>
+    public static Option<int> Transfer(int defaultValue, string description = "Transfer examples (unlabelled) to ask the teacher about") =>
+        Examples("--transfer", description, defaultValue);
+
+    /// <summary><c>--hours-per-round</c>: board time one handover round takes.</summary>
+    public static Option<double> HoursPerRound(double defaultValue, string description = "Board time one handover round takes") =>
+        Real("--hours-per-round", description, defaultValue, 0, Limits.HoursPerRound);
+
+    /// <summary><c>--parallel</c>: students trained at once.</summary>
+    public static Option<int> Parallel(int defaultValue, string description = "Students trained at once") => Count("--parallel", description, defaultValue, 1, Limits.Parallel);
 
     /// <summary>A board serial number.</summary>
     public static Option<string> Serial(string name, string description, string defaultValue) =>

@@ -46,7 +46,13 @@ public sealed class SerialPortConnector(string portName, int baudRate = SerialPo
         }
     }
 
-    /// <summary>The port's stream, owning the port so disposing the stream closes it.</summary>
+    /// <summary>
+    /// The port's stream, owning the port so disposing the stream closes it. It never calls
+    /// System.IO.Ports' own Flush or SerialPort.Close: on Unix both spin until the port's write
+    /// queue is empty, and once the port's I/O loop has stopped on a vanished device (poll reports
+    /// POLLERR when a USB adapter is unplugged or a pseudo-terminal closes) a write that timed out
+    /// stays on that queue for ever, so they never return (tests/.../VanishedPortTests).
+    /// </summary>
     private sealed class SerialPortStream(SerialPort port) : Stream
     {
         private readonly Stream _inner = port.BaseStream;
@@ -55,7 +61,12 @@ public sealed class SerialPortConnector(string portName, int baudRate = SerialPo
         public override bool CanWrite => true;
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => _inner.Flush();
+
+        /// <summary>
+        /// Nothing to do: a completed <see cref="Write(byte[], int, int)"/> means the kernel holds the
+        /// bytes and sends them on its own; the protocol waits for answers, not for the line to drain.
+        /// </summary>
+        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
         public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
@@ -64,7 +75,10 @@ public sealed class SerialPortConnector(string portName, int baudRate = SerialPo
         {
             if (disposing)
             {
-                try { port.Close(); } catch (IOException) { } // the port may already be gone
+                // Closing the inner stream first stops its I/O loop (it polls with a 1 ms timeout on
+                // a non-blocking descriptor), fails what is still queued and closes the descriptor;
+                // the port then counts as closed and its Dispose skips the flush that could spin.
+                try { _inner.Dispose(); } catch (IOException) { } // the device may already be gone
                 port.Dispose();
             }
             base.Dispose(disposing);

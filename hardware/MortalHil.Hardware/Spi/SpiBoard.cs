@@ -41,18 +41,21 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
     /// <summary>
     /// Opens the board a profile file describes, on this machine's SPI buses and GPIO lines, with the GPIO
     /// driver <paramref name="gpioDriver"/> names (null: the profile's <c>gpioDriver</c>; "auto" detects it,
-    /// see <see cref="GpioDriverChoice"/>).
+    /// see <see cref="GpioDriverChoice"/>) on GPIO chip <paramref name="gpioChip"/> (null: the profile's <c>gpioChip</c>).
     /// </summary>
-    public static SpiBoard Open(string profilePath, string? gpioDriver = null)
+    public static SpiBoard Open(string profilePath, string? gpioDriver = null, int? gpioChip = null)
     {
         var profile = SpiBoardProfileJson.Load(profilePath);
         string requested = string.IsNullOrEmpty(gpioDriver) ? profile.GpioDriver : gpioDriver;
         if (!GpioDriverChoice.Names.Contains(requested))
             throw new InvalidDataException($"GPIO driver '{requested}' is not one of {string.Join(", ", GpioDriverChoice.Names)}");
+        int chip = gpioChip ?? profile.GpioChip;
+        if (chip is < -1 or > GpioDriverChoice.MaxChip)
+            throw new InvalidDataException($"GPIO chip {chip} outside -1..{GpioDriverChoice.MaxChip}");
         GpioController? gpio = null;
         try
         {
-            var decision = GpioDriverChoice.Decide(requested, profile.GpioChip, GpioDriverChoice.GpioFacts.Gather());
+            var decision = GpioDriverChoice.Decide(requested, chip, GpioDriverChoice.GpioFacts.Gather());
             gpio = new GpioController(GpioDriverChoice.Open(decision));
             return new SpiBoard(profile, SpiDevice.Create, gpio, ownsGpio: true) { GpioDriverUsed = decision };
         }

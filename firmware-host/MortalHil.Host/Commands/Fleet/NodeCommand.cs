@@ -36,7 +36,7 @@ public static class NodeCommand
         FleetSilo silo;
         try
         {
-            silo = FleetSilo.StartAsync(options, node, BoardOpener.Open, log: Console.Error, cancel: stop.Token).GetAwaiter().GetResult();
+            silo = FleetSilo.StartAsync(options, node, spec => BoardOpener.Open(spec), log: Console.Error, cancel: stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or StackExchange.Redis.RedisException)
         {

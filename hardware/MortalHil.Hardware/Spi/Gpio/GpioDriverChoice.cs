@@ -17,6 +17,9 @@ public static class GpioDriverChoice
 {
     public static readonly string[] Names = ["auto", "libgpiod", "libgpiod2", "sysfs", "raspberrypi"];
 
+    /// <summary>The highest GPIO chip number a profile or option may name (-1: find the header's chip).</summary>
+    public const int MaxChip = 64;
+
     /// <summary>The header's GPIO controller labels, newest first.</summary>
     public static readonly string[] HeaderChipLabels = ["pinctrl-rp1", "pinctrl-bcm2711", "pinctrl-bcm2835"];
 

@@ -110,7 +110,7 @@ public static class SpiBoardProfileValidator
         if (!Enum.TryParse<PiModel>(p.PiModel, ignoreCase: true, out var model) || !p.PiModel.StartsWith("pi", StringComparison.OrdinalIgnoreCase))
             Fail("piModel", $"'{p.PiModel}' is not pi3, pi4 or pi5");
         if (!GpioDriverChoice.Names.Contains(p.GpioDriver)) Fail("gpioDriver", $"'{p.GpioDriver}' is not one of {string.Join(", ", GpioDriverChoice.Names)}");
-        if (p.GpioChip is < -1 or > 64) Fail("gpioChip", $"{p.GpioChip} outside -1..64");
+        if (p.GpioChip is < -1 or > GpioDriverChoice.MaxChip) Fail("gpioChip", $"{p.GpioChip} outside -1..{GpioDriverChoice.MaxChip}");
         PiHeaderCheck.Validate(p, model, Fail);
     }
 
