@@ -1,3 +1,4 @@
+using MortalHil.Core.Randomness;
 using System.Numerics;
 using MortalHil.Core.Devices;
 using MortalHil.Sim.Forward;
@@ -157,7 +158,7 @@ public sealed partial class SimulatedBoard : IAnalogChainDevice
         float fullScale = st.Source < 0 ? MathF.Min(Description.Dac.FullScaleVolts, Description.Limits.MaxReadVolts) : chain.Neurons.OutputFullScaleVolts;
         fullScale = MathF.Max(fullScale, chain.Neurons.BiasVolts);
         var latched = _latched[stage].AsSpan(example * w.RowCount, w.RowCount);
-        var rng = new Xoshiro256(StableHash.Hash(_key, RandomStreams.ChainLatched, request.Id));
+        var rng = new Xoshiro256StarStar(StableHash.Hash(_key, RandomStreams.ChainLatched, request.Id));
         var tile = _tiles[w.Tile];
         double strength = _pulseResponse.Strength(request.AmplitudeVolts, request.WidthSeconds);
         double now = NowSeconds;

@@ -1,3 +1,4 @@
+using MortalHil.Core.Randomness;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Files;
 using MortalHil.Sim.Persistence;
@@ -86,7 +87,7 @@ public sealed partial class SimulatedBoard
             ulong seed = r.ReadUInt64();
             long clock = r.ReadInt64();
             ulong reads = r.ReadUInt64(), measures = r.ReadUInt64(), epoch = r.ReadUInt64();
-            var rng = new Xoshiro256(r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64());
+            var rng = new Xoshiro256StarStar(r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64());
             long totalPulses = r.ReadInt64(), totalReads = r.ReadInt64(), maxCell = r.ReadInt64();
             bool dead = r.ReadBoolean();
             string reason = ReadShortString(r, 1 << 16);

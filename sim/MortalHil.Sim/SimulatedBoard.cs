@@ -1,3 +1,4 @@
+using MortalHil.Core.Randomness;
 using System.Numerics;
 using MortalHil.Core.Devices;
 using MortalHil.Sim.Forward;
@@ -31,7 +32,7 @@ public sealed partial class SimulatedBoard : IDevice
 
     private long _clockTicks;
     private ulong _readCount, _measureCount, _timeEpoch;
-    private Xoshiro256 _pulseRng;
+    private Xoshiro256StarStar _pulseRng;
     private long _totalPulses, _totalReads, _maxCellPulses;
     private long _stuckCells; // kept as cells stick, so the end-of-life check after every pulse costs nothing
     private readonly long _cellCount;
@@ -55,7 +56,7 @@ public sealed partial class SimulatedBoard : IDevice
         _forward = new ForwardPass(new ReadoutChain(preset));
         _effective = _tiles.Select(t => new EffectiveConductances(t, preset.IrDrop)).ToArray();
         _suddenDeathSeconds = BoardManufacture.SuddenDeathSeconds(preset, _key);
-        _pulseRng = new Xoshiro256(StableHash.Hash(_key, RandomStreams.PulseNoise, 0));
+        _pulseRng = new Xoshiro256StarStar(StableHash.Hash(_key, RandomStreams.PulseNoise, 0));
         Description = Describe(preset, serialNumber);
         Description.AnalogChain?.Validate(Description);
         InitChain();
@@ -210,7 +211,7 @@ public sealed partial class SimulatedBoard : IDevice
         var tile = _tiles[window.Tile];
         // A single-cell read through the measurement path: the same per-cell fluctuation as an array read.
         float sigma = (float)(_preset.Read.NoiseRel * _preset.Conductance.GMaxMicrosiemens * 1e-6) * ReadNoiseMultiplier();
-        var rng = new Xoshiro256(StableHash.Hash(_key, RandomStreams.Measure, _measureCount++));
+        var rng = new Xoshiro256StarStar(StableHash.Hash(_key, RandomStreams.Measure, _measureCount++));
         for (int r = 0; r < window.RowCount; r++)
         {
             int rowBase = (window.Row0 + r) * tile.Columns + window.Column0;

@@ -32,6 +32,10 @@ public static class Limits
     public const double AgeStepDaysMin = 0.01, AgeStepDaysMax = 3650;
     /// <summary>Health checks one ageing run may make (max years / age step).</summary>
     public const int AgeingChecks = 100_000;
+    /// <summary>Training steps of one student (handover default 5,000).</summary>
+    public const int StudentSteps = 100_000_000;
+    /// <summary>Board time one handover round may take, hours (default 0.5).</summary>
+    public const double HoursPerRound = 10_000;
     /// <summary>Students trained at once.</summary>
     public const int Parallel = 64;
 }

@@ -182,6 +182,26 @@ public static class SharedOptions
     public static Option<string> Preset(string defaultValue, string description = "Board preset (a built-in name or a preset JSON file)") =>
         new Option<string>("--preset") { Description = description, DefaultValueFactory = _ => defaultValue }.NotEmpty();
 
+    // ---- handovers and their experiments ----
+
+    /// <summary><c>--teacher-epochs</c>: label-training epochs of a teacher trained first (as <c>train --epochs</c>).</summary>
+    public static Option<int> TeacherEpochs(int defaultValue, string description = "Teacher training epochs (as 'mortalhil train')") =>
+        Count("--teacher-epochs", description, defaultValue, 1, Limits.Epochs);
+
+    /// <summary>A student's training budget in steps (<c>--steps</c> of handover, <c>--student-steps</c> of demo and experiments).</summary>
+    public static Option<int> StudentSteps(string name, int defaultValue, string description) => Count(name, description, defaultValue, 1, Limits.StudentSteps);
+
+    /// <summary><c>--transfer</c>: unlabelled examples the teacher is asked about.</summary>
+    public static Option<int> Transfer(int defaultValue, string description = "Transfer examples (unlabelled) to ask the teacher about") =>
+        Examples("--transfer", description, defaultValue);
+
+    /// <summary><c>--hours-per-round</c>: board time one handover round takes.</summary>
+    public static Option<double> HoursPerRound(double defaultValue, string description = "Board time one handover round takes") =>
+        Real("--hours-per-round", description, defaultValue, 0, Limits.HoursPerRound);
+
+    /// <summary><c>--parallel</c>: students trained at once.</summary>
+    public static Option<int> Parallel(int defaultValue, string description = "Students trained at once") => Count("--parallel", description, defaultValue, 1, Limits.Parallel);
+
     /// <summary>A board serial number.</summary>
     public static Option<string> Serial(string name, string description, string defaultValue) =>
         new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue }.NotEmpty();

@@ -125,6 +125,7 @@ public sealed class BoardRequestHandler
             return FrameCodec.Encode(h.Command, FrameFlags.Response, h.Sequence, payload);
         }
         catch (UnknownCommandException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.UnknownCommand, e.Message); }
+        catch (AnswerTooLargeException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.TooLarge, e.Message); }
         catch (MalformedFrameException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.MalformedPayload, e.Message); }
         catch (DeviceLimitException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.LimitRefused, e.Message); }
         catch (DeviceFailedException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.DeviceFailed, e.Message); }
@@ -133,6 +134,15 @@ public sealed class BoardRequestHandler
             return Error(h.Command, h.Sequence, ProtocolErrorCode.Internal, $"{e.GetType().Name}: {e.Message}");
         }
     }
+
+    /// <summary>Refuses, before anything is allocated, a request whose answer would hold more than the board's payload limit.</summary>
+    private void RefuseAnswerAbove(long answerBytes)
+    {
+        if (answerBytes > _maxPayload)
+            throw new AnswerTooLargeException($"the answer of at least {answerBytes:N0} bytes would exceed the board's limit {_maxPayload:N0}; ask for less");
+    }
+
+    private sealed class AnswerTooLargeException(string message) : Exception(message);
 
     private byte[] Describe(byte[] payload)
     {
@@ -145,6 +155,8 @@ public sealed class BoardRequestHandler
         var request = ReadMessages.DecodeRequest(payload);
         // Any activation code the board does not offer (3..255 included) is a refused value, not a layout error.
         if (!Enum.IsDefined(request.Activation)) throw new DeviceLimitException($"activation {(int)request.Activation} is not one this board offers");
+        request.Window.Validate(_device.Description);
+        RefuseAnswerAbove(4L * request.Batch * request.Window.ColumnCount);
         var outputs = new float[(long)request.Batch * request.Window.ColumnCount];
         _device.Read(request.Window, request.InputVolts, outputs, request.Activation);
         return ReadMessages.EncodeResponse(request.Batch, request.Window.ColumnCount, outputs);
@@ -204,16 +216,16 @@ public sealed class BoardRequestHandler
     internal static ulong InnerId(ulong id, int part)
     {
         if (part == 0) return id;
-        ulong z = id + 0x9E3779B97F4A7C15UL * (ulong)part;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
+        ulong z = Core.Randomness.SplitMix64.Mix(id + Core.Randomness.SplitMix64.Golden * (ulong)part);
         return z == 0 ? 1 : z;
     }
 
     private byte[] Measure(byte[] payload)
     {
         var window = MeasureMessages.DecodeRequest(payload);
+        // Checked before allocating: a 65535 x 65535 window used to overflow the cell count and answer "OverflowException".
+        window.Validate(_device.Description);
+        RefuseAnswerAbove(4L * window.RowCount * window.ColumnCount);
         var siemens = new float[window.CellCount];
         _device.MeasureConductances(window, siemens);
         return MeasureMessages.EncodeResponse(siemens);

@@ -1,3 +1,4 @@
+using MortalHil.Core.Randomness;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MortalHil.Sim.Randomness;
@@ -11,7 +12,7 @@ namespace MortalHil.Sim.Forward;
 /// <remarks>
 /// Bits: two rounds of Wellons' "lowbias32" integer hash (hash-prospector, 2018; bias about 0.17), keyed between
 /// rounds, give a 32-bit value h1 that is a bijection of the counter for each read; one more keyed round gives h2.
-/// Shape: as <see cref="Xoshiro256.NextGaussianFast"/>, the Irwin-Hall sum of the four 16-bit halves of h1 and h2,
+/// Shape: as <see cref="Xoshiro256StarStar.NextGaussianFast"/>, the Irwin-Hall sum of the four 16-bit halves of h1 and h2,
 /// centred and scaled to unit variance (excess kurtosis -0.3, tails end at ±3.46): adequate for thermal and
 /// converter noise, where millions of draws are made per read and the far tails do not matter.
 /// All integer arithmetic, so the 8-wide and scalar forms agree bit for bit.

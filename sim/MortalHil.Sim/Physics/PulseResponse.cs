@@ -1,3 +1,4 @@
+using MortalHil.Core.Randomness;
 using MortalHil.Sim.Presets;
 using MortalHil.Sim.Randomness;
 
@@ -30,7 +31,7 @@ internal sealed class PulseResponse(DevicePreset preset)
     }
 
     /// <summary>Applies <paramref name="count"/> pulses (sign = direction) of <paramref name="strength"/> to cell <paramref name="i"/>.</summary>
-    public void Apply(TileCells t, int i, int count, double strength, double nowSeconds, DriftModel drift, ref Xoshiro256 rng)
+    public void Apply(TileCells t, int i, int count, double strength, double nowSeconds, DriftModel drift, ref Xoshiro256StarStar rng)
     {
         if (count == 0 || strength <= 0) return;
         int n = Math.Abs(count);
@@ -68,7 +69,7 @@ internal sealed class PulseResponse(DevicePreset preset)
         t.Nu[i] = drift.ExponentAfterWrite(t, i);
     }
 
-    private float WriteNoise(float w, ref Xoshiro256 rng)
+    private float WriteNoise(float w, ref Xoshiro256StarStar rng)
     {
         if (_pulse.PcmProgrammingNoise)
         {

@@ -1,3 +1,4 @@
+using MortalHil.Core.Randomness;
 using MortalHil.Sim.Presets;
 using MortalHil.Sim.Randomness;
 
@@ -13,7 +14,7 @@ internal sealed class WearModel(DevicePreset preset)
     private readonly AgeingSpec _ageing = preset.Ageing;
 
     /// <summary>Called after cell <paramref name="i"/> received <paramref name="pulses"/> pulses.</summary>
-    public void AfterPulses(TileCells t, int i, int pulses, ref Xoshiro256 rng)
+    public void AfterPulses(TileCells t, int i, int pulses, ref Xoshiro256StarStar rng)
     {
         if (pulses <= 0 || t.Stuck[i] != TileCells.Free) return;
         if (_ageing.Enabled && _ageing.StuckPerPulse > 0)
@@ -33,6 +34,6 @@ internal sealed class WearModel(DevicePreset preset)
         }
     }
 
-    private static void StickAtRandomSide(TileCells t, int i, ref Xoshiro256 rng)
+    private static void StickAtRandomSide(TileCells t, int i, ref Xoshiro256StarStar rng)
         => t.Stuck[i] = rng.NextDouble() < 0.5 ? TileCells.StuckLow : TileCells.StuckHigh;
 }

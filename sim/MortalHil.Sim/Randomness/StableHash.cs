@@ -5,17 +5,12 @@ namespace MortalHil.Sim.Randomness;
 /// <summary>
 /// Counter-based random numbers: a value is a pure function of (key, stream, index), so a board's
 /// hidden physics do not depend on the order cells are visited and parallel loops stay deterministic.
-/// Mixing is SplitMix64's finaliser (Steele, Lea &amp; Flood, OOPSLA 2014).
+/// Mixing is SplitMix64's finaliser (<see cref="Core.Randomness.SplitMix64"/>).
 /// </summary>
 internal static class StableHash
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public static ulong Mix(ulong z) => Core.Randomness.SplitMix64.Mix(z);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Hash(ulong key, ulong stream, ulong index)

@@ -4,17 +4,12 @@ namespace MortalHil.Stress.Randomness;
 /// Derives independent seeds from a parent seed and a path of labels and indices, so every random choice
 /// in a run (which preset a board gets, when a host crashes, which minibatch a step takes) is a pure
 /// function of the scenario seed and where it is made, never of thread timing.
-/// Mixing is SplitMix64's finaliser (Steele, Lea &amp; Flood, OOPSLA 2014).
+/// Mixing is SplitMix64's finaliser (<see cref="Core.Randomness.SplitMix64"/>).
 /// </summary>
 public static class SeedTree
 {
     /// <summary>SplitMix64 finaliser.</summary>
-    public static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public static ulong Mix(ulong z) => Core.Randomness.SplitMix64.Mix(z);
 
     /// <summary>Stable hash of a label (FNV-1a over UTF-16 code units, then mixed).</summary>
     public static ulong Of(string label)

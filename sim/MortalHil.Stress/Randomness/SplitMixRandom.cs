@@ -1,15 +1,11 @@
 namespace MortalHil.Stress.Randomness;
 
-/// <summary>A small sequential generator (SplitMix64) for the runner's own choices; deterministic from its seed.</summary>
+/// <summary>The runner's own choices drawn from <see cref="Core.Randomness.SplitMix64"/>'s sequential generator; deterministic from its seed.</summary>
 public struct SplitMixRandom(ulong seed)
 {
     private ulong _state = seed;
 
-    public ulong NextUInt64()
-    {
-        _state += 0x9E3779B97F4A7C15UL;
-        return SeedTree.Mix(_state);
-    }
+    public ulong NextUInt64() => Core.Randomness.SplitMix64.Next(ref _state);
 
     /// <summary>Uniform in (0, 1).</summary>
     public double NextDouble() => ((NextUInt64() >> 11) + 0.5) * (1.0 / (1UL << 53));

@@ -29,12 +29,14 @@ public sealed class IdxFile
     public byte[] Data { get; }
 
     /// <summary>Reads and validates an IDX file. Any defect gives an <see cref="InvalidDataException"/> naming the file.</summary>
-    public static IdxFile Read(string path)
+    /// <param name="path">The file, raw or gzipped.</param>
+    /// <param name="maxBytes">Largest size accepted, after decompression (<see cref="Files.BoundedRead.DataFileBytes"/>).</param>
+    public static IdxFile Read(string path, long maxBytes = Files.BoundedRead.DataFileBytes)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist", path);
-        byte[] raw = Files.BoundedRead.Bytes(path, Files.BoundedRead.DataFileBytes);
+        byte[] raw = Files.BoundedRead.Bytes(path, maxBytes);
         if (raw.Length >= 2 && raw[0] == 0x1f && raw[1] == 0x8b)
-            raw = Gunzip(path, raw);
+            raw = Gunzip(path, raw, maxBytes);
         return Parse(path, raw);
     }
 
@@ -88,12 +90,12 @@ public sealed class IdxFile
         return bytes;
     }
 
-    private static byte[] Gunzip(string path, byte[] compressed)
+    private static byte[] Gunzip(string path, byte[] compressed, long maxBytes)
     {
         try
         {
             using var input = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            return Files.BoundedRead.AtMost(input, Files.BoundedRead.DataFileBytes, path); // a gzip bomb stops at the limit
+            return Files.BoundedRead.AtMost(input, maxBytes, path); // a gzip bomb stops at the limit
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException and not Files.FileTooLargeException)
         {

@@ -28,9 +28,15 @@ public static class BoundedRead
     {
         if (Directory.Exists(path)) throw new InvalidDataException($"{path} is a folder, not a file");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        // A regular file's length is known before reading; a device (/dev/zero reports 0) is caught by the capped read.
-        if (stream.CanSeek && stream.Length > limit) throw TooLarge(path, $"holds {stream.Length:N0} bytes", limit);
-        return AtMost(stream, limit, path);
+        if (!stream.CanSeek) return AtMost(stream, limit, path); // a pipe: capped while read
+        long length = stream.Length;
+        if (length > limit) throw TooLarge(path, $"holds {length:N0} bytes", limit);
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        // A device reports a size (0 for /dev/zero) and then never ends: one byte past the size is enough to refuse it.
+        if (stream.ReadByte() != -1)
+            throw new FileTooLargeException(path, $"holds more bytes than its size ({length:N0}) says: not a regular file (a device such as /dev/zero?) or growing while read");
+        return bytes;
     }
 
     /// <summary>All of <paramref name="source"/> (e.g. a decompressing stream) as bytes, refused as soon as it passes <paramref name="limit"/>.</summary>

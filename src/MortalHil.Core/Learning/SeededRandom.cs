@@ -1,22 +1,19 @@
 using System.Runtime.CompilerServices;
+using MortalHil.Core.Randomness;
 
 namespace MortalHil.Core.Learning;
 
 /// <summary>
-/// A small, fast, seeded generator (xoshiro256**, Blackman &amp; Vigna 2018) for the hot loops of trainers:
-/// stochastic rounding, pulse trains and perturbations. Same seed, same sequence, on every machine.
+/// The seeded generator of the trainers' hot loops (stochastic rounding, pulse trains, perturbations): the project's
+/// one <see cref="Xoshiro256StarStar"/> plus the spare of the polar Gaussian method. Same seed, same sequence, on every machine.
 /// </summary>
 public sealed class SeededRandom
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private Xoshiro256StarStar _bits;
     private float _spareGaussian;
     private bool _hasSpare;
 
-    public SeededRandom(ulong seed)
-    {
-        // SplitMix64 expands the seed into the four state words (the generator's authors' recommendation).
-        _s0 = SplitMix(ref seed); _s1 = SplitMix(ref seed); _s2 = SplitMix(ref seed); _s3 = SplitMix(ref seed);
-    }
+    public SeededRandom(ulong seed) => _bits = new Xoshiro256StarStar(seed);
 
     /// <summary>A generator for a named purpose derived from a run seed, so streams do not overlap.</summary>
     public static SeededRandom For(int seed, string purpose)
@@ -27,20 +24,14 @@ public sealed class SeededRandom
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong NextUInt64()
-    {
-        ulong result = RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3; _s2 ^= t; _s3 = RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _bits.NextUInt64();
 
     /// <summary>Uniform in [0, 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float NextFloat() => (NextUInt64() >> 40) * (1f / (1 << 24));
+    public float NextFloat() => _bits.NextFloat();
 
     /// <summary>Uniform integer in [0, n).</summary>
-    public int NextInt(int n) => (int)((NextUInt64() >> 33) * (ulong)n >> 31);
+    public int NextInt(int n) => _bits.NextInt(n);
 
     /// <summary>+1 or −1 with equal probability.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -79,15 +70,5 @@ public sealed class SeededRandom
             int j = NextInt(i + 1);
             (items[i], items[j]) = (items[j], items[i]);
         }
-    }
-
-    private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

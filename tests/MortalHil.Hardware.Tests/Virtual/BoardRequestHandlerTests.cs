@@ -85,4 +85,21 @@ public class BoardRequestHandlerTests
         Assert.Equal(ProtocolErrorCode.BadCrc, ErrorCode(bad));
         Assert.Equal(7u, bad.Header.Sequence);
     }
+
+    [Fact]
+    public void An_oversized_measure_or_read_is_refused_with_a_protocol_code_before_anything_is_allocated()
+    {
+        var h = new BoardRequestHandler(new IdealCrossbarFake(), maxPayload: 1024);
+        var huge = Answer(h, Request(ProtocolCommand.Measure, 1, MeasureMessages.EncodeRequest(new CrossbarWindow(0, 0, 65535, 0, 65535))));
+        var error = ErrorMessage.Decode(huge.Payload);
+        Assert.Equal(ProtocolErrorCode.LimitRefused, error.Code);
+        Assert.DoesNotContain("Exception", error.Message);
+        var whole = Answer(h, Request(ProtocolCommand.Measure, 2, MeasureMessages.EncodeRequest(new CrossbarWindow(0, 0, 8, 0, 6))));
+        Assert.False(whole.Header.IsError, "a whole 8x6 tile fits the limit");
+        // 60 vectors of one input: a 240-byte request whose 6-column answer (1,440 bytes) would pass the 1,024-byte limit.
+        var many = ReadMessages.EncodeRequest(new CrossbarWindow(0, 0, 1, 0, 6), AnalogActivation.None, Enumerable.Repeat(0.1f, 60).ToArray());
+        Assert.Equal(ProtocolErrorCode.TooLarge, ErrorCode(Answer(h, Request(ProtocolCommand.Read, 4, many))));
+        var wide = ReadMessages.EncodeRequest(new CrossbarWindow(0, 0, 1, 0, 65535), AnalogActivation.None, [0.1f]);
+        Assert.Equal(ProtocolErrorCode.LimitRefused, ErrorCode(Answer(h, Request(ProtocolCommand.Read, 3, wide))));
+    }
 }

@@ -15,13 +15,15 @@ namespace MortalHil.Host.Tests.Robustness;
 /// </summary>
 public sealed class OptionPropertyTests : IDisposable
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mortalhil-optprops-" + Guid.NewGuid().ToString("N"));
     private readonly string _file; // a regular file: nothing can be created under it, so "--out FILE/x" always stops a command
 
-    public OptionPropertyTests()
+    public OptionPropertyTests(Xunit.Abstractions.ITestOutputHelper output)
     {
+        _output = output;
         Directory.CreateDirectory(_dir);
         _file = Path.Combine(_dir, "a-regular-file");
         File.WriteAllText(_file, "not a folder");
@@ -129,7 +131,7 @@ public sealed class OptionPropertyTests : IDisposable
             from oi in Gen.Int[0, commands[ci].Options.Length - 1]
             from v in value
             select (commands[ci].Path, commands[ci].Options[oi], v);
-        PropertyRun.Check(gen, c => Check(c.Item1, c.Item2, c.Item3), cases: 1200, stream: 15);
+        PropertyRun.Check(gen, c => Check(c.Item1, c.Item2, c.Item3), cases: 1200, stream: 15, _output);
     }
 
     private void Check(string command, string option, string value)

@@ -15,12 +15,17 @@ internal static class PropertyRun
     /// <summary>Seconds per property for a long run, or null for the fixed CI cases.</summary>
     public static int? Seconds => int.TryParse(Environment.GetEnvironmentVariable(SecondsVariable), out var s) && s > 0 ? s : null;
 
-    /// <summary>Checks <paramref name="check"/> on <paramref name="cases"/> values of <paramref name="gen"/> (fixed seeds), or for <see cref="Seconds"/>.</summary>
-    public static void Check<T>(Gen<T> gen, Action<T> check, int cases, uint stream)
+    /// <summary>
+    /// Checks <paramref name="check"/> on <paramref name="cases"/> values of <paramref name="gen"/> (fixed seeds), or for
+    /// <see cref="Seconds"/>; writes how many values were checked to <paramref name="output"/>.
+    /// </summary>
+    public static void Check<T>(Gen<T> gen, Action<T> check, int cases, uint stream, Xunit.Abstractions.ITestOutputHelper output)
     {
         if (Seconds is { } seconds)
         {
-            gen.Sample(check, time: seconds, threads: 1);
+            int checkedCount = 0;
+            gen.Sample(v => { checkedCount++; check(v); }, time: seconds, threads: 1);
+            output.WriteLine($"{checkedCount} values checked in {seconds} s (random seeds)");
             return;
         }
         for (ulong i = 0; i < (ulong)cases; i++)
@@ -30,6 +35,7 @@ internal static class PropertyRun
             try { check(value); }
             catch (Exception e) { throw new Xunit.Sdk.XunitException($"case {i} of stream {stream} failed for {Show(value)}: {e.Message}"); }
         }
+        output.WriteLine($"{cases} values checked (fixed seeds, stream {stream})");
     }
 
     private static string Show<T>(T value) => value is System.Runtime.CompilerServices.ITuple t

@@ -27,28 +27,28 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: demo.json, timeline.png, handover.db", Required = true };
+        var output = SharedOptions.OutDir("Output folder: demo.json, timeline.png, handover.db");
         var d = new DemoSettings { OutDir = "" };
-        var preset = new Option<string>("--preset") { Description = "Board preset of both boards", DefaultValueFactory = _ => d.Preset };
-        var teacherSerial = new Option<string>("--teacher-serial") { Description = "Serial of the teacher board", DefaultValueFactory = _ => d.TeacherSerial };
-        var studentSerial = new Option<string>("--student-serial") { Description = "Serial of the replacement board", DefaultValueFactory = _ => d.StudentSerial };
-        var algo = new Option<string>("--algo") { Description = "On-chip trainer: np, ll or wp", DefaultValueFactory = _ => d.Algo };
-        var shape = new Option<string>("--shape") { Description = "Network (14x14 inputs)", DefaultValueFactory = _ => d.Shape };
-        var teacherEpochs = new Option<int>("--teacher-epochs") { Description = "Teacher training epochs (with labels, as 'mortalhil train')", DefaultValueFactory = _ => d.TeacherEpochs };
-        var batch = new Option<int>("--batch") { Description = "Examples per training step", DefaultValueFactory = _ => d.Batch };
-        var transfer = new Option<int>("--transfer") { Description = "Transfer examples the teacher is asked about (no labels)", DefaultValueFactory = _ => d.Transfer };
-        var studentSteps = new Option<int>("--student-steps") { Description = "Student training steps (also the labels-only baseline's)", DefaultValueFactory = _ => d.StudentSteps };
-        var temperature = new Option<float>("--temperature") { Description = "Distillation temperature", DefaultValueFactory = _ => d.Temperature };
-        var ageStep = new Option<double>("--age-step-days") { Description = "Simulated days between health checks", DefaultValueFactory = _ => d.AgeStepDays };
-        var maxYears = new Option<double>("--max-years") { Description = "Stop ageing after this many simulated years", DefaultValueFactory = _ => d.MaxYears };
-        var margin = new Option<double>("--margin-days") { Description = "Safety margin of the handover policy", DefaultValueFactory = _ => d.Policy.Margin.TotalDays };
+        var preset = SharedOptions.Preset(d.Preset, "Board preset of both boards");
+        var teacherSerial = SharedOptions.Serial("--teacher-serial", "Serial of the teacher board", d.TeacherSerial);
+        var studentSerial = SharedOptions.Serial("--student-serial", "Serial of the replacement board", d.StudentSerial);
+        var algo = SharedOptions.OnChipAlgorithm(d.Algo, "On-chip trainer: np, ll or wp");
+        var shape = SharedOptions.Shape("--shape", "Network (14x14 inputs)", d.Shape);
+        var teacherEpochs = SharedOptions.TeacherEpochs(d.TeacherEpochs, "Teacher training epochs (with labels, as 'mortalhil train')");
+        var batch = SharedOptions.Batch(d.Batch, "Examples per training step");
+        var transfer = SharedOptions.Transfer(d.Transfer, "Transfer examples the teacher is asked about (no labels)");
+        var studentSteps = SharedOptions.StudentSteps("--student-steps", d.StudentSteps, "Student training steps (also the labels-only baseline's)");
+        var temperature = SharedOptions.Temperature(d.Temperature, "Distillation temperature");
+        var ageStep = SharedOptions.Real("--age-step-days", "Simulated days between health checks", d.AgeStepDays, Limits.AgeStepDaysMin, Limits.AgeStepDaysMax);
+        var maxYears = SharedOptions.Real("--max-years", "Stop ageing after this many simulated years", d.MaxYears, 0, 1000, minExclusive: true);
+        var margin = SharedOptions.Real("--margin-days", "Safety margin of the handover policy", d.Policy.Margin.TotalDays, 0, 3650);
         var noPrime = new Option<bool>("--no-prime-lessons") { Description = "Teach the student from live queries of the ageing teacher only (no soft targets recorded at the teacher's prime)" };
-        var budget = new Option<double>("--knowledge-budget") { Description = "Canary accuracy (0.01 = one point) the teacher may lose before the handover must be done; the student must match the teacher within it", DefaultValueFactory = _ => d.Policy.KnowledgeBudget };
-        var hoursPerRound = new Option<double>("--hours-per-round") { Description = "Board time one handover round takes", DefaultValueFactory = _ => d.HoursPerRound };
-        var test = new Option<int>("--test") { Description = "Test images for the final accuracies", DefaultValueFactory = _ => d.Test };
-        var timelineTest = new Option<int>("--timeline-test") { Description = "Test images per point of the timeline", DefaultValueFactory = _ => d.TimelineTest };
-        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
-        var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
+        var budget = SharedOptions.Real("--knowledge-budget", "Canary accuracy (0.01 = one point) the teacher may lose before the handover must be done; the student must match the teacher within it", d.Policy.KnowledgeBudget, 0, 1, minExclusive: true);
+        var hoursPerRound = SharedOptions.HoursPerRound(d.HoursPerRound);
+        var test = SharedOptions.Examples("--test", "Test images for the final accuracies", d.Test);
+        var timelineTest = SharedOptions.Examples("--timeline-test", "Test images per point of the timeline", d.TimelineTest);
+        var seed = SharedOptions.Seed(d.Seed, "Seed");
+        var dataset = SharedOptions.Dataset();
         var dataRoot = SharedOptions.DataDir();
         var cmd = new Command("demo", "Train a board, age it until the predictor calls a handover, distil it into a new board, cut over; compare with copying and with labels.");
         foreach (var o in new Option[] { output, preset, teacherSerial, studentSerial, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, ageStep, maxYears,
@@ -56,8 +56,9 @@ public static class DemoCommand
             cmd.Options.Add(o);
         cmd.SetAction(p => Run(new DemoSettings
         {
-            OutDir = p.GetValue(output)!.FullName, Preset = p.GetValue(preset)!, TeacherSerial = p.GetValue(teacherSerial)!, StudentSerial = p.GetValue(studentSerial)!,
-            Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch), Transfer = p.GetValue(transfer),
+            OutDir = Core.Files.OutputLocation.PrepareDirectory(p.GetValue(output)!, "--out"), // checked writable before any work
+            Preset = p.GetValue(preset)!, TeacherSerial = p.GetValue(teacherSerial)!, StudentSerial = p.GetValue(studentSerial)!,
+            Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!.ToString(), TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch), Transfer = p.GetValue(transfer),
             StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature), AgeStepDays = p.GetValue(ageStep), MaxYears = p.GetValue(maxYears),
             PrimeLessons = !p.GetValue(noPrime), Policy = d.Policy with { Margin = TimeSpan.FromDays(p.GetValue(margin)), KnowledgeBudget = p.GetValue(budget) }, HoursPerRound = p.GetValue(hoursPerRound), Test = p.GetValue(test), TimelineTest = p.GetValue(timelineTest),
             Seed = p.GetValue(seed), Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot),

@@ -43,27 +43,27 @@ public static class ExperimentMortalityCommand
     public static Command Create()
     {
         var d = new Settings { OutDir = "" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: mortality.json, plots (and journals with --keep-journals)", Required = true };
+        var output = SharedOptions.OutDir("Output folder: mortality.json, plots (and journals with --keep-journals)");
         var keepJournals = new Option<bool>("--keep-journals") { Description = "Keep each handover's SQLite journal in OUT/journals (about 47 MB each); by default one is deleted once its handover has retired" };
-        var preset = new Option<string>("--preset") { Description = "Board preset", DefaultValueFactory = _ => d.Preset };
-        var teacher = new Option<string?>("--teacher") { Description = "A trained teacher to use (simfile:FILE with FILE.net.json); default: train one" };
-        var teacherSerial = new Option<string>("--teacher-serial") { Description = "Serial of the teacher trained when --teacher is not given", DefaultValueFactory = _ => d.TeacherSerial };
-        var serials = new Option<string>("--student-serials") { Description = "Comma-separated serials of the student boards", DefaultValueFactory = _ => string.Join(",", d.StudentSerials) };
-        var algo = new Option<string>("--algo") { Description = "On-chip trainer: np, ll or wp", DefaultValueFactory = _ => d.Algo };
-        var shape = new Option<string>("--shape") { Description = "Network", DefaultValueFactory = _ => d.Shape };
-        var teacherEpochs = new Option<int>("--teacher-epochs") { Description = "Teacher training epochs (as 'mortalhil train')", DefaultValueFactory = _ => d.TeacherEpochs };
-        var batch = new Option<int>("--batch") { Description = "Examples per step", DefaultValueFactory = _ => d.Batch };
-        var transfer = new Option<int>("--transfer") { Description = "Transfer set size", DefaultValueFactory = _ => d.Transfer };
-        var studentSteps = new Option<int>("--student-steps") { Description = "Steps of every student (the equal budget)", DefaultValueFactory = _ => d.StudentSteps };
-        var temperature = new Option<float>("--temperature") { Description = "Distillation temperature", DefaultValueFactory = _ => d.Temperature };
-        var omitted = new Option<int>("--omitted-digit") { Description = "Digit left out of the transfer set", DefaultValueFactory = _ => d.OmittedDigit };
-        var generations = new Option<int>("--generations") { Description = "Generations of students", DefaultValueFactory = _ => d.Generations };
-        var test = new Option<int>("--test") { Description = "Test images", DefaultValueFactory = _ => d.Test };
-        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
-        var dataset = new Option<string>("--dataset") { Description = "mnist | idx:DIR", DefaultValueFactory = _ => d.Dataset };
+        var preset = SharedOptions.Preset(d.Preset, "Board preset");
+        var teacher = new Option<string?>("--teacher") { Description = "A trained teacher to use (simfile:FILE with FILE.net.json); default: train one" }.NotEmpty();
+        var teacherSerial = SharedOptions.Serial("--teacher-serial", "Serial of the teacher trained when --teacher is not given", d.TeacherSerial);
+        var serials = SharedOptions.Serial("--student-serials", "Comma-separated serials of the student boards", string.Join(",", d.StudentSerials));
+        var algo = SharedOptions.OnChipAlgorithm(d.Algo, "On-chip trainer: np, ll or wp");
+        var shape = SharedOptions.Shape("--shape", "Network", d.Shape);
+        var teacherEpochs = SharedOptions.TeacherEpochs(d.TeacherEpochs);
+        var batch = SharedOptions.Batch(d.Batch);
+        var transfer = SharedOptions.Transfer(d.Transfer, "Transfer set size");
+        var studentSteps = SharedOptions.StudentSteps("--student-steps", d.StudentSteps, "Steps of every student (the equal budget)");
+        var temperature = SharedOptions.Temperature(d.Temperature, "Distillation temperature");
+        var omitted = SharedOptions.Count("--omitted-digit", "Digit left out of the transfer set", d.OmittedDigit, 0, 9);
+        var generations = SharedOptions.Count("--generations", "Generations of students", d.Generations, 1, 1000);
+        var test = SharedOptions.Examples("--test", "Test images", d.Test);
+        var seed = SharedOptions.Seed(d.Seed, "Seed");
+        var dataset = SharedOptions.Dataset();
         var dataRoot = SharedOptions.DataDir();
         var noPrime = new Option<bool>("--no-prime-lessons") { Description = "Teach each generation from its own teacher only (no soft targets recorded at the first teacher's prime)" };
-        var parallel = new Option<int>("--parallel") { Description = "Students trained at once", DefaultValueFactory = _ => d.Parallel };
+        var parallel = SharedOptions.Parallel(Math.Min(d.Parallel, Limits.Parallel));
         var cmd = new Command("mortality", "Copy vs distill on 5 serials; soft vs hard vs true labels; Hinton's omitted class with bias correction; 5 generations.");
         foreach (var o in new Option[] { output, preset, teacher, teacherSerial, serials, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, omitted,
                      generations, test, seed, dataset, dataRoot, parallel, keepJournals, noPrime })
@@ -72,9 +72,9 @@ public static class ExperimentMortalityCommand
         {
             Run(new Settings
             {
-                OutDir = p.GetValue(output)!.FullName, Preset = p.GetValue(preset)!, Teacher = p.GetValue(teacher), TeacherSerial = p.GetValue(teacherSerial)!,
+                OutDir = Core.Files.OutputLocation.PrepareDirectory(p.GetValue(output)!, "--out"), Preset = p.GetValue(preset)!, Teacher = p.GetValue(teacher), TeacherSerial = p.GetValue(teacherSerial)!,
                 StudentSerials = p.GetValue(serials)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!, TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch),
+                Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!.ToString(), TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch),
                 Transfer = p.GetValue(transfer), StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature),
                 OmittedDigit = p.GetValue(omitted), Generations = p.GetValue(generations), Test = p.GetValue(test), Seed = p.GetValue(seed),
                 Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot), Parallel = p.GetValue(parallel),

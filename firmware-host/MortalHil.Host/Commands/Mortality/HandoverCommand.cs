@@ -59,8 +59,8 @@ public static class HandoverCommand
         var output = SharedOptions.OutDir("Output folder: handover.json and the student board");
         var dataset = SharedOptions.Dataset();
         var dataRoot = SharedOptions.DataDir();
-        var transfer = SharedOptions.Examples("--transfer", "Transfer examples (unlabelled) to ask the teacher about", 20_000);
-        var steps = SharedOptions.Count("--steps", "Student training steps (its budget)", 5000, 1, 100_000_000);
+        var transfer = SharedOptions.Transfer(20_000);
+        var steps = SharedOptions.StudentSteps("--steps", 5000, "Student training steps (its budget)");
         var batch = SharedOptions.Batch(32, "Examples per student step");
         var temperature = SharedOptions.Temperature(2f);
         var bits = SharedOptions.Count("--bits", "Bits per class probability sent to the student", 8, 1, 16);
@@ -74,7 +74,7 @@ public static class HandoverCommand
         var queryBatch = SharedOptions.Count("--query-batch", "Teacher queries per round (one journaled batch)", 64, 1, Limits.Batch);
         var stepsPerRound = SharedOptions.Count("--steps-per-round", "Student steps per round", 16, 1, 1_000_000);
         var evaluateEvery = SharedOptions.Count("--evaluate-every", "Rounds between canary checks and checkpoints", 50, 1, 1_000_000);
-        var hoursPerRound = SharedOptions.Real("--hours-per-round", "Board time a round takes (the handover shares the boards with live traffic)", 0.5, 0, 10_000);
+        var hoursPerRound = SharedOptions.HoursPerRound(0.5, "Board time a round takes (the handover shares the boards with live traffic)");
         var serve = SharedOptions.Count("--serve", "Live requests served per round", 8, 0, 1_000_000);
         var jitter = SharedOptions.Count("--jitter", "Shift transfer images by up to this many pixels", 0, 0, 8);
         var noise = new Option<float>("--noise") { Description = "Add Gaussian pixel noise of this size to transfer images", DefaultValueFactory = _ => 0f }.InRange(0f, 10f);

@@ -8,11 +8,17 @@ namespace MortalHil.Core.Learning.Mapping;
 /// Saves and loads the host-side half of a mapped network (layout, scales, ranges, biases, calibration,
 /// pulse response, local readouts) as JSON. The board keeps the other half, its conductances; together they
 /// are a usable trained network. Files are written to a temporary name and renamed, never left half-written.
+/// Version 2 files carry an XxHash64 checksum of their content (<c>"checksum": "xxh64:..."</c>, computed over the file as
+/// serialised without it), so a damaged or hand-edited network is refused instead of silently mis-mapping a board;
+/// version 1 files (no checksum, written before) are still read.
 /// </summary>
 public static class MappedNetworkStore
 {
     /// <summary>File format version written and accepted.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    /// <summary>The version before checksums; still read (journals hold copies of such files).</summary>
+    public const int UncheckedFormatVersion = 1;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -39,9 +45,14 @@ public static class MappedNetworkStore
             net.Shape.Sizes.ToArray(), net.ReadoutGroups,
             new PulseDto(net.Pulse.UpSiemens, net.Pulse.DownSiemens, net.Pulse.AmplitudeVolts, net.Pulse.WidthSeconds),
             net.Layers.Select(ToDto).ToArray(),
-            net.LocalReadouts.Select(r => r is null ? null : ToDto(r)).ToArray());
-        return JsonSerializer.SerializeToUtf8Bytes(file, Json);
+            net.LocalReadouts.Select(r => r is null ? null : ToDto(r)).ToArray(), Checksum: null);
+        return JsonSerializer.SerializeToUtf8Bytes(file with { Checksum = Checksum(file) }, Json);
     }
+
+    /// <summary>XxHash64 of the file's content serialised without its checksum field; System.Text.Json writes floats in their
+    /// shortest round-trip form, so re-serialising what was read gives back the bytes that were hashed.</summary>
+    private static string Checksum(NetworkFile file) =>
+        "xxh64:" + System.IO.Hashing.XxHash64.HashToUInt64(JsonSerializer.SerializeToUtf8Bytes(file with { Checksum = null }, Json)).ToString("x16");
 
     /// <summary>
     /// Loads a saved network onto <paramref name="device"/>. The board must have the same geometry; with
@@ -52,7 +63,7 @@ public static class MappedNetworkStore
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"network file '{path}' does not exist", path);
         if (new FileInfo(path).Length > MaxFileBytes) throw new InvalidDataException($"network file '{path}' is larger than the {MaxFileBytes:N0}-byte limit");
-        return Parse(device, Files.BoundedRead.Text(path), path, requireSameBoard);
+        return Parse(device, Files.BoundedRead.Text(path, MaxFileBytes), path, requireSameBoard);
     }
 
     /// <summary>Largest network file read (a 16-million-parameter network is about 200 MB of JSON).</summary>
@@ -69,8 +80,10 @@ public static class MappedNetworkStore
         {
             throw new InvalidDataException($"network file '{path}' is not valid JSON: {e.Message}");
         }
-        if (file is null || file.FormatVersion != FormatVersion)
+        if (file is null || file.FormatVersion is not (FormatVersion or UncheckedFormatVersion))
             throw new InvalidDataException($"network file '{path}' has format {file?.FormatVersion}, expected {FormatVersion}");
+        if (file.FormatVersion == FormatVersion && file.Checksum != Checksum(file))
+            throw new InvalidDataException($"network file '{path}' fails its checksum (stored {file.Checksum ?? "none"}, computed {Checksum(file)}): the file is damaged or was edited");
         var d = device.Description;
         if (file.TileCount != d.TileCount || file.TileRows != d.Geometry.Rows || file.TileColumns != d.Geometry.Columns)
             throw new InvalidDataException($"network file '{path}' was laid out for {file.TileCount} tiles of {file.TileRows}x{file.TileColumns}; this board has {d.TileCount} of {d.Geometry}");
@@ -114,7 +127,7 @@ public static class MappedNetworkStore
     }
 
     private sealed record NetworkFile(int FormatVersion, string SerialNumber, string Kind, int TileCount, int TileRows, int TileColumns,
-        int[] Shape, int ReadoutGroups, PulseDto Pulse, LayerDto[] Layers, LayerDto?[]? Readouts);
+        int[] Shape, int ReadoutGroups, PulseDto Pulse, LayerDto[] Layers, LayerDto?[]? Readouts, string? Checksum);
 
     private sealed record PulseDto(float UpSiemens, float DownSiemens, float AmplitudeVolts, float WidthSeconds);
 

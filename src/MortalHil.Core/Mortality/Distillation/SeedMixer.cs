@@ -15,11 +15,5 @@ public static class SeedMixer
         return (int)(z ^ (z >> 32));
     }
 
-    private static ulong Finalise(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    private static ulong Finalise(ulong z) => Randomness.SplitMix64.Next(ref z);
 }
