@@ -89,8 +89,8 @@ public sealed class OptionPropertyTests : IDisposable
     [Fact]
     public void An_unreachable_fleet_is_exit_5_through_the_runner()
     {
-        // Found by the property: 'fleet status' printed its error past the runner's stderr (none captured), and 'node'
-        // and 'stress --cluster' let the same exception reach the internal-error code 70.
+        // Found by the property: 'fleet status --cluster 8010826498' ended in exit 5 with no error line on the runner's
+        // stderr ('fleet status', 'node' and 'stress --cluster' wrote it to the console themselves); now the runner does.
         var failure = Cli.ErrorClassifier.Classify(new MortalHil.Fleet.Cluster.FleetUnavailableException("cannot reach the fleet"));
         Assert.Equal(Cli.ExitCodes.FleetUnreachable, failure.Code);
     }
