@@ -32,7 +32,7 @@ public class SafeStopTests
     [Theory]
     [InlineData(SigTerm, 300, 143)]
     [InlineData(SigTerm, 5_000, 143)]
-    [InlineData(SigInt, 3_000, 130)] // at 30,000 lines a fast machine had already finished characterizing
+    [InlineData(SigInt, 3_000, 130)]
     public void A_signal_at_any_moment_stops_the_command_and_its_last_bytes_leave_the_board_safe(int signal, int afterTraceLines, int expectedCode)
     {
         Assert.True(OperatingSystem.IsLinux(), "POSIX signals are needed");
@@ -44,6 +44,9 @@ public class SafeStopTests
             foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mortalhil.dll"), "characterize", "--board", "spi-dry:" + ExampleProfile, "--out", Path.Combine(dir.FullName, "out") })
                 psi.ArgumentList.Add(a);
             psi.Environment["MORTALHIL_SPI_TRACE"] = trace;
+            // The run holds at that line, inside a board operation, until the signal has been sent: on a loaded machine a
+            // test polling the trace could otherwise see the line only after the command had finished its board work.
+            psi.Environment["MORTALHIL_SPI_TRACE_HOLD"] = afterTraceLines.ToString(CultureInfo.InvariantCulture);
             psi.Environment["MORTALHIL_STOP_GRACE_SECONDS"] = "60"; // the stop must come from the command unwinding, not the watchdog
             using var p = Process.Start(psi)!;
             var errors = new System.Text.StringBuilder();
@@ -54,15 +57,20 @@ public class SafeStopTests
             try
             {
                 var wait = Stopwatch.StartNew();
-                while (LineCount(trace) < afterTraceLines)
+                while (!File.Exists(trace + ".held"))
                 {
                     Assert.False(p.HasExited, $"characterize ended before {afterTraceLines} trace lines: {errors}");
-                    Assert.True(wait.Elapsed < TimeSpan.FromSeconds(60), "trace did not grow");
+                    Assert.True(wait.Elapsed < TimeSpan.FromSeconds(90), $"the trace did not reach line {afterTraceLines}");
                     Thread.Sleep(5);
                 }
-                if (kill(p.Id, signal) != 0)
+                Assert.True(LineCount(trace) >= afterTraceLines, "held before its line");
+                int sent = kill(p.Id, signal), errno = sent == 0 ? 0 : Marshal.GetLastPInvokeError();
+                // Released once the signal is seen (its message), so the operation in progress goes on with the stop requested.
+                var seen = Stopwatch.StartNew();
+                while (sent == 0 && !ErrorsContain(errors, "stopping after the current board operation") && seen.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(5);
+                File.WriteAllText(trace + ".release", "");
+                if (sent != 0)
                 {
-                    int errno = Marshal.GetLastPInvokeError();
                     p.WaitForExit(5000);
                     Assert.Fail($"kill {p.Id} failed: errno {errno}; exited {p.HasExited}; trace lines {LineCount(trace)}; stderr: {errors}");
                 }
@@ -82,6 +90,11 @@ public class SafeStopTests
             AssertSafe(File.ReadAllLines(trace));
         }
         finally { dir.Delete(true); }
+    }
+
+    private static bool ErrorsContain(System.Text.StringBuilder errors, string text)
+    {
+        lock (errors) return errors.ToString().Contains(text, StringComparison.Ordinal);
     }
 
     private static int LineCount(string path)

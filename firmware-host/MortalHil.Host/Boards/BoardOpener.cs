@@ -20,8 +20,8 @@ public static class BoardOpener
             (port, gpio) => { gpio.RefuseFor("serial"); return SafeStop.Guard(MortalHil.Hardware.Serial.SerialBoard.Open(port)); }),
         ["spi"] = ($"spi:<profile.json>  (a Raspberry Pi wired to DAC8568/MCP3208 converters; see hardware/README.md; --gpio-driver, else ${GpioSelection.DriverVariable}, overrides the profile's gpioDriver)",
             (path, gpio) => SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.Open(path, gpio.EffectiveDriver, gpio.Chip))),
-        ["spi-dry"] = ("spi-dry:<profile.json>  (dry run of an SPI profile on emulated chips, no Pi needed; $MORTALHIL_SPI_TRACE=FILE logs every SPI frame and GPIO write)",
-            (path, gpio) => { gpio.RefuseFor("spi-dry"); return SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.OpenDryRun(path, Environment.GetEnvironmentVariable("MORTALHIL_SPI_TRACE"))); }),
+        ["spi-dry"] = ("spi-dry:<profile.json>  (dry run of an SPI profile on emulated chips, no Pi needed; $MORTALHIL_SPI_TRACE=FILE logs every SPI frame and GPIO write, $MORTALHIL_SPI_TRACE_HOLD=N holds the run at line N until FILE.release exists)",
+            (path, gpio) => { gpio.RefuseFor("spi-dry"); return SafeStop.Guard(MortalHil.Hardware.Spi.SpiBoard.OpenDryRun(path, Environment.GetEnvironmentVariable("MORTALHIL_SPI_TRACE"), TraceHold())); }),
     };
 
     /// <summary>The accepted spec forms, for help texts and error messages.</summary>
@@ -37,5 +37,17 @@ public static class BoardOpener
         if (!Schemes.TryGetValue(scheme, out var entry))
             throw new CliUsageException($"unknown board scheme '{scheme}'; use one of: {string.Join(", ", Usages)}");
         return entry.Open(spec[(colon + 1)..], gpio ?? GpioSelection.None);
+    }
+
+    /// <summary>$MORTALHIL_SPI_TRACE_HOLD: the trace line a dry run is held at (rehearsing a signal mid-operation), or null.</summary>
+    private static long? TraceHold()
+    {
+        var text = Environment.GetEnvironmentVariable("MORTALHIL_SPI_TRACE_HOLD");
+        if (string.IsNullOrEmpty(text)) return null;
+        if (!long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long line) || line < 1)
+            throw new CliUsageException($"MORTALHIL_SPI_TRACE_HOLD must be a line number of 1 or more (got '{text}')");
+        if (Environment.GetEnvironmentVariable("MORTALHIL_SPI_TRACE") is null)
+            throw new CliUsageException("MORTALHIL_SPI_TRACE_HOLD needs MORTALHIL_SPI_TRACE (the trace whose line it names)");
+        return line;
     }
 }

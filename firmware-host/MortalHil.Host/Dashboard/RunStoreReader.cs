@@ -22,7 +22,7 @@ public sealed class RunStoreReader(string path)
         cmd.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, MaxRuns));
         using var r = cmd.ExecuteReader();
         var list = new List<RunRecord>();
-        while (r.Read()) list.Add(Record(r));
+        while (r.Read()) list.Add(RunRecord.Read(r));
         return list;
     }
 
@@ -34,7 +34,7 @@ public sealed class RunStoreReader(string path)
         cmd.CommandText = "SELECT * FROM runs WHERE id = $id;";
         cmd.Parameters.AddWithValue("$id", id);
         using var r = cmd.ExecuteReader();
-        return r.Read() ? Record(r) : null;
+        return r.Read() ? RunRecord.Read(r) : null;
     }
 
     /// <summary>The learning curve a run wrote to its train.json (x: epochs, test and running train accuracy), or null.</summary>
@@ -64,30 +64,4 @@ public sealed class RunStoreReader(string path)
         db.Open();
         return db;
     }
-
-    private static RunRecord Record(SqliteDataReader r) => new()
-    {
-        Id = r.GetInt64(r.GetOrdinal("id")),
-        StartedUtc = r.GetString(r.GetOrdinal("started_utc")),
-        FinishedUtc = Text(r, "finished_utc"),
-        Status = r.GetString(r.GetOrdinal("status")),
-        Command = r.GetString(r.GetOrdinal("command")),
-        Algo = Text(r, "algo"),
-        Board = Text(r, "board"),
-        Dataset = Text(r, "dataset"),
-        Shape = Text(r, "shape"),
-        Seed = (int?)Long(r, "seed"),
-        Epochs = (int?)Long(r, "epochs"),
-        TestAccuracy = Real(r, "test_accuracy"),
-        ForwardPasses = Long(r, "forward_passes"),
-        Pulses = Long(r, "pulses"),
-        WallSeconds = Real(r, "wall_seconds"),
-        SimSeconds = Real(r, "sim_seconds"),
-        OutDir = Text(r, "out_dir"),
-        Error = Text(r, "error"),
-    };
-
-    private static string? Text(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
-    private static long? Long(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetInt64(r.GetOrdinal(c));
-    private static double? Real(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetDouble(r.GetOrdinal(c));
 }

@@ -28,6 +28,35 @@ public sealed record RunRecord
     public string? OutDir { get; init; }
     public string? Arguments { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>The record in the current row of a <c>SELECT * FROM runs</c> (the writer and the dashboard's read-only reader share it).</summary>
+    internal static RunRecord Read(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(r.GetOrdinal("id")),
+        StartedUtc = r.GetString(r.GetOrdinal("started_utc")),
+        FinishedUtc = Text(r, "finished_utc"),
+        Status = r.GetString(r.GetOrdinal("status")),
+        Command = r.GetString(r.GetOrdinal("command")),
+        Algo = Text(r, "algo"),
+        Board = Text(r, "board"),
+        Dataset = Text(r, "dataset"),
+        Shape = Text(r, "shape"),
+        Seed = (int?)Long(r, "seed"),
+        Epochs = (int?)Long(r, "epochs"),
+        TestAccuracy = Real(r, "test_accuracy"),
+        ForwardPasses = Long(r, "forward_passes"),
+        Pulses = Long(r, "pulses"),
+        MaxPulsesPerCell = Long(r, "max_pulses_per_cell"),
+        WallSeconds = Real(r, "wall_seconds"),
+        SimSeconds = Real(r, "sim_seconds"),
+        OutDir = Text(r, "out_dir"),
+        Arguments = Text(r, "arguments"),
+        Error = Text(r, "error"),
+    };
+
+    private static string? Text(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
+    private static long? Long(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetInt64(r.GetOrdinal(c));
+    private static double? Real(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetDouble(r.GetOrdinal(c));
 }
 
 /// <summary>
@@ -214,30 +243,7 @@ public sealed class RunStore : IDisposable
         Bind(cmd, "$limit", limit);
         using var r = cmd.ExecuteReader();
         var list = new List<RunRecord>();
-        while (r.Read())
-            list.Add(new RunRecord
-            {
-                Id = r.GetInt64(r.GetOrdinal("id")),
-                StartedUtc = r.GetString(r.GetOrdinal("started_utc")),
-                FinishedUtc = Text(r, "finished_utc"),
-                Status = r.GetString(r.GetOrdinal("status")),
-                Command = r.GetString(r.GetOrdinal("command")),
-                Algo = Text(r, "algo"),
-                Board = Text(r, "board"),
-                Dataset = Text(r, "dataset"),
-                Shape = Text(r, "shape"),
-                Seed = (int?)Long(r, "seed"),
-                Epochs = (int?)Long(r, "epochs"),
-                TestAccuracy = Real(r, "test_accuracy"),
-                ForwardPasses = Long(r, "forward_passes"),
-                Pulses = Long(r, "pulses"),
-                MaxPulsesPerCell = Long(r, "max_pulses_per_cell"),
-                WallSeconds = Real(r, "wall_seconds"),
-                SimSeconds = Real(r, "sim_seconds"),
-                OutDir = Text(r, "out_dir"),
-                Arguments = Text(r, "arguments"),
-                Error = Text(r, "error"),
-            });
+        while (r.Read()) list.Add(RunRecord.Read(r));
         return list;
     }
 
@@ -260,7 +266,4 @@ public sealed class RunStore : IDisposable
     }
 
     private static void Bind(SqliteCommand cmd, string name, object? value) => cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-    private static string? Text(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
-    private static long? Long(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetInt64(r.GetOrdinal(c));
-    private static double? Real(SqliteDataReader r, string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetDouble(r.GetOrdinal(c));
 }

@@ -72,12 +72,13 @@ public sealed class SpiBoard : IDevice, ISafeStateDevice
     /// <summary>
     /// Opens the board a profile file describes on emulated chips (no Pi needed): the same driver
     /// bytes and GPIO edges go to chip emulators wired to an ideal crossbar (<see cref="DryRunFrontEnd"/>).
-    /// With <paramref name="tracePath"/>, every SPI frame and GPIO write is logged there, one line each.
+    /// With <paramref name="tracePath"/>, every SPI frame and GPIO write is logged there, one line each; with
+    /// <paramref name="holdAtLine"/> too, the run is held at that line until released (see <see cref="SpiTrace"/>).
     /// </summary>
-    public static SpiBoard OpenDryRun(string profilePath, string? tracePath = null)
+    public static SpiBoard OpenDryRun(string profilePath, string? tracePath = null, long? holdAtLine = null)
     {
         var profile = SpiBoardProfileJson.Load(profilePath);
-        var trace = new SpiTrace(tracePath);
+        var trace = new SpiTrace(tracePath, holdAtLine);
         var front = new DryRunFrontEnd(profile, trace);
         return new SpiBoard(profile, front.Open, front.Gpio, ownsGpio: true, companion: trace);
     }
