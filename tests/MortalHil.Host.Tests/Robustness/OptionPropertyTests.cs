@@ -137,7 +137,12 @@ public sealed class OptionPropertyTests : IDisposable
     private void Check(string command, string option, string value)
     {
         var args = Starts()[command].ToList();
-        if (PathOptions.Contains(option) && value.Trim().Length > 0 && !Path.IsPathRooted(value) && !value.Contains('\0')) value = Blocked(value);
+        if (PathOptions.Contains(option) && value.Trim().Length > 0 && !Path.IsPathRooted(value) && !value.Contains('\0'))
+        {
+            // Under the regular file, one folder deeper per "..", so "../../etc/passwd" stays under it (and blocked).
+            int up = value.Split('/').Count(part => part == "..");
+            value = Path.Combine(_file, Path.Combine([.. Enumerable.Repeat("d", up)]), value);
+        }
         int at = args.IndexOf(option);
         if (at >= 0) args[at + 1] = value;
         else args.AddRange([option, value]);
