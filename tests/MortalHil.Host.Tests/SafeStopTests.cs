@@ -40,7 +40,12 @@ public class SafeStopTests
         try
         {
             string trace = Path.Combine(dir.FullName, "trace.txt");
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            // SIGINT back to its default first: a test run started in the background by a non-interactive shell (as CI
+            // scripts do) inherits SIGINT ignored, and a process that starts with SIGINT ignored keeps ignoring it (.NET
+            // then installs no handler). env execs dotnet, so the pid signalled is the command's.
+            var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("--default-signal=INT");
+            psi.ArgumentList.Add("dotnet");
             foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mortalhil.dll"), "characterize", "--board", "spi-dry:" + ExampleProfile, "--out", Path.Combine(dir.FullName, "out") })
                 psi.ArgumentList.Add(a);
             psi.Environment["MORTALHIL_SPI_TRACE"] = trace;

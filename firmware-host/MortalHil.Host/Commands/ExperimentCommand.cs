@@ -13,6 +13,7 @@ public static class ExperimentCommand
                      ExperimentLearningCommand.Create(),
                      Mortality.ExperimentMortalityCommand.Create(),
                      Mortal.ExperimentMortalCommand.Create(),
+                     Community.ExperimentCommunityCommand.Create(),
                  })
             cmd.Subcommands.Add(sub);
         return cmd;

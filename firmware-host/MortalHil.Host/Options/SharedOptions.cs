@@ -86,8 +86,8 @@ public static class SharedOptions
     }
 
     /// <summary><c>--downsample 1|2|4</c>.</summary>
-    public static Option<int> Downsample(string description = "Average-pool images by this factor (2: 28x28 -> 14x14 for small boards)") =>
-        ChoiceOption.Create("--downsample", description, [("1", 1), ("2", 2), ("4", 4)], 1, hasDefault: true);
+    public static Option<int> Downsample(string description = "Average-pool images by this factor (2: 28x28 -> 14x14 for small boards)", int defaultFactor = 1) =>
+        ChoiceOption.Create("--downsample", description, [("1", 1), ("2", 2), ("4", 4)], defaultFactor, hasDefault: true);
 
     // ---- the network and its training ----
 

@@ -65,6 +65,7 @@ public sealed class OptionPropertyTests : IDisposable
         ["experiment learning"] = ["experiment", "learning", "--out", Blocked("el"), "--data-dir", Blocked("data"), "--db", P("runs.db")],
         ["experiment mortality"] = ["experiment", "mortality", "--out", Blocked("em"), "--dataset", "idx:" + P("no-data")],
         ["experiment mortal"] = ["experiment", "mortal", "--out", Blocked("emo"), "--data-dir", Blocked("data")],
+        ["experiment community"] = ["experiment", "community", "--out", Blocked("eco"), "--data-dir", Blocked("data")],
         ["handover"] = ["handover", "--teacher", "simfile:" + P("none.board"), "--student", "sim:ideal:2", "--journal", P("j.db"), "--out", P("h"),
             "--dataset", "idx:" + P("no-data")],
         ["stress"] = ["stress", P("none.json"), "--out", Blocked("s")],

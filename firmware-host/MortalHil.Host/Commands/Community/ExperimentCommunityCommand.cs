@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MortalHil.Core.Community;
+using MortalHil.Core.Data;
+using MortalHil.Core.Files;
+using MortalHil.Core.Learning.Mapping;
+using MortalHil.Core.Learning.Trainers;
+using MortalHil.Host.Boards;
+using MortalHil.Host.Cli;
+using MortalHil.Host.Options;
+
+namespace MortalHil.Host.Commands.Community;
+
+/// <summary>
+/// <c>mortalhil experiment community</c>: K simulated boards each learn from their own shard of MNIST, then share what
+/// they know three ways (digital replicas averaging weights, mortal boards distilling from each other's soft outputs,
+/// mortal boards averaging their conductances); writes community.json, community.csv and community.png (accuracy
+/// against bits exchanged). Runs in-process; the work is <see cref="CommunityExperiment"/> in Core.
+/// </summary>
+public static class ExperimentCommunityCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("community", "K boards learn from different MNIST shards, then share by weight averaging (digital), mutual distillation or conductance averaging (mortal); accuracy vs bits exchanged.");
+        var output = SharedOptions.OutDir("Output directory");
+        var boards = new Option<string>("--boards") { Description = "Community sizes K, comma-separated (each in [2, 10])", DefaultValueFactory = _ => "2,4,8" }.NotEmpty();
+        var shards = new Option<string>("--shards") { Description = "Shard kinds, comma-separated: balanced, skewed", DefaultValueFactory = _ => "balanced,skewed" }.NotEmpty();
+        var preset = SharedOptions.Preset("reram", "Preset of the simulated mortal boards (sim:PRESET:SERIAL; a built-in name or a preset JSON file)");
+        var algo = SharedOptions.OnChipAlgorithm("np", "On-chip trainer of the mortal boards");
+        var downsample = SharedOptions.Downsample("Average-pool MNIST by this factor (2: 14x14)", defaultFactor: 2);
+        var hidden = SharedOptions.Count("--hidden", "Hidden units", 32, 1, Limits.LayerWidth);
+        var shardExamples = SharedOptions.Examples("--shard-examples", "Labelled training examples per board", 1000, 32);
+        var transferExamples = SharedOptions.Examples("--transfer-examples", "Unlabelled transfer examples the mortal boards distil on", 1000, 32);
+        var rounds = SharedOptions.Count("--rounds", "Exchange rounds after the first local training", 5, 1, 100);
+        var localEpochs = SharedOptions.Count("--local-epochs", "Passes over a board's own shard per round", 3, 1, 100);
+        var distilEpochs = SharedOptions.Count("--distil-epochs", "Passes over the transfer set per round (mutual distillation)", 1, 1, 100);
+        var batch = SharedOptions.Batch(32);
+        var temperature = SharedOptions.Temperature(2f, "Temperature of the exchanged soft targets");
+        var bits = SharedOptions.Count("--bits", "Bits per exchanged soft-target value", 8, 1, 16);
+        var skew = SharedOptions.Real("--skew", "Fraction of a skewed board's examples from its home classes", 0.9, 0, 1);
+        var testLimit = SharedOptions.OptionalExamples("--test-limit", "Score each board on the first N test images (default: the whole test set)");
+        var seed = SharedOptions.Seed();
+        var dataDir = SharedOptions.DataDir();
+        foreach (var o in new Option[] { output, boards, shards, preset, algo, downsample, hidden, shardExamples, transferExamples, rounds, localEpochs, distilEpochs,
+                     batch, temperature, bits, skew, testLimit, seed, dataDir })
+            cmd.Options.Add(o);
+        cmd.SetAction(parse =>
+        {
+            var sizes = ParseList<int>(parse.GetValue(boards)!, "--boards", t => int.TryParse(t, out var k) && k is >= 2 and <= 10 ? k : (int?)null);
+            var kinds = ParseList(parse.GetValue(shards)!, "--shards", t => t switch { "balanced" => ShardKind.Balanced, "skewed" => ShardKind.Skewed, _ => (ShardKind?)null });
+            var outDir = OutputLocation.PrepareDirectory(parse.GetValue(output)!, "--out");
+            string presetName = parse.GetValue(preset)!;
+            BoardOpener.Open($"sim:{presetName}:probe"); // a bad preset fails here, before any data is read
+            string a = parse.GetValue(algo)!;
+            var d = TrainDefaults.For(a);
+            var raw = DatasetSpec.Parse("mnist").Load(parse.GetValue(dataDir), Console.Error);
+            var data = ImagePreprocessing.Prepare(raw, parse.GetValue(downsample), PixelNormalization.UnitRange);
+            int s = parse.GetValue(seed);
+            var settings = new CommunitySettings
+            {
+                Shape = new NetworkShape([data.Features, parse.GetValue(hidden), data.Classes]),
+                ShardExamples = parse.GetValue(shardExamples), TransferExamples = parse.GetValue(transferExamples), Rounds = parse.GetValue(rounds),
+                LocalEpochs = parse.GetValue(localEpochs), DistilEpochs = parse.GetValue(distilEpochs), Batch = parse.GetValue(batch),
+                Temperature = parse.GetValue(temperature), QuantisationBits = parse.GetValue(bits), Skew = parse.GetValue(skew), Algo = a,
+                Trainer = d.Settings with { Seed = s },
+                Mapping = new MappingOptions { Pairs = d.Pairs, InitialWindowFraction = d.InitialWindowFraction, ReadoutGroups = d.ReadoutGroups, Seed = s },
+                DigitalLearningRate = TrainDefaults.For("bp-digital").DigitalLearningRate, TestLimit = parse.GetValue(testLimit), Seed = s,
+            };
+            try { settings.Validate(); }
+            catch (ArgumentException e) { throw new CliUsageException(e.Message); }
+            var wall = Stopwatch.StartNew();
+            var points = CommunityExperiment.Run(data, sizes, kinds, settings, serial => BoardOpener.Open($"sim:{presetName}:{serial}"), Console.Error);
+            CommunityReport.Write(outDir, points, settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), wall.Elapsed.TotalSeconds);
+            CommunityPlot.Save(Path.Combine(outDir, "community.png"), points);
+            Console.WriteLine($"experiment community: {points.Count} board scores in {wall.Elapsed.TotalMinutes:F1} min; outputs in {outDir}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static T[] ParseList<T>(string text, string option, Func<string, T?> parse) where T : struct
+    {
+        var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (items.Length == 0) throw new CliUsageException($"{option}: give at least one value");
+        return items.Select(i => parse(i) ?? throw new CliUsageException($"{option}: '{i}' is not accepted")).Distinct().ToArray();
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MortalHil.Core.Files;
+
+namespace MortalHil.Core.Community;
+
+/// <summary>
+/// Writes a community run as <c>community.json</c> and <c>community.csv</c>, atomically. The JSON is
+/// <c>{"version", "checksum", "body"}</c>, the checksum being XxHash64 of the body's exact text; the CSV's first line
+/// is a comment with the version and the XxHash64 of every line after it. <see cref="Verify"/> checks either.
+/// </summary>
+public static class CommunityReport
+{
+    public const int Version = 1;
+    private const string CsvHeader = "method,shards,boards,board,round,bits_sent,information_bits,accuracy,home_accuracy,away_accuracy,pulses";
+
+    /// <summary>The JSON text of a run: its settings, every point, and a per-(method, shards, K, round) summary.</summary>
+    public static string Json(IReadOnlyList<CommunityPoint> points, CommunitySettings s, string arguments, double wallSeconds)
+    {
+        var body = new JsonObject
+        {
+            ["arguments"] = arguments,
+            ["wall_seconds"] = Math.Round(wallSeconds, 1),
+            ["settings"] = new JsonObject
+            {
+                ["shape"] = s.Shape.ToString(), ["shard_examples"] = s.ShardExamples, ["transfer_examples"] = s.TransferExamples, ["rounds"] = s.Rounds,
+                ["local_epochs"] = s.LocalEpochs, ["distil_epochs"] = s.DistilEpochs, ["batch"] = s.Batch, ["temperature"] = s.Temperature,
+                ["quantisation_bits"] = s.QuantisationBits, ["skew"] = s.Skew, ["algo"] = s.Algo, ["digital_learning_rate"] = s.DigitalLearningRate,
+                ["test_limit"] = s.TestLimit, ["seed"] = s.Seed,
+            },
+            ["bits"] = "bits_sent: every message on every link of the community so far (K uploads to the hub and K downloads per round); " +
+                       "weights as float32 (parameters x 32 per message); soft targets as examples x classes x quantisation bits per message; " +
+                       "information_bits: for soft targets the plug-in entropy estimate handover uses, for weights equal to bits_sent",
+            ["summary"] = new JsonArray(Summary(points).Select(r => (JsonNode)new JsonObject
+            {
+                ["method"] = r.Method.Name(), ["shards"] = Name(r.Shards), ["boards"] = r.Boards, ["round"] = r.Round, ["bits_sent"] = r.BitsSent,
+                ["information_bits"] = r.InformationBits, ["mean_accuracy"] = r.Mean, ["min_accuracy"] = r.Min, ["max_accuracy"] = r.Max,
+            }).ToArray()),
+            ["points"] = new JsonArray(points.Select(p => (JsonNode)new JsonObject
+            {
+                ["method"] = p.Method.Name(), ["shards"] = Name(p.Shards), ["boards"] = p.Boards, ["board"] = p.Board, ["round"] = p.Round,
+                ["bits_sent"] = p.BitsSent, ["information_bits"] = p.InformationBits, ["accuracy"] = p.Accuracy,
+                ["home_accuracy"] = Finite(p.HomeAccuracy), ["away_accuracy"] = Finite(p.AwayAccuracy), ["pulses"] = p.Pulses,
+            }).ToArray()),
+        };
+        string bodyText = body.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return $"{{\n  \"version\": {Version},\n  \"checksum\": \"{Checksum(bodyText)}\",\n  \"body\": {bodyText}\n}}\n";
+    }
+
+    /// <summary>The CSV text: a comment line with version and checksum, the header, one row per point.</summary>
+    public static string Csv(IReadOnlyList<CommunityPoint> points)
+    {
+        var rows = new StringBuilder(CsvHeader).Append('\n');
+        foreach (var p in points)
+            rows.Append(string.Join(',', p.Method.Name(), Name(p.Shards), I(p.Boards), I(p.Board), I(p.Round), D(p.BitsSent), D(p.InformationBits),
+                D(p.Accuracy), D(p.HomeAccuracy), D(p.AwayAccuracy), p.Pulses.ToString(CultureInfo.InvariantCulture))).Append('\n');
+        string text = rows.ToString();
+        return $"# mortalhil community csv version {Version} checksum {Checksum(text)}\n{text}";
+    }
+
+    /// <summary>Writes both files into <paramref name="directory"/>, each atomically.</summary>
+    public static void Write(string directory, IReadOnlyList<CommunityPoint> points, CommunitySettings s, string arguments, double wallSeconds)
+    {
+        AtomicFile.WriteAllText(Path.Combine(directory, "community.json"), Json(points, s, arguments, wallSeconds));
+        AtomicFile.WriteAllText(Path.Combine(directory, "community.csv"), Csv(points));
+    }
+
+    /// <summary>Checks a file written here: the right version and a checksum that matches. Throws <see cref="CorruptFileException"/> if not.</summary>
+    public static void Verify(string path, string text)
+    {
+        if (text.StartsWith('#'))
+        {
+            int newline = text.IndexOf('\n');
+            var head = newline < 0 ? [] : text[..newline].Split(' ');
+            if (head.Length != 8 || head[5] != Version.ToString(CultureInfo.InvariantCulture) || head[7] != Checksum(text[(newline + 1)..]))
+                throw new CorruptFileException(path, "community CSV version or checksum does not match its rows");
+            return;
+        }
+        using var doc = JsonDocument.Parse(text);
+        var root = doc.RootElement;
+        if (!root.TryGetProperty("version", out var v) || v.GetInt32() != Version)
+            throw new CorruptFileException(path, $"community JSON version is not {Version}");
+        if (!root.TryGetProperty("checksum", out var c) || !root.TryGetProperty("body", out var body) || c.GetString() != Checksum(body.GetRawText()))
+            throw new CorruptFileException(path, "community JSON checksum does not match its body");
+    }
+
+    /// <summary>Mean, min and max accuracy over the boards of each (method, shards, K, round).</summary>
+    public static IReadOnlyList<SummaryRow> Summary(IReadOnlyList<CommunityPoint> points) => points
+        .GroupBy(p => (p.Method, p.Shards, p.Boards, p.Round))
+        .Select(g => new SummaryRow(g.Key.Method, g.Key.Shards, g.Key.Boards, g.Key.Round, g.Max(p => p.BitsSent), g.Max(p => p.InformationBits),
+            g.Average(p => p.Accuracy), g.Min(p => p.Accuracy), g.Max(p => p.Accuracy)))
+        .ToList();
+
+    public sealed record SummaryRow(SharingMethod Method, ShardKind Shards, int Boards, int Round, double BitsSent, double InformationBits, double Mean, float Min, float Max);
+
+    public static string Name(ShardKind k) => k.ToString().ToLowerInvariant();
+
+    private static string Checksum(string text) => $"xxh64:{XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text)):x16}";
+    private static double? Finite(float v) => float.IsFinite(v) ? v : null;
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string D(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+}
