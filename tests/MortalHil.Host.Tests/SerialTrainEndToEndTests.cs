@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using MortalHil.Core.Data;
 using MortalHil.Host.Cli;
 using MortalHil.Sim.Presets;
 
@@ -20,7 +19,7 @@ public class SerialTrainEndToEndTests
         Directory.CreateDirectory(dir);
         var preset = Path.Combine(dir, "reram-256.json");
         DevicePresetJson.Save(BuiltInPresets.ReRam with { Geometry = new GeometrySpec { Tiles = 2, Rows = 256, Columns = 128 } }, preset);
-        var data = WriteStripes(Path.Combine(dir, "data"));
+        var data = StripeImages.Write(Path.Combine(dir, "data"));
         try
         {
             using var server = ServedSim.Start($"sim:{preset}:42");
@@ -57,28 +56,5 @@ public class SerialTrainEndToEndTests
             "--downsample", "2", "--shape", "196-16-10", "--epochs", "1", "--train-limit", "100", "--test-limit", "50", "--evals-per-epoch", "1", "--db", db], err);
         Assert.True(code == 0, $"train --board {board}: exit {code}: {err}");
         return JsonNode.Parse(File.ReadAllText(Path.Combine(output, "train.json")))!.AsObject();
-    }
-
-    /// <summary>A small learnable image set in MNIST's IDX layout: class k is a bright band at rows 2k+2..2k+4.</summary>
-    private static string WriteStripes(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        foreach (var (stem, n, seed) in new[] { ("train", 200, 1), ("t10k", 100, 2) })
-        {
-            var rng = new Random(seed);
-            var labels = new byte[n];
-            var pixels = new byte[n * 28 * 28];
-            for (int e = 0; e < n; e++)
-            {
-                int k = rng.Next(10);
-                labels[e] = (byte)k;
-                for (int y = 0; y < 28; y++)
-                    for (int x = 0; x < 28; x++)
-                        pixels[(e * 28 + y) * 28 + x] = (byte)(y >= 2 + 2 * k && y < 5 + 2 * k ? 200 + rng.Next(55) : rng.Next(40));
-            }
-            File.WriteAllBytes(Path.Combine(dir, $"{stem}-images-idx3-ubyte"), IdxFile.Encode([n, 28, 28], pixels));
-            File.WriteAllBytes(Path.Combine(dir, $"{stem}-labels-idx1-ubyte"), IdxFile.Encode([n], labels));
-        }
-        return dir;
     }
 }

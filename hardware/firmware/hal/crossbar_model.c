@@ -3,12 +3,27 @@
  * exact measurement path. Its numbers are assumed (a plausible small ReRAM test chip), not fitted
  * to any device: it exists so the protocol core has something real to drive. */
 #include "crossbar_model.h"
+#include "../src/mh_config.h"
 #include "../src/mh_converters.h"
 #include "../src/mh_hal.h"
 
-#define TILES 2
-#define ROWS 16
-#define COLUMNS 8
+/* The array's size: 2 x 16 x 8 unless the build sets MH_MODEL_TILES/ROWS/COLUMNS (make host MODEL_SIZE=...),
+ * e.g. a host build large enough to train a small network on (the Cortex-M build keeps the default). */
+#ifndef MH_MODEL_TILES
+#define MH_MODEL_TILES 2
+#endif
+#ifndef MH_MODEL_ROWS
+#define MH_MODEL_ROWS 16
+#endif
+#ifndef MH_MODEL_COLUMNS
+#define MH_MODEL_COLUMNS 8
+#endif
+#if MH_MODEL_ROWS > MH_MAX_TILE_ROWS || MH_MODEL_COLUMNS > MH_MAX_TILE_COLUMNS
+#error "the model's tile must fit the READ staging arrays (MH_MAX_TILE_ROWS x MH_MAX_TILE_COLUMNS, src/mh_config.h)"
+#endif
+#define TILES MH_MODEL_TILES
+#define ROWS MH_MODEL_ROWS
+#define COLUMNS MH_MODEL_COLUMNS
 #define G_MIN 1e-6
 #define G_MAX 100e-6
 /* Each pulse moves a cell by 1/200 of its window (assumed). */

@@ -1,4 +1,5 @@
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Accounting;
 using MortalHil.Core.Learning.Mapping;
 
 namespace MortalHil.Core.Learning.Chains;
@@ -75,8 +76,9 @@ public static class ChainMapper
         var ids = new PulseIdSource();
         var first = layers[0].Blocks[0].Window;
         var probe = new CrossbarWindow(first.Tile, first.Row0, Math.Min(32, first.RowCount), first.Column0, Math.Min(32, first.ColumnCount));
-        var bootstrap = BoardCalibration.ProbePulseResponse(device, probe, ids, null, pulses: 8);
-        var net = new MappedNetwork(device, shape, layers, bootstrap, readouts.Count > 0 ? readouts : null, groups, ids, routing);
+        var ledger = new BoardLedger(device.Description); // the first probe's pulses count as programming pulses too
+        var bootstrap = BoardCalibration.ProbePulseResponse(device, probe, ids, ledger, pulses: 8);
+        var net = new MappedNetwork(device, shape, layers, bootstrap, readouts.Count > 0 ? readouts : null, groups, ids, routing, ledger);
 
         var programmer = WeightProgrammer.For(net);
         var rng = SeededRandom.For(options.Seed, "chain-mapping");

@@ -18,7 +18,8 @@ public sealed class MappedNetwork : IClassifier
     private float[] _forwardA = [], _forwardB = [];
 
     public MappedNetwork(IDevice device, NetworkShape shape, IReadOnlyList<MappedLayer> layers, PulseCalibration pulse,
-        IReadOnlyList<MappedLayer?>? localReadouts = null, int readoutGroups = 0, PulseIdSource? ids = null, ChainRouting? chain = null)
+        IReadOnlyList<MappedLayer?>? localReadouts = null, int readoutGroups = 0, PulseIdSource? ids = null, ChainRouting? chain = null,
+        BoardLedger? ledger = null)
     {
         if (layers.Count != shape.LayerCount) throw new ArgumentException("one mapped layer per weight layer is needed");
         int biasInputs = chain is null ? 0 : 1; // on a chain, every layer's last input is its on-board bias row
@@ -34,7 +35,8 @@ public sealed class MappedNetwork : IClassifier
         LocalReadouts = localReadouts ?? [];
         ReadoutGroups = readoutGroups;
         Ids = ids ?? new PulseIdSource();
-        Ledger = new BoardLedger(Description);
+        // A mapper that worked on the board before the network existed (its first pulse probe) hands its ledger on.
+        Ledger = ledger ?? new BoardLedger(Description);
     }
 
     public IDevice Device { get; }

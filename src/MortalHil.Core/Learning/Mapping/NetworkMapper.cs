@@ -1,4 +1,5 @@
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Accounting;
 
 namespace MortalHil.Core.Learning.Mapping;
 
@@ -48,9 +49,11 @@ public static class NetworkMapper
         // 1. A first estimate of the pulse response (cells as the board came), to start programming with.
         var ids = new PulseIdSource();
         var probe = ProbeWindow(layers[0].Blocks[0].Window);
-        var bootstrap = BoardCalibration.ProbePulseResponse(device, probe, ids, null, pulses: 8);
+        // Its pulses wear the board like any other: they go into the network's ledger (programming pulses).
+        var ledger = new BoardLedger(device.Description);
+        var bootstrap = BoardCalibration.ProbePulseResponse(device, probe, ids, ledger, pulses: 8);
         var net = new MappedNetwork(device, shape, layers, bootstrap, readouts.Count > 0 ? readouts : null,
-            options.ReadoutGroups > 0 ? Math.Min(options.ReadoutGroups, shape.Sizes[1]) : 0, ids);
+            options.ReadoutGroups > 0 ? Math.Min(options.ReadoutGroups, shape.Sizes[1]) : 0, ids, ledger: ledger);
 
         // 2. Random initial weights, programmed by program-and-verify around the centre of the window.
         var programmer = WeightProgrammer.For(net);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MortalHil.Hardware.Tests.Firmware;
+namespace MortalHil.Tests.Firmware;
 
 /// <summary>
 /// Builds the reference firmware (hardware/firmware, its Makefile) once per test run into this test
@@ -10,8 +10,9 @@ namespace MortalHil.Hardware.Tests.Firmware;
 /// </summary>
 internal static class FirmwareBuild
 {
-    private static readonly Lazy<string> HostBuild = new(() => Make("host", "host/mortalhil-fw-host"), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly Lazy<string> CortexMBuild = new(() => Make("cortex-m", "cortex-m/mortalhil-fw.elf"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> HostBuild = new(() => Make("host", "host/mortalhil-fw-host", OutputDirectory), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> CortexMBuild = new(() => Make("cortex-m", "cortex-m/mortalhil-fw.elf", OutputDirectory), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Dictionary<(int, int, int), Lazy<string>> SizedHostBuilds = [];
 
     /// <summary>The firmware sources: hardware/firmware of the repository this test assembly was built from.</summary>
     public static string SourceDirectory
@@ -31,6 +32,24 @@ internal static class FirmwareBuild
     /// <summary>The host build (gcc), built on first use.</summary>
     public static string HostExecutable => HostBuild.Value;
 
+    /// <summary>
+    /// A host build whose model array is <paramref name="tiles"/> x <paramref name="rows"/> x <paramref name="columns"/>
+    /// (the Makefile's MODEL_SIZE) instead of the default 2 x 16 x 8: large enough to train a small network on.
+    /// Built on first use into its own folder.
+    /// </summary>
+    public static string HostExecutableOfSize(int tiles, int rows, int columns)
+    {
+        Lazy<string> build;
+        lock (SizedHostBuilds)
+        {
+            if (!SizedHostBuilds.TryGetValue((tiles, rows, columns), out build!))
+                SizedHostBuilds[(tiles, rows, columns)] = build = new(() => Make("host", "host/mortalhil-fw-host",
+                    Path.Combine(OutputDirectory, $"model-{tiles}x{rows}x{columns}"), $"MODEL_SIZE=-DMH_MODEL_TILES={tiles} -DMH_MODEL_ROWS={rows} -DMH_MODEL_COLUMNS={columns}"),
+                    LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+        return build.Value;
+    }
+
     /// <summary>The Cortex-M3 build (arm-none-eabi-gcc), built on first use.</summary>
     public static string CortexMElf => CortexMBuild.Value;
 
@@ -45,11 +64,11 @@ internal static class FirmwareBuild
         Assert.Fail($"{tool} is not installed; install the Debian package {debianPackage} (.ci/run does) to build and run the reference firmware");
     }
 
-    private static string Make(string target, string product)
+    private static string Make(string target, string product, string output, params string[] variables)
     {
         Require("make", "make");
         Require(target == "host" ? "gcc" : "arm-none-eabi-gcc", target == "host" ? "gcc" : "gcc-arm-none-eabi");
-        var psi = new ProcessStartInfo("make", ["-s", "-C", SourceDirectory, target, $"OUT={OutputDirectory}"])
+        var psi = new ProcessStartInfo("make", ["-s", "-C", SourceDirectory, target, $"OUT={output}", .. variables])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -63,6 +82,6 @@ internal static class FirmwareBuild
             Assert.Fail($"make {target} did not finish within 2 minutes");
         }
         if (make.ExitCode != 0) Assert.Fail($"make {target} failed ({make.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
-        return Path.Combine(OutputDirectory, product);
+        return Path.Combine(output, product);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MortalHil.Hardware.Tests.Firmware;
+namespace MortalHil.Tests.Firmware;
 
 /// <summary>
 /// The host build of the reference firmware, serving on a pseudo-terminal: started per test, stopped
@@ -22,9 +22,10 @@ internal sealed class FirmwareHostProcess : IDisposable
     /// <summary>What the firmware printed on standard error (its counters when it stops).</summary>
     public string StandardError { get; private set; } = "";
 
-    public static FirmwareHostProcess Start(string? serial = null)
+    /// <summary>Starts <paramref name="executable"/> (default: the default-size host build) with <c>--serial</c> <paramref name="serial"/>.</summary>
+    public static FirmwareHostProcess Start(string? serial = null, string? executable = null)
     {
-        var psi = new ProcessStartInfo(FirmwareBuild.HostExecutable)
+        var psi = new ProcessStartInfo(executable ?? FirmwareBuild.HostExecutable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
