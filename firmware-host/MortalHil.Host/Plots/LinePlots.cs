@@ -25,7 +25,8 @@ public static class LinePlots
         if (yRange is { } r) plot.Axes.SetLimitsY(r.Min, r.Max);
         plot.ShowLegend(Alignment.LowerRight);
         var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, ".tmp-" + Path.GetFileName(full));
+        // A temporary name of its own: two runs writing into one folder must not rename each other's half-written file.
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}-{Path.GetFileName(full)}");
         plot.SavePng(temp, width, height);
         File.Move(temp, full, overwrite: true);
     }
