@@ -43,6 +43,12 @@ public static class DevicePresetJson
         {
             throw new InvalidDataException($"preset is malformed: {Describe(e)}", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // JsonNode reports text it cannot turn into a string (a lone UTF-16 surrogate, found by the property suite)
+            // this way, where the serializer would have said JsonException.
+            throw new InvalidDataException($"preset is malformed: {e.Message}", e);
+        }
         if (preset is null) throw new InvalidDataException("preset is malformed: the file holds null");
         DevicePresetValidator.Validate(preset);
         return preset;

@@ -135,12 +135,37 @@ public sealed class HandoverJournal : IDisposable
                 ? new InvalidDataException($"{full} is not a usable handover journal: {e.Message}", e)
                 : new FileAccessFailedException(full, $"journal: {e.Message}", e);
         }
+        catch (Exception e) when (IsDamagedValue(e))
+        {
+            db.Dispose();
+            counter?.Dispose();
+            fileLock.Dispose();
+            throw new InvalidDataException($"{full} is a damaged handover journal ({e.Message})", e);
+        }
         catch
         {
             db.Dispose();
             counter?.Dispose();
             fileLock.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// What reading a damaged journal throws where SQLite itself saw nothing wrong: a NULL or a value of another type
+    /// in a column ("The data is NULL at ordinal 0", found by the property suite), a state name that is not one.
+    /// </summary>
+    private static bool IsDamagedValue(Exception e) =>
+        e is InvalidCastException or FormatException or OverflowException or ArgumentException
+        || (e is InvalidOperationException && e.GetType() == typeof(InvalidOperationException) && e.Source == "Microsoft.Data.Sqlite");
+
+    /// <summary>Runs a read of journaled rows; a damaged value becomes an error naming the journal.</summary>
+    private T ReadRows<T>(Func<T> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (IsDamagedValue(e))
+        {
+            throw new InvalidDataException($"{Path} is a damaged handover journal ({e.Message})", e);
         }
     }
 
@@ -206,7 +231,9 @@ public sealed class HandoverJournal : IDisposable
     }
 
     /// <summary>The handover's identity as stored (the fingerprint it was created with).</summary>
-    public IReadOnlyDictionary<string, string> Fingerprint()
+    public IReadOnlyDictionary<string, string> Fingerprint() => ReadRows(ReadFingerprint);
+
+    private IReadOnlyDictionary<string, string> ReadFingerprint()
     {
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
         using var cmd = Command(_db, "SELECT key, value FROM meta WHERE key LIKE 'fp.%'");
@@ -242,7 +269,9 @@ public sealed class HandoverJournal : IDisposable
     }
 
     /// <summary>Every state change, oldest first.</summary>
-    public IReadOnlyList<StateTransition> Transitions()
+    public IReadOnlyList<StateTransition> Transitions() => ReadRows(ReadTransitions);
+
+    private IReadOnlyList<StateTransition> ReadTransitions()
     {
         var list = new List<StateTransition>();
         using var cmd = Command(_db, "SELECT seq, attempt, from_state, to_state, reason, board_seconds FROM transitions ORDER BY seq");
@@ -289,7 +318,9 @@ public sealed class HandoverJournal : IDisposable
     public int TeacherBatchCount => (int)Scalar<long>(_db, "SELECT count(*) FROM teacher_outputs");
 
     /// <summary>Every journaled teacher batch in batch order.</summary>
-    public IReadOnlyList<TeacherBatch> TeacherOutputs()
+    public IReadOnlyList<TeacherBatch> TeacherOutputs() => ReadRows(ReadTeacherOutputs);
+
+    private IReadOnlyList<TeacherBatch> ReadTeacherOutputs()
     {
         var list = new List<TeacherBatch>();
         using var cmd = Command(_db, "SELECT batch, first_index, count, classes, logits, attempt FROM teacher_outputs ORDER BY batch");
@@ -373,7 +404,9 @@ public sealed class HandoverJournal : IDisposable
     }
 
     /// <summary>The newest checkpoint, or null if none was taken.</summary>
-    public HandoverCheckpoint? LatestCheckpoint()
+    public HandoverCheckpoint? LatestCheckpoint() => ReadRows(ReadLatestCheckpoint);
+
+    private HandoverCheckpoint? ReadLatestCheckpoint()
     {
         using var cmd = Command(_db, """
             SELECT trainer_step, student_board, student_board_base, student_host, teacher_seconds, student_canary, teacher_canary, student_pulses, board_seconds, round
@@ -427,7 +460,9 @@ public sealed class HandoverJournal : IDisposable
     }
 
     /// <summary>Every journaled round over all attempts, in journal order (a round redone after a resume appears twice).</summary>
-    public IReadOnlyList<HandoverRound> Rounds()
+    public IReadOnlyList<HandoverRound> Rounds() => ReadRows(ReadRounds);
+
+    private IReadOnlyList<HandoverRound> ReadRounds()
     {
         var list = new List<HandoverRound>();
         using var cmd = Command(_db, """
@@ -452,7 +487,9 @@ public sealed class HandoverJournal : IDisposable
     }
 
     /// <summary>Journaled events, optionally of one kind only.</summary>
-    public IReadOnlyList<JournalEvent> Events(string? kind = null)
+    public IReadOnlyList<JournalEvent> Events(string? kind = null) => ReadRows(() => ReadEvents(kind));
+
+    private IReadOnlyList<JournalEvent> ReadEvents(string? kind)
     {
         var list = new List<JournalEvent>();
         using var cmd = kind is null
