@@ -20,7 +20,18 @@ public static class CliRunner
     public static int Run(RootCommand root, string[] args, TextWriter? stderr = null)
     {
         stderr ??= Console.Error;
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args);
+        }
+        catch (Exception e)
+        {
+            // An option's own check can throw while parsing (a NUL in a path, found by the property suite): same conventions.
+            var failure = ErrorClassifier.Classify(e);
+            stderr.WriteLine($"error: {OneLine(failure.Message)}");
+            return failure.Code;
+        }
         if (parse.Errors.Count > 0)
         {
             stderr.WriteLine($"error: {OneLine(parse.Errors[0].Message)} (see 'mortalhil --help')");
