@@ -95,8 +95,23 @@ public sealed class ClusterStressTests(ITestOutputHelper output)
 
             Assert.Equal(0, outcome.Report.JournaledOutputsLost);
             Assert.Equal(SiloBench.MetricsJson(reference.Report), SiloBench.MetricsJson(outcome.Report));
-            // The fleet is still whole afterwards: both nodes are members and answer.
-            var status = await FleetStatus.ReadAsync(client.Client, fleet.Cluster.ClusterId).WaitAsync(TimeSpan.FromSeconds(60));
+            // The fleet is still whole afterwards: both nodes are members and answer. On an idle machine the run can end
+            // while Redis is still coming back, and the registry's read then fails (a RedisTimeoutException that Orleans
+            // cannot even serialise): the status is asked again until Redis answers, as `fleet status` would be.
+            FleetStatusReport? status = null;
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (status is null)
+            {
+                try
+                {
+                    status = await FleetStatus.ReadAsync(client.Client, fleet.Cluster.ClusterId).WaitAsync(TimeSpan.FromSeconds(30));
+                }
+                catch (Exception e) when (DateTime.UtcNow < until)
+                {
+                    Log($"fleet status not readable yet ({e.GetType().Name}); asking again");
+                    await Task.Delay(1000);
+                }
+            }
             Assert.All(status.Nodes, n => Assert.True(n.SiloActive, $"node {n.Node} dropped out after the Redis restart"));
             Assert.Equal(["r1", "r2"], status.Nodes.Select(n => n.Node));
         }
