@@ -15,6 +15,8 @@ namespace MortalHil.Core.Community;
 /// <param name="HomeAccuracy">Accuracy on the board's home classes (skewed shards; all classes when balanced).</param>
 /// <param name="AwayAccuracy">Accuracy on the other classes (NaN when balanced).</param>
 /// <param name="Pulses">Programming pulses the board took since it joined (0 for digital replicas).</param>
+/// <param name="NetworkBits">On a fleet: bits that actually crossed the network during the community's exchanges so far,
+/// measured (Orleans messages, headers included, sent by every process); null in one process.</param>
 public sealed record CommunityPoint(
     SharingMethod Method, ShardKind Shards, int Boards, int Board, int Round, double BitsSent, double InformationBits,
-    float Accuracy, float HomeAccuracy, float AwayAccuracy, long Pulses);
+    float Accuracy, float HomeAccuracy, float AwayAccuracy, long Pulses, double? NetworkBits = null);

@@ -14,8 +14,8 @@ namespace MortalHil.Core.Community;
 /// </summary>
 public static class CommunityReport
 {
-    public const int Version = 1;
-    private const string CsvHeader = "method,shards,boards,board,round,bits_sent,information_bits,accuracy,home_accuracy,away_accuracy,pulses";
+    public const int Version = 2; // 2: network_bits (bits measured on a fleet's network)
+    private const string CsvHeader = "method,shards,boards,board,round,bits_sent,information_bits,accuracy,home_accuracy,away_accuracy,pulses,network_bits";
 
     /// <summary>The JSON text of a run: its settings, every point, and a per-(method, shards, K, round) summary.</summary>
     public static string Json(IReadOnlyList<CommunityPoint> points, CommunitySettings s, string arguments, double wallSeconds)
@@ -33,17 +33,19 @@ public static class CommunityReport
             },
             ["bits"] = "bits_sent: every message on every link of the community so far (K uploads to the hub and K downloads per round); " +
                        "weights as float32 (parameters x 32 per message); soft targets as examples x classes x quantisation bits per message; " +
-                       "information_bits: for soft targets the plug-in entropy estimate handover uses, for weights equal to bits_sent",
+                       "information_bits: for soft targets the plug-in entropy estimate handover uses, for weights equal to bits_sent; " +
+                       "network_bits (on a fleet only): bits of the Orleans messages every process of the fleet sent during the exchanges, measured",
             ["summary"] = new JsonArray(Summary(points).Select(r => (JsonNode)new JsonObject
             {
                 ["method"] = r.Method.Name(), ["shards"] = Name(r.Shards), ["boards"] = r.Boards, ["round"] = r.Round, ["bits_sent"] = r.BitsSent,
-                ["information_bits"] = r.InformationBits, ["mean_accuracy"] = r.Mean, ["min_accuracy"] = r.Min, ["max_accuracy"] = r.Max,
+                ["information_bits"] = r.InformationBits, ["network_bits"] = r.NetworkBits, ["mean_accuracy"] = r.Mean, ["min_accuracy"] = r.Min, ["max_accuracy"] = r.Max,
             }).ToArray()),
             ["points"] = new JsonArray(points.Select(p => (JsonNode)new JsonObject
             {
                 ["method"] = p.Method.Name(), ["shards"] = Name(p.Shards), ["boards"] = p.Boards, ["board"] = p.Board, ["round"] = p.Round,
                 ["bits_sent"] = p.BitsSent, ["information_bits"] = p.InformationBits, ["accuracy"] = p.Accuracy,
                 ["home_accuracy"] = Finite(p.HomeAccuracy), ["away_accuracy"] = Finite(p.AwayAccuracy), ["pulses"] = p.Pulses,
+                ["network_bits"] = p.NetworkBits,
             }).ToArray()),
         };
         string bodyText = body.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -56,7 +58,8 @@ public static class CommunityReport
         var rows = new StringBuilder(CsvHeader).Append('\n');
         foreach (var p in points)
             rows.Append(string.Join(',', p.Method.Name(), Name(p.Shards), I(p.Boards), I(p.Board), I(p.Round), D(p.BitsSent), D(p.InformationBits),
-                D(p.Accuracy), D(p.HomeAccuracy), D(p.AwayAccuracy), p.Pulses.ToString(CultureInfo.InvariantCulture))).Append('\n');
+                D(p.Accuracy), D(p.HomeAccuracy), D(p.AwayAccuracy), p.Pulses.ToString(CultureInfo.InvariantCulture),
+                p.NetworkBits is double nb ? D(nb) : "")).Append('\n');
         string text = rows.ToString();
         return $"# mortalhil community csv version {Version} checksum {Checksum(text)}\n{text}";
     }
@@ -90,11 +93,12 @@ public static class CommunityReport
     /// <summary>Mean, min and max accuracy over the boards of each (method, shards, K, round).</summary>
     public static IReadOnlyList<SummaryRow> Summary(IReadOnlyList<CommunityPoint> points) => points
         .GroupBy(p => (p.Method, p.Shards, p.Boards, p.Round))
-        .Select(g => new SummaryRow(g.Key.Method, g.Key.Shards, g.Key.Boards, g.Key.Round, g.Max(p => p.BitsSent), g.Max(p => p.InformationBits),
+        .Select(g => new SummaryRow(g.Key.Method, g.Key.Shards, g.Key.Boards, g.Key.Round, g.Max(p => p.BitsSent), g.Max(p => p.InformationBits), g.Max(p => p.NetworkBits),
             g.Average(p => p.Accuracy), g.Min(p => p.Accuracy), g.Max(p => p.Accuracy)))
         .ToList();
 
-    public sealed record SummaryRow(SharingMethod Method, ShardKind Shards, int Boards, int Round, double BitsSent, double InformationBits, double Mean, float Min, float Max);
+    public sealed record SummaryRow(SharingMethod Method, ShardKind Shards, int Boards, int Round, double BitsSent, double InformationBits, double? NetworkBits,
+        double Mean, float Min, float Max);
 
     public static string Name(ShardKind k) => k.ToString().ToLowerInvariant();
 

@@ -9,6 +9,11 @@ public enum SharingMethod
     MutualDistillation,
     /// <summary>Mortal boards measure their conductances, average them as weights and program the average back.</summary>
     ConductanceAveraging,
+    /// <summary>
+    /// The control: the mutual-distillation boards (same serials, so the same round 0) each keep training on their own
+    /// shard and share nothing; what the sharing methods gain over this line is what the exchange itself added.
+    /// </summary>
+    MortalAlone,
 }
 
 /// <summary>Names used in files and plots.</summary>
@@ -19,6 +24,7 @@ public static class SharingMethods
         SharingMethod.DigitalWeightAveraging => "digital-weight-averaging",
         SharingMethod.MutualDistillation => "mutual-distillation",
         SharingMethod.ConductanceAveraging => "conductance-averaging",
+        SharingMethod.MortalAlone => "mortal-alone",
         _ => throw new ArgumentOutOfRangeException(nameof(m)),
     };
 }

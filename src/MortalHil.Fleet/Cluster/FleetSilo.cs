@@ -58,6 +58,8 @@ public sealed class FleetSilo : IAsyncDisposable
             if (log is not null) builder.Logging.AddProvider(new WriterLoggerProvider(log, LogLevel.Error));
             builder.Services.AddSingleton(boards);
             builder.Services.AddSingleton(toolkits ?? StressToolkits.Default);
+            builder.Services.AddSingleton(new Community.NodeBoardOpener(openBoard));
+            Network.OrleansTraffic.Start();
             builder.UseOrleans(silo =>
             {
                 silo.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = FleetClusterOptions.ServiceId; });

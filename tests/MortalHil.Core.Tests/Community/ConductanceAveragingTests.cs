@@ -20,7 +20,7 @@ public class ConductanceAveragingTests
         var members = Enumerable.Range(0, 2).Select(b => MortalMember.Join(CommunityFixture.Boards(2)[b], b, s, task.Shards[b])).ToArray();
         foreach (var m in members) m.Learn(1, s.Batch, seed: 9);
         var before = members.Select(m => NetworkWeights.Measure(m.Network)).ToArray();
-        ConductanceAveraging.Average(members, task);
+        ConductanceAveraging.Average(members, task, s);
         for (int l = 0; l < before[0].Length; l++)
         {
             var mean = before[0][l].Zip(before[1][l], (a, b) => (a + b) / 2).ToArray();

@@ -5,20 +5,24 @@ namespace MortalHil.Host.Commands.Community;
 
 /// <summary>
 /// The community plot: mean test accuracy of a community's boards against the bits it exchanged (log scale), one line
-/// per (method, K, shards). Round 0 (nothing exchanged) cannot sit on a log axis and is left to the table.
+/// per (method, K, shards). Round 0 (nothing exchanged) and the control (nothing ever exchanged) cannot sit on a log axis
+/// and are left to the table.
 /// </summary>
 public static class CommunityPlot
 {
     public static void Save(string path, IReadOnlyList<CommunityPoint> points)
     {
+        // On a fleet the x axis is what was measured on the network; in one process, the bits the messages hold.
+        bool measured = points.Any(p => p.NetworkBits is not null);
+        double X(CommunityReport.SummaryRow r) => measured ? r.NetworkBits ?? 0 : r.BitsSent;
         var series = CommunityReport.Summary(points)
-            .Where(r => r.Round > 0 && r.BitsSent > 0)
+            .Where(r => r.Round > 0 && X(r) > 0)
             .GroupBy(r => (r.Method, r.Boards, r.Shards))
             .OrderBy(g => g.Key.Method).ThenBy(g => g.Key.Shards).ThenBy(g => g.Key.Boards)
             .Select(g => new PlotSeries($"{Short(g.Key.Method)} K={g.Key.Boards} {CommunityReport.Name(g.Key.Shards)}",
-                g.OrderBy(r => r.Round).Select(r => r.BitsSent).ToArray(), g.OrderBy(r => r.Round).Select(r => r.Mean).ToArray()))
+                g.OrderBy(r => r.Round).Select(X).ToArray(), g.OrderBy(r => r.Round).Select(r => r.Mean).ToArray()))
             .ToList();
-        LinePlots.Save(path, "A community of boards: mean test accuracy vs bits exchanged", "bits exchanged by the community", "test accuracy (mean over boards)",
+        LinePlots.Save(path, "A community of boards: mean test accuracy vs bits exchanged", measured ? "bits that crossed the network (measured)" : "bits exchanged by the community", "test accuracy (mean over boards)",
             series, logX: true, yRange: (0, 1), width: 1100, height: 700);
     }
 

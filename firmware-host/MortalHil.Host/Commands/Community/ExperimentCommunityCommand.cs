@@ -7,6 +7,7 @@ using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
 using MortalHil.Host.Boards;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Commands.Fleet;
 using MortalHil.Host.Options;
 
 namespace MortalHil.Host.Commands.Community;
@@ -15,7 +16,8 @@ namespace MortalHil.Host.Commands.Community;
 /// <c>mortalhil experiment community</c>: K simulated boards each learn from their own shard of MNIST, then share what
 /// they know three ways (digital replicas averaging weights, mortal boards distilling from each other's soft outputs,
 /// mortal boards averaging their conductances); writes community.json, community.csv and community.png (accuracy
-/// against bits exchanged). Runs in-process; the work is <see cref="CommunityExperiment"/> in Core.
+/// against bits exchanged). Runs in-process, or with <c>--cluster</c> with its boards on the fleet's nodes and the bytes
+/// that cross the network measured; the work is <see cref="CommunityExperiment"/> in Core.
 /// </summary>
 public static class ExperimentCommunityCommand
 {
@@ -41,9 +43,12 @@ public static class ExperimentCommunityCommand
         var testLimit = SharedOptions.OptionalExamples("--test-limit", "Score each board on the first N test images (default: the whole test set)");
         var seed = SharedOptions.Seed();
         var dataDir = SharedOptions.DataDir();
+        var dataset = SharedOptions.Dataset();
+        var fleet = new FleetOptions(required: false);
         foreach (var o in new Option[] { output, boards, shards, preset, algo, downsample, hidden, shardExamples, transferExamples, rounds, localEpochs, distilEpochs,
-                     batch, temperature, bits, skew, testLimit, seed, dataDir })
+                     batch, temperature, bits, skew, testLimit, seed, dataDir, dataset })
             cmd.Options.Add(o);
+        fleet.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var sizes = ParseList<int>(parse.GetValue(boards)!, "--boards", t => int.TryParse(t, out var k) && k is >= 2 and <= 10 ? k : (int?)null);
@@ -53,7 +58,8 @@ public static class ExperimentCommunityCommand
             BoardOpener.Open($"sim:{presetName}:probe"); // a bad preset fails here, before any data is read
             string a = parse.GetValue(algo)!;
             var d = TrainDefaults.For(a);
-            var raw = DatasetSpec.Parse("mnist").Load(parse.GetValue(dataDir), Console.Error);
+            string datasetSpec = parse.GetValue(dataset)!;
+            var raw = DatasetSpec.Parse(datasetSpec).Load(parse.GetValue(dataDir), Console.Error);
             var data = ImagePreprocessing.Prepare(raw, parse.GetValue(downsample), PixelNormalization.UnitRange);
             int s = parse.GetValue(seed);
             var settings = new CommunitySettings
@@ -68,8 +74,11 @@ public static class ExperimentCommunityCommand
             };
             try { settings.Validate(); }
             catch (ArgumentException e) { throw new CliUsageException(e.Message); }
+            var cluster = fleet.From(parse);
             var wall = Stopwatch.StartNew();
-            var points = CommunityExperiment.Run(data, sizes, kinds, settings, serial => BoardOpener.Open($"sim:{presetName}:{serial}"), Console.Error);
+            var points = cluster is null
+                ? CommunityExperiment.Run(data, sizes, kinds, settings, serial => BoardOpener.Open($"sim:{presetName}:{serial}"), Console.Error)
+                : ClusterCommunityRun.Run(cluster, settings, sizes, kinds, data.Test.Classes, datasetSpec, parse.GetValue(dataDir), parse.GetValue(downsample), $"sim:{presetName}");
             CommunityReport.Write(outDir, points, settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), wall.Elapsed.TotalSeconds);
             CommunityPlot.Save(Path.Combine(outDir, "community.png"), points);
             Console.WriteLine($"experiment community: {points.Count} board scores in {wall.Elapsed.TotalMinutes:F1} min; outputs in {outDir}");
