@@ -95,10 +95,12 @@ public static class StressCommand
             BenchReport report = null!;
             RunWithProgress($"{scenario.Name}: bench at {string.Join(", ", boards)} boards",
                 report2 => report = StressBench.Run(scenario, file.FullName, boards, outDir, new StressOptions(threads), (n, p) => report2(p)));
-            var table = new Table().AddColumns("boards", "wall s", "cpu s", "board x generations", "per second", "availability", "journaled lost");
+            var table = new Table().AddColumns("boards", "wall s", "cpu s", "board x generations", "per second", "cpu s each", "load before/after", "availability", "journaled lost");
             foreach (var p in report.Points)
                 table.AddRow(p.Boards.ToString(CultureInfo.InvariantCulture), p.WallSeconds.ToString("F1", CultureInfo.InvariantCulture), p.CpuSeconds.ToString("F1", CultureInfo.InvariantCulture),
                     p.BoardGenerations.ToString(CultureInfo.InvariantCulture), p.BoardGenerationsPerSecond.ToString("F1", CultureInfo.InvariantCulture),
+                    p.CpuSecondsPerBoardGeneration.ToString("F3", CultureInfo.InvariantCulture),
+                    $"{p.LoadAverageBefore.ToString("F1", CultureInfo.InvariantCulture)}/{p.LoadAverageAfter.ToString("F1", CultureInfo.InvariantCulture)}",
                     p.ServiceAvailability.ToString("P2", CultureInfo.InvariantCulture), p.JournaledOutputsLost.ToString(CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
             Console.WriteLine($"wrote {Path.Combine(outDir, "bench.json")} and {Path.Combine(outDir, "bench.png")}");

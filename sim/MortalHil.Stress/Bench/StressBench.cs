@@ -7,8 +7,11 @@ using System.Text.Json;
 namespace MortalHil.Stress.Bench;
 
 /// <summary>One fleet size of the bench.</summary>
+/// <param name="CpuSecondsPerBoardGeneration">Processor time per board-generation: unlike wall time, hardly moved by other jobs on the machine.</param>
+/// <param name="LoadAverageBefore">The machine's one-minute load average as the size started, and <paramref name="LoadAverageAfter"/> as it ended.</param>
 public sealed record BenchPoint(int Boards, double WallSeconds, double CpuSeconds, int BoardGenerations, double BoardGenerationsPerSecond,
-    int LineageSimulations, double ServiceAvailability, long JournaledOutputsLost);
+    int LineageSimulations, double ServiceAvailability, long JournaledOutputsLost, double CpuSecondsPerBoardGeneration = double.NaN,
+    double LoadAverageBefore = double.NaN, double LoadAverageAfter = double.NaN);
 
 /// <summary>The content of <c>bench.json</c>.</summary>
 public sealed record BenchReport(string Scenario, string? File, int Threads, IReadOnlyList<ulong> Seeds, IReadOnlyList<BenchPoint> Points);
@@ -27,11 +30,13 @@ public static class StressBench
         int threads = options.Threads ?? Environment.ProcessorCount;
         foreach (int n in boards)
         {
+            double loadBefore = LoadAverage.OneMinute();
             var outcome = StressSession.Run(scenario.WithFleetSize(n), scenarioFile, Path.Combine(outFolder, $"boards-{n}"), options with { Plots = false },
                 p => progress?.Invoke(n, p), cancel);
             var t = outcome.Report.Timing;
             points.Add(new BenchPoint(n, t.WallSeconds, t.CpuSeconds, t.BoardGenerations, t.BoardGenerationsPerSecond, t.LineageSimulations,
-                outcome.Report.Metrics.Total.ServiceAvailability, outcome.Report.JournaledOutputsLost));
+                outcome.Report.Metrics.Total.ServiceAvailability, outcome.Report.JournaledOutputsLost,
+                t.BoardGenerations > 0 ? t.CpuSeconds / t.BoardGenerations : double.NaN, loadBefore, LoadAverage.OneMinute()));
         }
         var report = new BenchReport(scenario.Name, scenarioFile, threads, scenario.Seeds, points);
         AtomicFile.WriteAllText(Path.Combine(outFolder, "bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions));

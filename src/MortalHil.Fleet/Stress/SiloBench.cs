@@ -39,7 +39,7 @@ public static class SiloBench
         {
             cancel.ThrowIfCancellationRequested();
             string dir = Path.Combine(outFolder, config.Silos == 0 ? "in-process" : $"silos-{config.Silos}{(config.Pinned ? "-pinned" : "")}");
-            double load = LoadAverage();
+            double load = MortalHil.Stress.Bench.LoadAverage.OneMinute();
             log?.Invoke($"{config.Label}: load average {load:F1}");
             SiloBenchPoint point;
             if (config.Silos == 0)
@@ -101,17 +101,4 @@ public static class SiloBench
 
     /// <summary>The deterministic part of stress.json (everything but the timings).</summary>
     public static string MetricsJson(StressReport r) => JsonSerializer.Serialize(r.Metrics, StressReport.JsonOptions);
-
-    private static double LoadAverage()
-    {
-        try
-        {
-            var text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return double.NaN;
-        }
-    }
 }
