@@ -7,8 +7,17 @@ using System.Text.Json;
 namespace MortalHil.Stress.Bench;
 
 /// <summary>One fleet size of the bench.</summary>
+/// <param name="Boards">Fleet size.</param>
+/// <param name="WallSeconds">Wall-clock time of the run.</param>
+/// <param name="CpuSeconds">Processor time of the whole process during the run (all threads).</param>
+/// <param name="BoardGenerations">Boards that served.</param>
+/// <param name="BoardGenerationsPerSecond">Board-generations per wall-clock second.</param>
+/// <param name="LineageSimulations">Lineage simulations run (spare-pool re-runs included).</param>
+/// <param name="ServiceAvailability">The run's service availability.</param>
+/// <param name="JournaledOutputsLost">Journaled teacher outputs lost across host crashes (must be 0).</param>
 /// <param name="CpuSecondsPerBoardGeneration">Processor time per board-generation: unlike wall time, hardly moved by other jobs on the machine.</param>
-/// <param name="LoadAverageBefore">The machine's one-minute load average as the size started, and <paramref name="LoadAverageAfter"/> as it ended.</param>
+/// <param name="LoadAverageBefore">The machine's one-minute load average as the size started.</param>
+/// <param name="LoadAverageAfter">The same as it ended.</param>
 public sealed record BenchPoint(int Boards, double WallSeconds, double CpuSeconds, int BoardGenerations, double BoardGenerationsPerSecond,
     int LineageSimulations, double ServiceAvailability, long JournaledOutputsLost, double CpuSecondsPerBoardGeneration = double.NaN,
     double LoadAverageBefore = double.NaN, double LoadAverageAfter = double.NaN);
