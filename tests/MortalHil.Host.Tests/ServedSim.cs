@@ -20,18 +20,9 @@ internal sealed class ServedSim : IDisposable
     /// <summary>The pseudo-terminal the server printed first.</summary>
     public string Port { get; }
 
-    /// <summary>
-    /// Fails the test, with the reason, where no pseudo-terminal can be made: these tests exercise the real serial
-    /// path, and CI (Linux) has pseudo-terminals, so a missing /dev/ptmx is a broken machine, not a pass.
-    /// </summary>
-    public static void RequireSupported()
-    {
-        if (!OperatingSystem.IsLinux()) Assert.Fail("this test serves a board on a Linux pseudo-terminal; it runs on Linux only");
-        if (!File.Exists("/dev/ptmx")) Assert.Fail("no /dev/ptmx: pseudo-terminals are unavailable (mount devpts, or run the tests where ptys exist, as CI does)");
-    }
-
     public static ServedSim Start(string board, params string[] extra)
     {
+        PseudoTerminals.Require();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mortalhil.dll"), "sim", "serve", "--board", board, "--pty", "--max-seconds", "120" }.Concat(extra))
             psi.ArgumentList.Add(a);

@@ -8,14 +8,10 @@ namespace MortalHil.Hardware.Tests.Serial;
 /// <summary>The real serial driver (System.IO.Ports) against a virtual board on a Linux pseudo-terminal.</summary>
 public class PseudoTerminalEndToEndTests
 {
-    /// <summary>
-    /// A pseudo-terminal, or a failed test saying why there is none: these tests exist to exercise the real serial
-    /// driver, and CI (Linux) has pseudo-terminals, so a machine without them must not pass silently.
-    /// </summary>
-    private static PseudoTerminal Open(string? link = null)
+    private static PseudoTerminal OpenPty(string? link = null)
     {
-        if (!OperatingSystem.IsLinux()) Assert.Fail("this test drives a Linux pseudo-terminal; it runs on Linux only");
-        if (!File.Exists("/dev/ptmx")) Assert.Fail("no /dev/ptmx: pseudo-terminals are unavailable (mount devpts, or run where ptys exist, as CI does)");
+        // A machine without pseudo-terminals fails these tests with the reason; it does not pass them silently.
+        Assert.True(OperatingSystem.IsLinux() && File.Exists("/dev/ptmx"), "these tests need Linux pseudo-terminals (/dev/ptmx)");
         return PseudoTerminal.Open(link);
     }
 
@@ -30,7 +26,7 @@ public class PseudoTerminalEndToEndTests
     [Fact]
     public async Task A_read_pulse_measure_session_over_a_real_pty_matches_the_device()
     {
-        using var pty = Open();
+        using var pty = OpenPty();
         var device = new IdealCrossbarFake();
         var reference = new IdealCrossbarFake();
         var server = new BoardProtocolServer(device);
@@ -69,7 +65,7 @@ public class PseudoTerminalEndToEndTests
     [Fact]
     public async Task Faults_on_a_real_pty_still_give_exactly_once_pulses()
     {
-        using var pty = Open();
+        using var pty = OpenPty();
         var device = new IdealCrossbarFake();
         var server = new BoardProtocolServer(device, new LinkFaults { DropRate = 0.15, CorruptRate = 0.1, DuplicateRate = 0.15, Seed = 8 });
         using var stop = new CancellationTokenSource();
@@ -90,7 +86,7 @@ public class PseudoTerminalEndToEndTests
     public async Task The_serial_board_reconnects_when_the_pty_vanishes_and_a_new_one_appears_at_the_same_path()
     {
         var link = Path.Combine(Path.GetTempPath(), $"mortalhil-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        var first = Open(link);
+        var first = OpenPty(link);
         var device = new IdealCrossbarFake();
         var server = new BoardProtocolServer(device); // the board's memory outlives the line
         using var stop = new CancellationTokenSource();

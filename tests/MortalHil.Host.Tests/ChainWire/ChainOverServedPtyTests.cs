@@ -16,7 +16,6 @@ public class ChainOverServedPtyTests
     [Fact]
     public void A_chain_read_over_sim_serve_equals_the_same_board_in_process_bit_for_bit()
     {
-        ServedSim.RequireSupported();
         var dir = Path.Combine(Path.GetTempPath(), $"mortalhil-chain-pty-{Guid.NewGuid():N}");
         try
         {
@@ -64,7 +63,6 @@ public class ChainOverServedPtyTests
     [Fact]
     public void Injection_beyond_the_described_range_is_refused_by_the_host_before_sending_and_by_the_board_with_LIMIT_REFUSED()
     {
-        ServedSim.RequireSupported();
         var dir = Path.Combine(Path.GetTempPath(), $"mortalhil-chain-pty-{Guid.NewGuid():N}");
         try
         {
