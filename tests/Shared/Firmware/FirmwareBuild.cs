@@ -50,6 +50,12 @@ internal static class FirmwareBuild
         return build.Value;
     }
 
+    private static readonly Lazy<string> NoChainHostBuild = new(() => Make("host", "host/mortalhil-fw-host",
+        Path.Combine(OutputDirectory, "no-chain"), "MODEL_SIZE=-DMH_MODEL_NO_CHAIN"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>A host build whose board has no analog chain (it speaks version 2 and says so in DESCRIBE).</summary>
+    public static string HostExecutableWithoutChain => NoChainHostBuild.Value;
+
     /// <summary>The Cortex-M3 build (arm-none-eabi-gcc), built on first use.</summary>
     public static string CortexMElf => CortexMBuild.Value;
 
