@@ -18,9 +18,10 @@ namespace MortalHil.Stress.Bench;
 /// <param name="CpuSecondsPerBoardGeneration">Processor time per board-generation: unlike wall time, hardly moved by other jobs on the machine.</param>
 /// <param name="LoadAverageBefore">The machine's one-minute load average as the size started.</param>
 /// <param name="LoadAverageAfter">The same as it ended.</param>
+/// <param name="Profile">The run cut into tenths by lineages finished: what each tenth cost (see <see cref="RunSlice"/>).</param>
 public sealed record BenchPoint(int Boards, double WallSeconds, double CpuSeconds, int BoardGenerations, double BoardGenerationsPerSecond,
     int LineageSimulations, double ServiceAvailability, long JournaledOutputsLost, double CpuSecondsPerBoardGeneration = double.NaN,
-    double LoadAverageBefore = double.NaN, double LoadAverageAfter = double.NaN);
+    double LoadAverageBefore = double.NaN, double LoadAverageAfter = double.NaN, IReadOnlyList<RunSlice>? Profile = null);
 
 /// <summary>The content of <c>bench.json</c>.</summary>
 public sealed record BenchReport(string Scenario, string? File, int Threads, IReadOnlyList<ulong> Seeds, IReadOnlyList<BenchPoint> Points);
@@ -40,17 +41,43 @@ public static class StressBench
         foreach (int n in boards)
         {
             double loadBefore = LoadAverage.OneMinute();
-            var outcome = StressSession.Run(scenario.WithFleetSize(n), scenarioFile, Path.Combine(outFolder, $"boards-{n}"), options with { Plots = false },
-                p => progress?.Invoke(n, p), cancel);
+            var sized = scenario.WithFleetSize(n);
+            var profile = new RunProfile(sized.FleetSize * sized.Seeds.Count);
+            var outcome = StressSession.Run(sized, scenarioFile, Path.Combine(outFolder, $"boards-{n}"), options with { Plots = false },
+                p =>
+                {
+                    if (p.PoolIteration == 1) profile.Finished(p.Finished);
+                    progress?.Invoke(n, p);
+                }, cancel);
             var t = outcome.Report.Timing;
             points.Add(new BenchPoint(n, t.WallSeconds, t.CpuSeconds, t.BoardGenerations, t.BoardGenerationsPerSecond, t.LineageSimulations,
                 outcome.Report.Metrics.Total.ServiceAvailability, outcome.Report.JournaledOutputsLost,
-                t.BoardGenerations > 0 ? t.CpuSeconds / t.BoardGenerations : double.NaN, loadBefore, LoadAverage.OneMinute()));
+                t.BoardGenerations > 0 ? t.CpuSeconds / t.BoardGenerations : double.NaN, loadBefore, LoadAverage.OneMinute(), profile.Slices));
         }
         var report = new BenchReport(scenario.Name, scenarioFile, threads, scenario.Seeds, points);
         AtomicFile.WriteAllText(Path.Combine(outFolder, "bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions));
         Plot(report, Path.Combine(outFolder, "bench.png"));
+        PlotProfile(report, Path.Combine(outFolder, "bench-profile.png"));
         return report;
+    }
+
+    /// <summary>Processor seconds per lineage in each tenth of each run: flat lines mean nothing grows faster than linearly.</summary>
+    private static void PlotProfile(BenchReport report, string path)
+    {
+        var plot = new Plot();
+        foreach (var point in report.Points.Where(p => p.Profile is { Count: > 0 }))
+        {
+            var slices = point.Profile!;
+            var line = plot.Add.Scatter(Enumerable.Range(1, slices.Count).Select(i => (double)i).ToArray(), slices.Select(x => x.CpuSecondsPerLineage).ToArray());
+            line.LegendText = $"{point.Boards} boards";
+            line.LineWidth = 2;
+        }
+        plot.Title($"{report.Scenario}: processor time per lineage through each run");
+        plot.XLabel("tenth of the run (by lineages finished)");
+        plot.YLabel("processor seconds per lineage (all threads)");
+        plot.Axes.SetLimitsY(0, Math.Max(0.1, report.Points.SelectMany(p => p.Profile ?? []).Select(x => x.CpuSecondsPerLineage).Where(double.IsFinite).DefaultIfEmpty(0).Max() * 1.2));
+        plot.ShowLegend(Alignment.UpperRight);
+        StressPlots.Save(plot, path);
     }
 
     private static void Plot(BenchReport report, string path)

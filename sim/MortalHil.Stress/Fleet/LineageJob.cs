@@ -21,10 +21,11 @@ public sealed record LineageJob(int SeedIndex, int Lineage, IReadOnlyDictionary<
         var spares = scenario.Spares;
         double Delivery(int k, double t)
             => known is not null && known.TryGetValue(k, out var d) && d.Request == t ? d.Delivery : SparePool.Unconstrained(spares, t);
-        ulong seed = scenario.Seeds[SeedIndex];
-        string folder = Path.Combine(workFolder, $"seed-{seed}", $"lineage-{Lineage}");
-        return new LineageSimulation(scenario, seed, Lineage, toolkit, task, Delivery, folder).Run();
+        return new LineageSimulation(scenario, scenario.Seeds[SeedIndex], Lineage, toolkit, task, Delivery, Folder(scenario, workFolder)).Run();
     }
+
+    /// <summary>The folder under <paramref name="workFolder"/> this job's lineage keeps its journals in.</summary>
+    public string Folder(Scenario scenario, string workFolder) => Path.Combine(workFolder, $"seed-{scenario.Seeds[SeedIndex]}", $"lineage-{Lineage}");
 }
 
 /// <summary>
@@ -40,8 +41,12 @@ public interface ILineageExecutor
     void Run(Scenario scenario, IReadOnlyList<LineageJob> jobs, Action<LineageJob, LineageResult> done, CancellationToken cancel);
 }
 
-/// <summary>Runs lineages on this process's cores, one toolkit and task per seed shared by its lineages.</summary>
-public sealed class LocalLineageExecutor(StressToolkitFactory toolkitFactory, string workFolder, int? threads = null) : ILineageExecutor
+/// <summary>
+/// Runs lineages on this process's cores, one toolkit and task per seed shared by its lineages. Unless journals are
+/// kept, a lineage's folder is deleted as soon as the lineage is done: a 1,000-board run otherwise left about 27,000
+/// journal files to delete at the very end, one after another, while no lineage ran (minutes on a busy machine).
+/// </summary>
+public sealed class LocalLineageExecutor(StressToolkitFactory toolkitFactory, string workFolder, int? threads = null, bool keepJournals = true) : ILineageExecutor
 {
     private readonly int _threads = Math.Max(1, threads ?? Environment.ProcessorCount);
     private (Scenario Scenario, SyntheticTask[] Tasks, IStressToolkit[] Toolkits)? _cache;
@@ -60,7 +65,13 @@ public sealed class LocalLineageExecutor(StressToolkitFactory toolkitFactory, st
         Parallel.For(0, jobs.Count, options, i =>
         {
             var job = jobs[i];
-            done(job, job.Run(scenario, c.Toolkits[job.SeedIndex], c.Tasks[job.SeedIndex], workFolder));
+            var result = job.Run(scenario, c.Toolkits[job.SeedIndex], c.Tasks[job.SeedIndex], workFolder);
+            if (!keepJournals)
+            {
+                string folder = job.Folder(scenario, workFolder);
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            }
+            done(job, result);
         });
     }
 }

@@ -23,12 +23,13 @@ public static class StressSession
         CancellationToken cancel = default)
     {
         Directory.CreateDirectory(outFolder);
-        string journals = Path.Combine(outFolder, "journals");
-        if (Directory.Exists(journals)) Directory.Delete(journals, recursive: true);
+        string kept = Path.Combine(outFolder, "journals");
+        if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+        string journals = options.KeepJournals ? kept : ScratchFolder.For(outFolder);
         FleetRun run;
         try
         {
-            var executor = options.Executor ?? new LocalLineageExecutor(options.Toolkit ?? StressToolkits.Default, journals, options.Threads);
+            var executor = options.Executor ?? new LocalLineageExecutor(options.Toolkit ?? StressToolkits.Default, journals, options.Threads, options.KeepJournals);
             run = new FleetRunner(scenario, executor).Run(progress, cancel);
         }
         finally

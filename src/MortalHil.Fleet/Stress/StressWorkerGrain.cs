@@ -17,7 +17,8 @@ namespace MortalHil.Fleet.Stress;
 internal sealed class StressWorkerGrain(StressToolkitFactory toolkits) : Grain, IStressWorkerGrain
 {
     private static readonly ConcurrentDictionary<ulong, Lazy<Prepared>> Scenarios = new();
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "mortalhil-fleet", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private readonly string _work = MortalHil.Stress.Reporting.ScratchFolder.For(
+        Path.Combine(Path.GetTempPath(), "mortalhil-fleet", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static readonly ConcurrentDictionary<Guid, byte> InProgress = new();
 
