@@ -62,7 +62,7 @@ public static class TrainCommand
         cmd.SetAction(parse =>
         {
             string algorithm = parse.GetValue(algo)!;
-            var defaults = TrainDefaults.For(algorithm, Boards.SimBoardSpec.DescribesChain(parse.GetValue(board)!));
+            var defaults = TrainDefaults.For(algorithm, Boards.BoardOpener.DescribesChain(parse.GetValue(board)!, gpio(parse)));
             int down = parse.GetValue(downsample);
             var netShape = parse.GetValue(shape) ?? NetworkShape.Parse(down == 1 ? "784-256-10" : down == 2 ? "196-128-10" : "49-64-10");
             if (algorithm == "wp" && parse.GetValue(lr) is > Limits.WeightPerturbationLearningRate)
@@ -189,7 +189,7 @@ public static class TrainCommand
             cost_source = result.Costs?.Source,
             curve = result.Curve.Select(c => new { epoch = c.Epoch, examples = c.Examples, train_accuracy = c.TrainAccuracy, test_accuracy = c.TestAccuracy, forward_passes = c.ForwardPasses, pulses = c.Pulses, wall_seconds = c.WallSeconds }),
         };
-        AtomicFile.WriteAllText(Path.Combine(outDir, "train.json"), JsonSerializer.Serialize(json, Json));
+        StampedJson.Write(Path.Combine(outDir, "train.json"), JsonSerializer.Serialize(json, Json), "train", 1);
         var xs = result.Curve.Select(c => c.Epoch).ToArray();
         LinePlots.Save(Path.Combine(outDir, "learning-curve.png"), $"{r.Algo} on {(r.Algo == "bp-digital" ? "digital" : r.Board)}, {datasetName} {r.Shape}",
             "epoch", "accuracy",

@@ -55,7 +55,7 @@ public static class StressBench
                 t.BoardGenerations > 0 ? t.CpuSeconds / t.BoardGenerations : double.NaN, loadBefore, LoadAverage.OneMinute(), profile.Slices));
         }
         var report = new BenchReport(scenario.Name, scenarioFile, threads, scenario.Seeds, points);
-        AtomicFile.WriteAllText(Path.Combine(outFolder, "bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions));
+        Core.Files.StampedJson.Write(Path.Combine(outFolder, "bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions), "stress-bench", 1);
         Plot(report, Path.Combine(outFolder, "bench.png"));
         PlotProfile(report, Path.Combine(outFolder, "bench-profile.png"));
         return report;
