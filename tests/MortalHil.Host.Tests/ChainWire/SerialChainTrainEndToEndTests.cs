@@ -43,8 +43,8 @@ public class SerialChainTrainEndToEndTests
         var err = new StringWriter();
         int code = CliRunner.Run(Program.BuildRoot(), ["train", "--board", board, "--algo", "np", "--dataset", $"idx:{data}", "--out", output,
             "--downsample", "2", "--shape", $"{ChainWireBoards.InputCount}-{ChainWireBoards.Hidden}-{ChainWireBoards.Classes}", "--epochs", "1",
-            // The chain defaults (16 directions, sigma 0.2) stated: train picks them from a sim: spec's preset, not yet from a serial board's description.
-            "--directions", "16", "--sigma", "0.2",
+            // The chain defaults (directions, sigma, hidden rate, decay) stated: train picks them from a sim: spec's preset, not yet from a serial board's description.
+            "--directions", "16", "--sigma", "0.2", "--lr-hidden", "0.2", "--lr-decay", "0.7",
             "--train-limit", "64", "--test-limit", "32", "--evals-per-epoch", "1", "--db", db], err);
         Assert.True(code == 0, $"train --board {board}: exit {code}: {err}");
         return JsonNode.Parse(File.ReadAllText(Path.Combine(output, "train.json")))!.AsObject();
