@@ -130,7 +130,9 @@ internal sealed partial class LineageSimulation
             if (until is not null || !measured) continue;
             // Core's lifecycle watch decides (the predictor, the knowledge budget, the preventive age): one definition of failing.
             var call = s.Monitor.Assess();
-            if (call.CallHandover) return (ServeEnd.HandoverCalled, call.Reason.StartsWith("preventive age", StringComparison.Ordinal) ? call.Reason : "predictor: " + call.Reason);
+            if (call.CallHandover)
+                return (ServeEnd.HandoverCalled, call.Reason.StartsWith("preventive age", StringComparison.Ordinal) || call.Reason.StartsWith("knowledge budget spent", StringComparison.Ordinal)
+                    ? call.Reason : "predictor: " + call.Reason);
         }
     }
 

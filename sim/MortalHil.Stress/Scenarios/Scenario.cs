@@ -113,10 +113,12 @@ public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHo
 /// <param name="PrimeLessons">Record each board's outputs on its handover's transfer set when it starts serving (its prime), and teach its
 /// student from them beside live queries.</param>
 /// <param name="HardLessons">Teach the student the teacher's argmax (hard labels from the teacher) instead of its soft outputs.</param>
+/// <param name="KnowledgeByLevel">Core's <c>LifecyclePolicy.KnowledgeByLevel</c>: judge the canary by its level, not by one more reading.</param>
+/// <param name="BaselineAtCommissioning">Core's <c>LifecyclePolicy.BaselineAtCommissioning</c>: the healthy level is read as the board starts serving.</param>
 public sealed record HandoverPolicy(
     double MarginHours, double Temperature, int TeacherQueries, int StudentSteps, int QueryBatch, int StepsPerRound, int EvaluateEveryRounds,
     double HoursPerRound, double KnowledgeBudget, double ExtraStudentBudget, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels,
-    bool PrimeLessons = false, bool HardLessons = false);
+    bool PrimeLessons = false, bool HardLessons = false, bool KnowledgeByLevel = true, bool BaselineAtCommissioning = true);
 
 /// <summary>The network every board carries: task features, these hidden widths, task classes.</summary>
 /// <param name="Hidden">Hidden layer widths (empty: a single layer).</param>

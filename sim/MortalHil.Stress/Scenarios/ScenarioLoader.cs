@@ -313,7 +313,9 @@ public static partial class ScenarioLoader
                 "soft" => false,
                 "hard" => true,
                 var other => throw new ScenarioFieldException("policy.lesson", $"must be \"soft\" or \"hard\" (got {ScenarioFieldException.Format(other)})"),
-            });
+            },
+            p.KnowledgeByLevel ?? Defaults.KnowledgeByLevel,
+            p.BaselineAtCommissioning ?? Defaults.BaselineAtCommissioning);
     }
 
     private static ScenarioFieldException FromJson(JsonException e)

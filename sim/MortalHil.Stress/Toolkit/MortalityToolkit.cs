@@ -60,6 +60,7 @@ public sealed class MortalityToolkit : IStressToolkit
         KnowledgeBudget = _scenario.Policy.KnowledgeBudget, StuckLimit = _scenario.Policy.StuckThreshold,
         Margin = TimeSpan.FromHours(_scenario.Policy.MarginHours), ExtraStudentBudget = _scenario.Policy.ExtraStudentBudget,
         PreventiveAge = _scenario.Policy.PreventiveAgeYears is double years ? TimeSpan.FromSeconds(years * BoardFactory.SecondsPerYear) : null,
+        KnowledgeByLevel = _scenario.Policy.KnowledgeByLevel, BaselineAtCommissioning = _scenario.Policy.BaselineAtCommissioning,
     };
 
     /// <summary>The handover plan (its seed is set per handover).</summary>
