@@ -8,7 +8,7 @@ public class BenchLinkCommandTests
     [Fact]
     public void Bench_link_writes_latency_percentiles_and_throughput_measured_over_a_pty()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/ptmx")) return; // no pseudo-terminals on this system
+        PseudoTerminals.Require();
         var dir = Path.Combine(Path.GetTempPath(), $"mortalhil-bench-{Guid.NewGuid():N}");
         try
         {
@@ -35,7 +35,7 @@ public class BenchLinkCommandTests
     [Fact]
     public void A_batch_above_the_boards_limit_is_a_usage_error()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/ptmx")) return;
+        PseudoTerminals.Require();
         var err = new StringWriter();
         int code = CliRunner.Run(Program.BuildRoot(), ["bench", "link", "--out", Path.GetTempPath(), "--board", "sim:ideal:3", "--batch", "100000000"], err);
         Assert.Equal(CliRunner.UsageError, code);

@@ -20,11 +20,9 @@ internal sealed class ServedSim : IDisposable
     /// <summary>The pseudo-terminal the server printed first.</summary>
     public string Port { get; }
 
-    /// <summary>False where there are no pseudo-terminals (the end-to-end tests then have nothing to run).</summary>
-    public static bool Supported => OperatingSystem.IsLinux() && File.Exists("/dev/ptmx");
-
     public static ServedSim Start(string board, params string[] extra)
     {
+        PseudoTerminals.Require();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mortalhil.dll"), "sim", "serve", "--board", board, "--pty", "--max-seconds", "120" }.Concat(extra))
             psi.ArgumentList.Add(a);

@@ -29,6 +29,13 @@ public sealed record FleetClusterOptions(string Redis, string ClusterId = FleetC
             throw new ArgumentException($"--cluster '{Redis}' is not a Redis connection string (HOST:PORT[,options]): {e.Message}");
         }
         if (c.EndPoints.Count == 0) throw new ArgumentException($"--cluster '{Redis}' names no Redis endpoint (HOST:PORT)");
+        // StackExchange.Redis takes any text before the last ':' as a host name (':::' parses to host '::' and port 0,
+        // 'a b:1' to host 'a b'); such a fleet would only fail later, after a 5 s connect timeout, so refuse it here.
+        foreach (var endpoint in c.EndPoints)
+        {
+            if (endpoint is DnsEndPoint dns && Uri.CheckHostName(dns.Host) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
+                throw new ArgumentException($"--cluster '{Redis}' names an endpoint whose host '{dns.Host}' is not a host name or IP address");
+        }
         c.AbortOnConnectFail = false; // a Redis that restarts is waited for, not fatal
         c.ConnectTimeout = 5000;
         c.SyncTimeout = 5000;

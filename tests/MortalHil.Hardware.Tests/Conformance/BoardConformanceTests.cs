@@ -56,7 +56,7 @@ public class SpiBoardConformanceTests : DeviceConformanceTests
         var rng = new Random(5);
         var g = new double[8, 4];
         for (int i = 0; i < 8; i++) for (int j = 0; j < 4; j++) g[i, j] = 5e-6 + rng.NextDouble() * 20e-6;
-        return new Spi.SimulatedFrontEnd(Spi.SpiBoardTests.Example(), g).OpenBoard();
+        return Spi.SimulatedFrontEnd.OpenBoard(Spi.SimulatedFrontEnd.Create(Spi.SpiBoardTests.Example(), g));
     }
     /// <summary>The MCP3208 is unipolar: its codes are not the protocol's symmetric grid.</summary>
     protected override bool OutputsOnAdcGrid => false;

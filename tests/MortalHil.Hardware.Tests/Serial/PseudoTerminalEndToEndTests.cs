@@ -8,10 +8,10 @@ namespace MortalHil.Hardware.Tests.Serial;
 /// <summary>The real serial driver (System.IO.Ports) against a virtual board on a Linux pseudo-terminal.</summary>
 public class PseudoTerminalEndToEndTests
 {
-    private static PseudoTerminal? OpenOrSkip(string? link = null)
+    private static PseudoTerminal OpenPty(string? link = null)
     {
-        // Skip only where a pseudo-terminal cannot be made at all (not Linux, no /dev/ptmx).
-        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/ptmx")) return null;
+        // A machine without pseudo-terminals fails these tests with the reason; it does not pass them silently.
+        Assert.True(OperatingSystem.IsLinux() && File.Exists("/dev/ptmx"), "these tests need Linux pseudo-terminals (/dev/ptmx)");
         return PseudoTerminal.Open(link);
     }
 
@@ -26,8 +26,7 @@ public class PseudoTerminalEndToEndTests
     [Fact]
     public async Task A_read_pulse_measure_session_over_a_real_pty_matches_the_device()
     {
-        using var pty = OpenOrSkip();
-        if (pty is null) return;
+        using var pty = OpenPty();
         var device = new IdealCrossbarFake();
         var reference = new IdealCrossbarFake();
         var server = new BoardProtocolServer(device);
@@ -66,8 +65,7 @@ public class PseudoTerminalEndToEndTests
     [Fact]
     public async Task Faults_on_a_real_pty_still_give_exactly_once_pulses()
     {
-        using var pty = OpenOrSkip();
-        if (pty is null) return;
+        using var pty = OpenPty();
         var device = new IdealCrossbarFake();
         var server = new BoardProtocolServer(device, new LinkFaults { DropRate = 0.15, CorruptRate = 0.1, DuplicateRate = 0.15, Seed = 8 });
         using var stop = new CancellationTokenSource();
@@ -88,8 +86,7 @@ public class PseudoTerminalEndToEndTests
     public async Task The_serial_board_reconnects_when_the_pty_vanishes_and_a_new_one_appears_at_the_same_path()
     {
         var link = Path.Combine(Path.GetTempPath(), $"mortalhil-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        var first = OpenOrSkip(link);
-        if (first is null) return;
+        var first = OpenPty(link);
         var device = new IdealCrossbarFake();
         var server = new BoardProtocolServer(device); // the board's memory outlives the line
         using var stop = new CancellationTokenSource();

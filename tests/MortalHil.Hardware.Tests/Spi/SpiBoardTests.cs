@@ -27,7 +27,7 @@ public class SpiBoardTests
     [InlineData("shiftRegister")]
     public void Reads_through_the_real_driver_bytes_match_ohm_and_kirchhoff_within_one_adc_step(string mode)
     {
-        var fe = new SimulatedFrontEnd(Example(mode), Conductances(1));
+        var fe = SimulatedFrontEnd.Create(Example(mode), Conductances(1));
         using var board = fe.OpenBoard();
         Assert.True(board.SelfTestPassed);
         var window = new CrossbarWindow(0, 2, 5, 1, 3);
@@ -52,7 +52,7 @@ public class SpiBoardTests
     [InlineData("shiftRegister")]
     public void Pulses_move_exactly_the_addressed_cells_by_their_counts_and_a_repeat_moves_nothing(string mode)
     {
-        var fe = new SimulatedFrontEnd(Example(mode), Conductances(3));
+        var fe = SimulatedFrontEnd.Create(Example(mode), Conductances(3));
         var before = (double[,])fe.G.Clone();
         using var board = fe.OpenBoard();
         var window = new CrossbarWindow(0, 1, 2, 2, 2);
@@ -79,7 +79,7 @@ public class SpiBoardTests
     [Fact]
     public void Measured_conductances_match_the_crossbar_within_the_converter_resolution()
     {
-        var fe = new SimulatedFrontEnd(Example(), Conductances(4));
+        var fe = SimulatedFrontEnd.Create(Example(), Conductances(4));
         using var board = fe.OpenBoard();
         var g = new float[32];
         board.MeasureConductances(new CrossbarWindow(0, 0, 8, 0, 4), g);
@@ -92,21 +92,21 @@ public class SpiBoardTests
     public void No_voltage_past_the_safe_limits_is_ever_produced_and_out_of_limit_requests_send_nothing()
     {
         var p = Example();
-        var fe = new SimulatedFrontEnd(p, Conductances(5));
+        var fe = SimulatedFrontEnd.Create(p, Conductances(5));
         using var board = fe.OpenBoard();
         var whole = CrossbarWindow.Whole(0, board.Description.Geometry);
         var full = Enumerable.Range(0, 8 * 4).Select(i => i % 2 == 0 ? 0.2f : -0.2f).ToArray();
         board.Read(whole, full, new float[4 * 4]);
         board.ApplyCellPulses(new PulseRequest(1, (float)p.Limits.MaxPulseVolts, 1e-5f), whole, Enumerable.Repeat((short)1, 32).ToArray());
-        long words = fe.Dacs.Sum(d => d.Words.Count);
-        long conversions = fe.Adcs.Sum(a => a.Requests.Count);
+        long words = fe.Dacs.Sum(d => d.FramesReceived);
+        long conversions = fe.Adcs.Sum(a => a.TransfersReceived);
         Assert.Throws<DeviceLimitException>(() => board.Read(whole, Enumerable.Repeat(0.25f, 8).ToArray(), new float[4]));
         Assert.Throws<DeviceLimitException>(() => board.ApplyCellPulses(new PulseRequest(2, 3.5f, 1e-5f), whole, new short[32]));
         Assert.Throws<DeviceLimitException>(() => board.ApplyCellPulses(new PulseRequest(3, 1.5f, 1e-5f), whole, Enumerable.Repeat((short)40, 32).ToArray()));
         Assert.Throws<DeviceLimitException>(() => board.ApplyOuterProductPulses(new PulseRequest(4, 1.5f, 1e-5f), whole,
             new OuterProductTrains(1, new ulong[8], new sbyte[8], new ulong[4], new sbyte[4])));
-        Assert.Equal(words, fe.Dacs.Sum(d => d.Words.Count));
-        Assert.Equal(conversions, fe.Adcs.Sum(a => a.Requests.Count));
+        Assert.Equal(words, fe.Dacs.Sum(d => d.FramesReceived));
+        Assert.Equal(conversions, fe.Adcs.Sum(a => a.TransfersReceived));
         Assert.InRange(fe.MaxAbsRowVolts, 0.19, p.Limits.MaxReadVolts + 1e-4);
         Assert.InRange(fe.MaxPulseVolts, 2.9, p.Limits.MaxPulseVolts);
     }
@@ -114,7 +114,7 @@ public class SpiBoardTests
     [Fact]
     public void The_description_follows_the_profile()
     {
-        var fe = new SimulatedFrontEnd(Example(), Conductances(6));
+        var fe = SimulatedFrontEnd.Create(Example(), Conductances(6));
         using var board = fe.OpenBoard();
         var d = board.Description;
         Assert.Equal(("pi-hat-0001", new TileGeometry(8, 4), 1), (d.SerialNumber, d.Geometry, d.TileCount));

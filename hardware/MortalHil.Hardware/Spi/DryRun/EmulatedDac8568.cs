@@ -13,6 +13,15 @@ public sealed class EmulatedDac8568(SpiConnectionSettings settings, double refer
     private readonly ushort[] _dac = new ushort[8];
     private bool _referenceOn = !internalReference;
 
+    /// <summary>Chip-select frames received, well-formed or not.</summary>
+    public long FramesReceived { get; private set; }
+
+    /// <summary>Frames the chip ignored: not exactly one 32-bit word, or a word whose prefix bits DB31..28 are not 0000.</summary>
+    public int BadFrames { get; private set; }
+
+    /// <summary>Called with every well-formed word received, in order (tests check the driver's words with it).</summary>
+    public Action<uint>? WordReceived { get; set; }
+
     /// <summary>Output voltage of channel <paramref name="channel"/> (0 while the internal reference is off).</summary>
     public double Output(int channel) => _referenceOn ? 2 * referenceVolts * _dac[channel] / 65536.0 : 0;
 
@@ -30,9 +39,11 @@ public sealed class EmulatedDac8568(SpiConnectionSettings settings, double refer
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         trace.Spi(settings.BusId, settings.ChipSelectLine, 'w', buffer);
-        if (buffer.Length != 4) return;
+        FramesReceived++;
+        if (buffer.Length != 4) { BadFrames++; return; }
         uint w = (uint)buffer[0] << 24 | (uint)buffer[1] << 16 | (uint)buffer[2] << 8 | buffer[3];
-        if (w >> 28 != 0) return;
+        if (w >> 28 != 0) { BadFrames++; return; }
+        WordReceived?.Invoke(w);
         int command = (int)(w >> 24) & 0xF, address = (int)(w >> 20) & 0xF;
         var data = (ushort)(w >> 4);
         bool all = address == 0xF;

@@ -9,6 +9,12 @@ namespace MortalHil.Hardware.Spi.DryRun;
 /// </summary>
 public sealed class EmulatedMcp3208(SpiConnectionSettings settings, double referenceVolts, SpiTrace trace, Func<int, double> channelVolts) : SpiDevice
 {
+    /// <summary>Full-duplex transfers (conversion requests) received.</summary>
+    public long TransfersReceived { get; private set; }
+
+    /// <summary>Called with every full-duplex request as hex, in order (tests check the binding's bits with it).</summary>
+    public Action<string>? RequestReceived { get; set; }
+
     public override SpiConnectionSettings ConnectionSettings => settings;
     public override byte ReadByte() => throw new InvalidOperationException("MCP3208 converts only in full-duplex transfers");
     public override void Read(Span<byte> buffer) => throw new InvalidOperationException("MCP3208 converts only in full-duplex transfers");
@@ -18,6 +24,8 @@ public sealed class EmulatedMcp3208(SpiConnectionSettings settings, double refer
     public override void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
     {
         trace.Spi(settings.BusId, settings.ChipSelectLine, 'x', writeBuffer);
+        TransfersReceived++;
+        RequestReceived?.Invoke(Convert.ToHexString(writeBuffer));
         readBuffer.Fill(0xFF);
         int bits = writeBuffer.Length * 8, start = -1;
         for (int k = 0; k < bits && start < 0; k++) if (Bit(writeBuffer, k)) start = k;
