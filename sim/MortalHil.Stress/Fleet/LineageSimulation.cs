@@ -366,6 +366,8 @@ internal sealed partial class LineageSimulation
         public byte[] Snapshot { get; } = model.Snapshot();
         public IBoardMonitor Monitor => monitor;
         public int Generation => generation;
+        /// <summary>Handovers from this board that ended with a student that did not match it.</summary>
+        public int FailedVerifications { get; set; }
         public double LastAccuracy { get; set; }
         /// <summary>The archive of the lessons of its prime, or null.</summary>
         public string? PrimeLessons { get; init; }

@@ -139,6 +139,8 @@ internal sealed class PolicyFile
     public string? Lesson { get; set; }
     public bool? KnowledgeByLevel { get; set; }
     public bool? BaselineAtCommissioning { get; set; }
+    public int? HandoverTries { get; set; }
+    public int? CommissioningMaxSteps { get; set; }
 }
 
 internal sealed class NetworkFile
