@@ -17,6 +17,14 @@ public enum ProtocolCommand : byte
     Health = 0x06,
     /// <summary>Returns its payload unchanged: link tests and latency measurement.</summary>
     Echo = 0x07,
+    /// <summary>Version 2: the board's analog chain (stages, neurons, output ADC, injection, taps), or that it has none.</summary>
+    DescribeChain = 0x08,
+    /// <summary>Version 2: one read through the whole analog chain, with optional injection and monitor taps.</summary>
+    ReadChain = 0x09,
+    /// <summary>Version 2: a rank-1 update whose row trains the board draws from the activity latched by the last chain read.</summary>
+    PulseLatched = 0x0A,
+    /// <summary>Version 2: the energy and time of each kind of board operation, as the datasheet states them, or that it states none.</summary>
+    DescribeCosts = 0x0B,
 }
 
 /// <summary>Flag bits of the header.</summary>

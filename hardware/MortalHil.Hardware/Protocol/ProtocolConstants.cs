@@ -3,8 +3,19 @@ namespace MortalHil.Hardware.Protocol;
 /// <summary>Fixed numbers of wire protocol version 1 (see hardware/PROTOCOL.md).</summary>
 public static class ProtocolConstants
 {
-    /// <summary>Protocol version carried in every header.</summary>
+    /// <summary>
+    /// The base protocol version: every board speaks it, so a host's first DESCRIBE is sent in it (PROTOCOL.md §2.1).
+    /// Frames are built in this version unless a peer agreed on a higher one.
+    /// </summary>
     public const byte Version = 1;
+    /// <summary>The highest protocol version this implementation speaks (2 adds the analog-chain and cost commands).</summary>
+    public const byte HighestVersion = 2;
+    /// <summary>The first version with DESCRIBE_CHAIN, READ_CHAIN, PULSE_LATCHED and DESCRIBE_COSTS.</summary>
+    public const byte ChainVersion = 2;
+
+    /// <summary>True for the commands that exist only from <see cref="ChainVersion"/> on.</summary>
+    public static bool IsVersion2Command(ProtocolCommand c) => c is ProtocolCommand.DescribeChain or ProtocolCommand.ReadChain
+        or ProtocolCommand.PulseLatched or ProtocolCommand.DescribeCosts;
     /// <summary>Header bytes: version, command, flags, reserved, sequence (u32), payload length (u32).</summary>
     public const int HeaderSize = 12;
     /// <summary>CRC-32 trailer bytes.</summary>

@@ -50,6 +50,12 @@ public sealed class ProtocolClient : IDisposable
         Interlocked.Read(ref _framesSent), Interlocked.Read(ref _framesReceived), Interlocked.Read(ref _crcErrors),
         Interlocked.Read(ref _retries), Interlocked.Read(ref _timeouts), Interlocked.Read(ref _reconnects));
 
+    /// <summary>
+    /// The protocol version of the frames this client sends: 1 until the board's DESCRIBE says it speaks more, then
+    /// the highest version both sides speak (PROTOCOL.md §2.1).
+    /// </summary>
+    public byte Version { get; set; } = ProtocolConstants.Version;
+
     /// <summary>Attempts the last completed exchange needed (1 = answered first time).</summary>
     public int LastExchangeAttempts { get; private set; }
 
@@ -69,7 +75,7 @@ public sealed class ProtocolClient : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             uint sequence = _nextSequence++;
-            var wire = FrameCodec.Encode(command, FrameFlags.None, sequence, payload);
+            var wire = FrameCodec.Encode(command, FrameFlags.None, sequence, payload, Version);
             var timeout = _options.ResponseTimeout + extraTime + TransferTime(wire.Length + expectedAnswerBytes);
             int attempt = 0;
             while (true)

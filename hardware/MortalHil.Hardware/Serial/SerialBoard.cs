@@ -8,9 +8,11 @@ namespace MortalHil.Hardware.Serial;
 /// A board behind a serial link (a microcontroller running the analog front end), spoken to with
 /// the protocol of hardware/PROTOCOL.md. Every request is checked with <see cref="DeviceGuards"/>
 /// before a byte is sent; reads and measurements too large for one frame are split into several,
-/// and cell-pulse requests into row bands that the board applies exactly once each.
+/// and cell-pulse requests into row bands that the board applies exactly once each. A board speaking protocol
+/// version 2 may describe an analog chain; its chain reads and latched updates then go over the wire too
+/// (<see cref="IAnalogChainDevice"/>), checked with <see cref="ChainGuards"/> before anything is sent.
 /// </summary>
-public sealed class SerialBoard : IDevice
+public sealed class SerialBoard : IAnalogChainDevice
 {
     private readonly ProtocolClient _client;
     private readonly PulseIdMemory _completed = new(4096);
@@ -29,9 +31,23 @@ public sealed class SerialBoard : IDevice
         _client = new ProtocolClient(connector, options);
         try
         {
+            // The first DESCRIBE goes out in version 1, which every board speaks; its answer says how far the board goes.
             var identity = DescribeMessage.Decode(_client.Exchange(ProtocolCommand.Describe, [], 512));
-            Description = identity.Description;
             MaxPayload = identity.MaxPayload;
+            ProtocolVersion = Math.Min(identity.HighestVersion, ProtocolConstants.HighestVersion);
+            _client.Version = (byte)ProtocolVersion;
+            var description = identity.Description;
+            if (ProtocolVersion >= ProtocolConstants.ChainVersion)
+            {
+                if (identity.DescribesChain)
+                    description = description with
+                    {
+                        AnalogChain = ChainDescriptionMessage.Decode(_client.Exchange(ProtocolCommand.DescribeChain, [], 64 + 14 * ChainDescriptionMessage.MaxStages), description),
+                    };
+                if (identity.DescribesCosts)
+                    description = description with { Costs = CostsMessage.Decode(_client.Exchange(ProtocolCommand.DescribeCosts, [], 2048)) };
+            }
+            Description = description;
             // After the port comes back, make sure it is still the same board before resending anything.
             _client.AfterReconnect = VerifySameBoard;
         }
@@ -47,6 +63,9 @@ public sealed class SerialBoard : IDevice
 
     /// <summary>The largest payload the board accepts or sends, as it advertised.</summary>
     public int MaxPayload { get; }
+
+    /// <summary>The protocol version spoken with this board: the highest both sides speak.</summary>
+    public int ProtocolVersion { get; }
 
     /// <summary>The port or link this board is reached through.</summary>
     public string LinkName => _client.Name;
@@ -123,6 +142,65 @@ public sealed class SerialBoard : IDevice
             throw new DeviceLimitException($"outer-product trains of a {window.RowCount}x{window.ColumnCount} window need {payload.Length} bytes, the board takes {MaxPayload}");
         var receipt = PulseMessages.DecodeReceipt(_client.Exchange(ProtocolCommand.PulseOuterProduct, payload, PulseMessages.ReceiptSize,
             PulseTime(request, (long)trains.Slots * window.RowCount)));
+        CheckReceipt(receipt, request.Id, 0);
+        bool duplicate = IsCallersRepeat(receipt.Duplicate, request.Id);
+        _completed.Add(request.Id);
+        return new PulseReceipt(request.Id, receipt.PulsesApplied, duplicate);
+    }
+
+    // Result rows of the last chain read as a whole, and those the board latched (its last READ_CHAIN frame).
+    private int _chainRows, _latchedFrom, _latchedCount;
+
+    /// <inheritdoc/>
+    public void ReadChain(ReadOnlySpan<float> inputVolts, int repeats, ReadOnlySpan<float> injectionAmps, Span<float> outputAmps, Span<float> tapVolts)
+    {
+        int rows = ChainGuards.CheckRead(Description, inputVolts, repeats, injectionAmps, outputAmps, tapVolts);
+        var chain = Description.AnalogChain!;
+        int n = chain.InputCount, outs = chain.OutputCount, neurons = chain.NeuronCount, batch = rows / repeats;
+        bool injected = !injectionAmps.IsEmpty, tapped = !tapVolts.IsEmpty;
+        int perFrame = ChainVectorsPerFrame(repeats, injected, tapped);
+        _chainRows = 0; // until this read completes, no latched row is known
+        for (int start = 0; start < batch; start += perFrame)
+        {
+            int m = Math.Min(perFrame, batch - start), row0 = start * repeats, frameRows = m * repeats;
+            var payload = ChainReadMessages.EncodeRequest(repeats, tapped, n, inputVolts.Slice(start * n, m * n),
+                injected ? injectionAmps.Slice(row0 * neurons, frameRows * neurons) : default);
+            var answer = _client.Exchange(ProtocolCommand.ReadChain, payload, (int)ChainReadMessages.ResponseSize(m, repeats, outs, neurons, tapped));
+            ChainReadMessages.DecodeResponse(answer, frameRows, outputAmps.Slice(row0 * outs, frameRows * outs),
+                tapped ? tapVolts.Slice(row0 * neurons, frameRows * neurons) : default);
+            _latchedFrom = row0;
+            _latchedCount = frameRows;
+        }
+        _chainRows = rows;
+    }
+
+    /// <summary>Inputs of one chain read that fit one READ_CHAIN frame both ways (a longer read is split into frames of this many).</summary>
+    public int ChainVectorsPerFrame(int repeats, bool injected, bool tapped)
+    {
+        var chain = ChainGuards.Chain(Description);
+        long perInputIn = ChainReadMessages.RequestSize(1, repeats, chain.InputCount, chain.NeuronCount, injected) - ChainReadMessages.RequestFixedSize;
+        long perInputOut = ChainReadMessages.ResponseSize(1, repeats, chain.OutputCount, chain.NeuronCount, tapped) - ChainReadMessages.ResponseFixedSize;
+        long n = Math.Min((MaxPayload - ChainReadMessages.RequestFixedSize) / perInputIn, (MaxPayload - ChainReadMessages.ResponseFixedSize) / perInputOut);
+        if (n < 1)
+            throw new DeviceLimitException($"one chain input with {repeats} repeats does not fit the board's {MaxPayload}-byte frames");
+        return (int)Math.Min(n, int.MaxValue);
+    }
+
+    /// <inheritdoc/>
+    public PulseReceipt ApplyLatchedOuterProduct(in PulseRequest request, int stage, int example, float rowProbability, int slots,
+        ReadOnlySpan<ulong> columnTrains, ReadOnlySpan<sbyte> columnPolarity)
+    {
+        ChainGuards.CheckLatched(Description, request, stage, example, rowProbability, slots, columnTrains, columnPolarity, _chainRows);
+        // A board latches the rows of its last READ_CHAIN frame only (PROTOCOL.md §4.9): a read split into several
+        // frames leaves the earlier frames' rows unlatched, and an update from them cannot be made.
+        if (example < _latchedFrom || example >= _latchedFrom + _latchedCount)
+            throw new DeviceLimitException($"result row {example} of the last chain read is not latched: the read was split into frames to fit the board's {MaxPayload}-byte payload limit and the board holds only rows {_latchedFrom}..{_latchedFrom + _latchedCount - 1}; read at most {_latchedCount} rows at once");
+        var payload = LatchedPulseMessages.Encode(request, stage, example - _latchedFrom, rowProbability, slots, columnTrains, columnPolarity);
+        if (payload.Length > MaxPayload)
+            throw new DeviceLimitException($"latched-update trains of {columnTrains.Length} columns need {payload.Length} bytes, the board takes {MaxPayload}");
+        var w = Description.AnalogChain!.Stages[stage].Window;
+        var receipt = PulseMessages.DecodeReceipt(_client.Exchange(ProtocolCommand.PulseLatched, payload, PulseMessages.ReceiptSize,
+            PulseTime(request, (long)slots * w.RowCount)));
         CheckReceipt(receipt, request.Id, 0);
         bool duplicate = IsCallersRepeat(receipt.Duplicate, request.Id);
         _completed.Add(request.Id);

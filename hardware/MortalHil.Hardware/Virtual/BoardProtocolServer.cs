@@ -23,13 +23,19 @@ public sealed class BoardProtocolServer
     private readonly TimeProvider _clock;
     private long _answersDroppedByEndedLines;
 
-    public BoardProtocolServer(IDevice device, LinkFaults? faults = null, int maxPayload = ProtocolConstants.MaxPayload, TimeProvider? clock = null)
+    /// <param name="device">The device served.</param>
+    /// <param name="faults">Link faults to inject.</param>
+    /// <param name="maxPayload">The payload limit the board advertises.</param>
+    /// <param name="clock">The board's own clock.</param>
+    /// <param name="highestVersion">The highest protocol version the board speaks (1: as a board built before chains were on the wire).</param>
+    public BoardProtocolServer(IDevice device, LinkFaults? faults = null, int maxPayload = ProtocolConstants.MaxPayload, TimeProvider? clock = null,
+        byte highestVersion = ProtocolConstants.HighestVersion)
     {
         _faults = faults ?? LinkFaults.None;
         _faults.Validate();
         _faultRandom = new Random(_faults.Seed);
         _clock = clock ?? TimeProvider.System;
-        _handler = new BoardRequestHandler(device, maxPayload, clock: _clock);
+        _handler = new BoardRequestHandler(device, maxPayload, clock: _clock, highestVersion: highestVersion);
     }
 
     /// <summary>Counters so far.</summary>

@@ -20,14 +20,21 @@ public sealed class BoardRequestHandler
     private byte[]? _lastAnswer;
     private readonly TimeProvider _clock;
     private readonly long _startedAt;
+    private readonly byte _highestVersion;
+    private int _latchedRows;
 
     /// <summary>Serves <paramref name="device"/>, advertising a payload limit of <paramref name="maxPayload"/> bytes.</summary>
     /// <param name="device">The device served.</param>
     /// <param name="maxPayload">The payload limit advertised in DESCRIBE.</param>
     /// <param name="rememberedPulseIds">Pulse receipts remembered (at least 256).</param>
     /// <param name="clock">The board's own clock: HEALTH reports the time since this handler started as the uptime.</param>
-    public BoardRequestHandler(IDevice device, int maxPayload = ProtocolConstants.MaxPayload, int rememberedPulseIds = 4096, TimeProvider? clock = null)
+    /// <param name="highestVersion">The highest protocol version this board speaks: 2 (chains and costs on the wire) or 1 (as a board built before them).</param>
+    public BoardRequestHandler(IDevice device, int maxPayload = ProtocolConstants.MaxPayload, int rememberedPulseIds = 4096, TimeProvider? clock = null,
+        byte highestVersion = ProtocolConstants.HighestVersion)
     {
+        if (highestVersion is < ProtocolConstants.Version or > ProtocolConstants.HighestVersion)
+            throw new ArgumentOutOfRangeException(nameof(highestVersion), $"a board speaks protocol version {ProtocolConstants.Version}..{ProtocolConstants.HighestVersion}");
+        _highestVersion = highestVersion;
         if (maxPayload < ProtocolConstants.MinBoardMaxPayload || maxPayload > ProtocolConstants.MaxPayload)
             throw new ArgumentOutOfRangeException(nameof(maxPayload), $"payload limit must be {ProtocolConstants.MinBoardMaxPayload}..{ProtocolConstants.MaxPayload}");
         if (rememberedPulseIds < ProtocolConstants.MinRememberedPulseIds)
@@ -67,8 +74,8 @@ public sealed class BoardRequestHandler
             BadFrames++;
             // Answer only when the header survived well enough to address the host; otherwise stay
             // silent and let the host's timeout resend (line noise must not provoke a flood of errors).
-            if (damaged is { } h && !h.IsResponse && h.Version == ProtocolConstants.Version && Enum.IsDefined(h.Command))
-                return Error(h.Command, h.Sequence, ProtocolErrorCode.BadCrc, $"frame failed its {parse} check");
+            if (damaged is { } h && !h.IsResponse && Speaks(h.Version) && Knows(h.Command, h.Version))
+                return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.BadCrc, $"frame failed its {parse} check");
             return null;
         }
         var header = frame!.Header;
@@ -93,6 +100,15 @@ public sealed class BoardRequestHandler
         return answer;
     }
 
+    /// <summary>The highest protocol version this board speaks.</summary>
+    public byte HighestVersion => _highestVersion;
+
+    private bool Speaks(byte version) => version >= ProtocolConstants.Version && version <= _highestVersion;
+
+    /// <summary>A command exists in a version: the chain and cost commands only from version 2 on (PROTOCOL.md §2.1).</summary>
+    private static bool Knows(ProtocolCommand c, byte version)
+        => Enum.IsDefined(c) && (version >= ProtocolConstants.ChainVersion || !ProtocolConstants.IsVersion2Command(c));
+
     /// <summary>Counts a block that was dropped before parsing (over-long garbage).</summary>
     public void NoteBadFrame() => BadFrames++;
 
@@ -103,12 +119,14 @@ public sealed class BoardRequestHandler
     {
         var h = frame.Header;
         cacheable = true;
-        if (h.Version != ProtocolConstants.Version)
-            return Error(h.Command, h.Sequence, ProtocolErrorCode.UnsupportedVersion, $"board speaks protocol version {ProtocolConstants.Version}, request has {h.Version}");
+        if (!Speaks(h.Version))
+            return Error(h.Command, Math.Clamp(h.Version, ProtocolConstants.Version, _highestVersion), h.Sequence, ProtocolErrorCode.UnsupportedVersion,
+                $"board speaks protocol versions {ProtocolConstants.Version}..{_highestVersion}, request has {h.Version}");
         if (frame.Payload.Length > _maxPayload)
-            return Error(h.Command, h.Sequence, ProtocolErrorCode.TooLarge, $"payload of {frame.Payload.Length} bytes exceeds the board's limit {_maxPayload}");
+            return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.TooLarge, $"payload of {frame.Payload.Length} bytes exceeds the board's limit {_maxPayload}");
         try
         {
+            if (!Knows(h.Command, h.Version)) throw new UnknownCommandException(h.Command);
             byte[] payload = h.Command switch
             {
                 ProtocolCommand.Describe => Describe(frame.Payload),
@@ -118,20 +136,25 @@ public sealed class BoardRequestHandler
                 ProtocolCommand.Measure => Measure(frame.Payload),
                 ProtocolCommand.Health => Health(frame.Payload),
                 ProtocolCommand.Echo => frame.Payload,
+                ProtocolCommand.DescribeChain => DescribeChain(frame.Payload),
+                ProtocolCommand.ReadChain => ReadChain(frame.Payload),
+                ProtocolCommand.PulseLatched => PulseLatched(frame.Payload),
+                ProtocolCommand.DescribeCosts => DescribeCosts(frame.Payload),
                 _ => throw new UnknownCommandException(h.Command),
             };
             if (payload.Length > _maxPayload)
-                return Error(h.Command, h.Sequence, ProtocolErrorCode.TooLarge, $"the answer of {payload.Length} bytes would exceed the board's limit {_maxPayload}; ask for less");
-            return FrameCodec.Encode(h.Command, FrameFlags.Response, h.Sequence, payload);
+                return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.TooLarge, $"the answer of {payload.Length} bytes would exceed the board's limit {_maxPayload}; ask for less");
+            // An answer is in its request's version (PROTOCOL.md §2.1).
+            return FrameCodec.Encode(h.Command, FrameFlags.Response, h.Sequence, payload, h.Version);
         }
-        catch (UnknownCommandException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.UnknownCommand, e.Message); }
-        catch (AnswerTooLargeException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.TooLarge, e.Message); }
-        catch (MalformedFrameException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.MalformedPayload, e.Message); }
-        catch (DeviceLimitException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.LimitRefused, e.Message); }
-        catch (DeviceFailedException e) { return Error(h.Command, h.Sequence, ProtocolErrorCode.DeviceFailed, e.Message); }
+        catch (UnknownCommandException e) { return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.UnknownCommand, e.Message); }
+        catch (AnswerTooLargeException e) { return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.TooLarge, e.Message); }
+        catch (MalformedFrameException e) { return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.MalformedPayload, e.Message); }
+        catch (DeviceLimitException e) { return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.LimitRefused, e.Message); }
+        catch (DeviceFailedException e) { return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.DeviceFailed, e.Message); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Error(h.Command, h.Sequence, ProtocolErrorCode.Internal, $"{e.GetType().Name}: {e.Message}");
+            return Error(h.Command, h.Version, h.Sequence, ProtocolErrorCode.Internal, $"{e.GetType().Name}: {e.Message}");
         }
     }
 
@@ -147,7 +170,64 @@ public sealed class BoardRequestHandler
     private byte[] Describe(byte[] payload)
     {
         if (payload.Length != 0) throw new MalformedFrameException("DESCRIBE takes no payload");
-        return DescribeMessage.Encode(_device.Description, _maxPayload);
+        return DescribeMessage.Encode(_device.Description, _maxPayload, _highestVersion, ServedChain is not null, _device.Description.Costs is not null);
+    }
+
+    /// <summary>The chain this board serves, or null (a device without one, or a board speaking only version 1).</summary>
+    private AnalogChainDescription? ServedChain => _device is IAnalogChainDevice ? _device.Description.AnalogChain : null;
+
+    private (IAnalogChainDevice Device, AnalogChainDescription Chain) RequireChain()
+        => ServedChain is { } chain
+            ? ((IAnalogChainDevice)_device, chain)
+            : throw new DeviceLimitException($"board {_device.Description.Kind} #{_device.Description.SerialNumber} describes no analog chain");
+
+    private byte[] DescribeChain(byte[] payload)
+    {
+        if (payload.Length != 0) throw new MalformedFrameException("DESCRIBE_CHAIN takes no payload");
+        return ServedChain is { } chain ? ChainDescriptionMessage.Encode(chain) : ChainDescriptionMessage.EncodeNone();
+    }
+
+    private byte[] DescribeCosts(byte[] payload)
+    {
+        if (payload.Length != 0) throw new MalformedFrameException("DESCRIBE_COSTS takes no payload");
+        return _device.Description.Costs is { } costs ? CostsMessage.Encode(costs, _maxPayload) : CostsMessage.EncodeNone();
+    }
+
+    private byte[] ReadChain(byte[] payload)
+    {
+        // Without a chain the layout itself is unknown: refused whatever its length (PROTOCOL.md §5.1).
+        var (device, chain) = RequireChain();
+        var request = ChainReadMessages.DecodeRequest(payload, chain.InputCount, chain.NeuronCount);
+        var d = device.Description;
+        if (request.Batch == 0 || request.Repeats == 0 || request.Rows > d.Limits.MaxBatch)
+            throw new DeviceLimitException($"chain read of {request.Batch} inputs x {request.Repeats} repeats: both must be at least 1 and their product at most the batch limit {d.Limits.MaxBatch}");
+        if (request.WantTaps && chain.Taps is null) throw new DeviceLimitException("this chain has no monitor taps");
+        int rows = (int)request.Rows;
+        RefuseAnswerAbove(ChainReadMessages.ResponseSize(request.Batch, request.Repeats, chain.OutputCount, chain.NeuronCount, request.WantTaps));
+        var outputs = new float[rows * chain.OutputCount];
+        var taps = request.WantTaps ? new float[rows * chain.NeuronCount] : [];
+        device.ReadChain(request.InputVolts, request.Repeats, request.InjectionAmps, outputs, taps);
+        _latchedRows = rows; // the board now holds these rows' activity (PROTOCOL.md §4.9)
+        return ChainReadMessages.EncodeResponse(rows, outputs, taps);
+    }
+
+    private byte[] PulseLatched(byte[] payload)
+    {
+        var (device, chain) = RequireChain();
+        var p = LatchedPulseMessages.Decode(payload);
+        if (p.Request.Id == 0) throw new DeviceLimitException("pulse request id must be non-zero");
+        if ((uint)p.Stage < (uint)chain.Stages.Count && p.ColumnTrains.Length != chain.Stages[p.Stage].Window.ColumnCount)
+            throw new DeviceLimitException($"PULSE_LATCHED gives {p.ColumnTrains.Length} column trains; stage {p.Stage} has {chain.Stages[p.Stage].Window.ColumnCount} columns");
+        // Values before the receipt memory, as for every pulse (PROTOCOL.md §5.1).
+        ChainGuards.CheckLatched(device.Description, p.Request, p.Stage, p.Example, p.RowProbability, p.Slots, p.ColumnTrains, p.ColumnPolarity, _latchedRows);
+        if (_receipts.TryGet(p.Request.Id, 0, out var first))
+        {
+            DuplicatePulses++;
+            return PulseMessages.EncodeReceipt(first with { Duplicate = true });
+        }
+        PulseCallsForwarded++;
+        var inner = device.ApplyLatchedOuterProduct(p.Request, p.Stage, p.Example, p.RowProbability, p.Slots, p.ColumnTrains, p.ColumnPolarity);
+        return Remember(p.Request.Id, 0, inner);
     }
 
     private byte[] Read(byte[] payload)
@@ -239,8 +319,8 @@ public sealed class BoardRequestHandler
         return HealthMessage.Encode(_device.ReadHealth() with { Uptime = Uptime }, LinkCounters);
     }
 
-    private static byte[] Error(ProtocolCommand command, uint sequence, ProtocolErrorCode code, string message)
-        => FrameCodec.Encode(command, FrameFlags.Response | FrameFlags.Error, sequence, ErrorMessage.Encode(code, message));
+    private static byte[] Error(ProtocolCommand command, byte version, uint sequence, ProtocolErrorCode code, string message)
+        => FrameCodec.Encode(command, FrameFlags.Response | FrameFlags.Error, sequence, ErrorMessage.Encode(code, message), version);
 
     private sealed class UnknownCommandException(ProtocolCommand c) : Exception($"unknown command 0x{(byte)c:X2}");
 }

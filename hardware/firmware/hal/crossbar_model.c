@@ -107,6 +107,90 @@ int64_t mh_hal_max_cell_pulses(void)
     return most;
 }
 
+/* ---- The analog chain (PROTOCOL.md §4.8): 8 (+bias) inputs -> 4 neurons on tile 0, 4 (+bias) -> 2 outputs on
+ * tile 1. Build with -DMH_MODEL_NO_CHAIN for a board without one (it says so in DESCRIBE). ---- */
+#ifndef MH_MODEL_NO_CHAIN
+#define CHAIN_INPUTS 8
+#define CHAIN_NEURONS 4
+#define CHAIN_OUTPUTS 2
+#if TILES < 2 || ROWS < CHAIN_INPUTS + 1 || COLUMNS < 2 * CHAIN_NEURONS
+#error "the model's chain needs 2 tiles of at least 9 rows x 8 columns"
+#endif
+#define MAX_ROWS_LATCHED 64 /* = info.max_batch */
+
+static const mh_chain_stage chain_stages[2] = {
+    { .tile = 0, .row0 = 0, .rows = CHAIN_INPUTS + 1, .column0 = 0, .columns = 2 * CHAIN_NEURONS, .source = -1, .bias_row = true, .adc_sink = false },
+    { .tile = 1, .row0 = 0, .rows = CHAIN_NEURONS + 1, .column0 = 0, .columns = 2 * CHAIN_OUTPUTS, .source = 0, .bias_row = true, .adc_sink = true },
+};
+
+/* Datasheet numbers, assumed (of the order of the simulator's reram-mortal preset): a 20 uA neuron input full
+ * scale, 0.2 V swing and bias, a 10-bit +-100 uA output ADC, 8-bit +-4 uA injection DACs (ideal: no noise),
+ * 6-bit 0.2 V taps. */
+static const mh_chain_info chain = {
+    .stage_count = 2, .stages = chain_stages,
+    .inputs = CHAIN_INPUTS, .neurons = CHAIN_NEURONS, .outputs = CHAIN_OUTPUTS,
+    .neuron_input_full_scale_amps = 20e-6, .neuron_output_full_scale_volts = 0.2, .bias_volts = 0.2,
+    .output_adc_bits = 10, .output_adc_full_scale_amps = 100e-6,
+    .injection_bits = 8, .injection_full_scale_amps = 4e-6, .injection_noise_amps = 0.0,
+    .tap_bits = 6, .tap_full_scale_volts = 0.2,
+    .latched_updates = true,
+};
+
+/* What the datasheet does not say: each neuron is a rectifier with its own gain and offset (fraction of the
+ * input full scale), clipped at the output swing. Assumed numbers, a few per cent apart as mismatched analog
+ * cells are. The host never learns them. */
+static const float neuron_gain[CHAIN_NEURONS] = { 1.00f, 0.92f, 1.07f, 0.96f };
+static const float neuron_offset[CHAIN_NEURONS] = { 0.00f, 0.02f, -0.01f, 0.01f };
+
+/* The sample-and-hold of every stage's row voltages, per result row of the last chain read. */
+static float latch_in[MAX_ROWS_LATCHED][CHAIN_INPUTS + 1];
+static float latch_hidden[MAX_ROWS_LATCHED][CHAIN_NEURONS + 1];
+
+const mh_chain_info *mh_hal_chain(void) { return &chain; }
+
+static float pair_current(int tile, const float *volts, int rows, int pair)
+{
+    float sum = 0.0f;
+    for (int r = 0; r < rows; r++) sum += volts[r] * (g[tile][r][2 * pair] - g[tile][r][2 * pair + 1]);
+    return sum;
+}
+
+void mh_hal_chain_read(uint32_t result_row, const float *input_volts, const float *injection_amps, float *output_amps, float *tap_volts)
+{
+    float *in = latch_in[result_row], *hidden = latch_hidden[result_row];
+    for (int r = 0; r < CHAIN_INPUTS; r++) in[r] = mh_dac_quantise(input_volts[r], &info);
+    in[CHAIN_INPUTS] = (float)chain.bias_volts;
+    for (int k = 0; k < CHAIN_NEURONS; k++) {
+        float current = pair_current(0, in, CHAIN_INPUTS + 1, k);
+        if (injection_amps) current += mh_quantise_unclamped(injection_amps[k], chain.injection_bits, chain.injection_full_scale_amps);
+        float y = neuron_gain[k] * current / (float)chain.neuron_input_full_scale_amps + neuron_offset[k];
+        if (y < 0.0f) y = 0.0f;
+        if (y > 1.0f) y = 1.0f;
+        hidden[k] = y * (float)chain.neuron_output_full_scale_volts;
+        if (tap_volts) tap_volts[k] = mh_quantise(hidden[k], chain.tap_bits, chain.tap_full_scale_volts);
+    }
+    hidden[CHAIN_NEURONS] = (float)chain.bias_volts;
+    for (int j = 0; j < CHAIN_OUTPUTS; j++)
+        output_amps[j] = mh_quantise(pair_current(1, hidden, CHAIN_NEURONS + 1, j), chain.output_adc_bits, chain.output_adc_full_scale_amps);
+}
+
+float mh_hal_chain_latched(uint8_t stage, uint32_t result_row, uint16_t row)
+{
+    return stage == 0 ? latch_in[result_row][row] : latch_hidden[result_row][row];
+}
+#else
+const mh_chain_info *mh_hal_chain(void) { return NULL; }
+void mh_hal_chain_read(uint32_t result_row, const float *input_volts, const float *injection_amps, float *output_amps, float *tap_volts)
+{
+    (void)result_row; (void)input_volts; (void)injection_amps; (void)output_amps; (void)tap_volts;
+}
+float mh_hal_chain_latched(uint8_t stage, uint32_t result_row, uint16_t row)
+{
+    (void)stage; (void)result_row; (void)row;
+    return 0.0f;
+}
+#endif
+
 double mh_hal_temperature_celsius(void) { return 25.0; }
 bool mh_hal_alive(void) { return !dead; }
 bool mh_hal_self_test_passed(void) { return true; }

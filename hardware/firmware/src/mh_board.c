@@ -35,6 +35,7 @@ void mh_board_init(void)
     have_answer = false;
     last_byte_us = mh_hal_micros();
     mh_receipts_clear();
+    mh_chain_reset();
     counters = (mh_board_counters){ 0 };
 }
 
@@ -47,9 +48,9 @@ static void send_body(const uint8_t *body, size_t length)
 }
 
 /* Fills header and CRC around a payload already in place at body + 12; returns the body length. */
-static size_t seal(uint8_t *body, uint8_t command, uint8_t flags, uint32_t sequence, size_t payload_length)
+static size_t seal(uint8_t *body, uint8_t version, uint8_t command, uint8_t flags, uint32_t sequence, size_t payload_length)
 {
-    body[0] = MH_PROTOCOL_VERSION;
+    body[0] = version; /* an answer is in its request's version (PROTOCOL.md §2.1) */
     body[1] = command;
     body[2] = flags;
     body[3] = 0;
@@ -60,7 +61,7 @@ static size_t seal(uint8_t *body, uint8_t command, uint8_t flags, uint32_t seque
     return crc_at + MH_CRC_SIZE;
 }
 
-static size_t put_error(uint8_t *body, size_t capacity, uint8_t command, uint32_t sequence, uint16_t code, const char *message)
+static size_t put_error(uint8_t *body, size_t capacity, uint8_t version, uint8_t command, uint32_t sequence, uint16_t code, const char *message)
 {
     size_t n = strlen(message);
     size_t room = capacity - MH_HEADER_SIZE - 4u - MH_CRC_SIZE;
@@ -70,18 +71,24 @@ static size_t put_error(uint8_t *body, size_t capacity, uint8_t command, uint32_
     mh_put_u16(p, code);
     mh_put_u16(p + 2, (uint16_t)n);
     memcpy(p + 4, message, n);
-    return seal(body, command, MH_FLAG_RESPONSE | MH_FLAG_ERROR, sequence, 4u + n);
+    return seal(body, version, command, MH_FLAG_RESPONSE | MH_FLAG_ERROR, sequence, 4u + n);
 }
 
-static bool known_command(uint8_t c) { return c >= MH_CMD_DESCRIBE && c <= MH_CMD_ECHO; }
+static bool speaks(uint8_t version) { return version >= MH_BASE_VERSION && version <= MH_PROTOCOL_VERSION; }
+
+/* Commands 0x01..0x07 exist in every version, 0x08..0x0B from version 2 on (PROTOCOL.md §2.1). */
+static bool known_command(uint8_t c, uint8_t version)
+{
+    return (c >= MH_CMD_DESCRIBE && c <= MH_CMD_ECHO) || (version >= 2u && c >= MH_CMD_DESCRIBE_CHAIN && c <= MH_CMD_DESCRIBE_COSTS);
+}
 
 /* A block that failed a check: answer BAD_CRC only if its header still names a request we know. */
 static void reject(const uint8_t *body, size_t length)
 {
     counters.bad_blocks++;
     if (length < MH_HEADER_SIZE) return;
-    if (body[0] != MH_PROTOCOL_VERSION || (body[2] & MH_FLAG_RESPONSE) || !known_command(body[1])) return;
-    size_t n = put_error(side_answer, sizeof side_answer, body[1], mh_get_u32(body + 4), MH_BAD_CRC,
+    if (!speaks(body[0]) || (body[2] & MH_FLAG_RESPONSE) || !known_command(body[1], body[0])) return;
+    size_t n = put_error(side_answer, sizeof side_answer, body[0], body[1], mh_get_u32(body + 4), MH_BAD_CRC,
                          "the frame failed its length or CRC check");
     send_body(side_answer, n);
 }
@@ -107,17 +114,22 @@ static void handle_block(uint8_t *b, size_t encoded_length)
     }
     /* PROTOCOL.md §5.1, steps 2 to 4; the command checks the rest. */
     uint16_t code;
+    uint8_t version = b[0];
     mh_answer a = { answer + MH_HEADER_SIZE, MH_MAX_PAYLOAD, 0, "" };
-    if (b[0] != MH_PROTOCOL_VERSION) { code = MH_UNSUPPORTED_VERSION; a.message = "this board speaks protocol version 1"; }
+    if (!speaks(version)) {
+        code = MH_UNSUPPORTED_VERSION;
+        a.message = "this board speaks protocol versions 1 and 2";
+        version = version < MH_BASE_VERSION ? MH_BASE_VERSION : MH_PROTOCOL_VERSION; /* answered in the nearest version it speaks */
+    }
     else if (payload_length > MH_MAX_PAYLOAD) { code = MH_TOO_LARGE; a.message = "the payload exceeds the board's payload limit"; }
     else {
         mh_link_view view = { counters.frames_received, counters.bad_blocks, counters.replays };
         mh_commands_set_link(&view);
-        code = mh_execute(command, b + MH_HEADER_SIZE, payload_length, &a);
+        code = mh_execute(version, command, b + MH_HEADER_SIZE, payload_length, &a);
     }
     answer_length = code == MH_OK
-        ? seal(answer, command, MH_FLAG_RESPONSE, sequence, a.length)
-        : put_error(answer, sizeof answer, command, sequence, code, a.message);
+        ? seal(answer, version, command, MH_FLAG_RESPONSE, sequence, a.length)
+        : put_error(answer, sizeof answer, version, command, sequence, code, a.message);
     have_answer = true; /* every answer but BAD_CRC and BUSY is remembered; this board never answers BUSY */
     answered_sequence = sequence;
     answered_crc = crc;

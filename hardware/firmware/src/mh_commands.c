@@ -10,9 +10,15 @@ static mh_wear wear;
 static mh_link_view link_view;
 
 const mh_wear *mh_commands_wear(void) { return &wear; }
+void mh_wear_add(int64_t pulses, int64_t reads, uint32_t duplicates)
+{
+    wear.total_pulses += pulses;
+    wear.total_reads += reads;
+    wear.duplicate_pulses += duplicates;
+}
 void mh_commands_set_link(const mh_link_view *link) { link_view = *link; }
 
-static uint16_t fail(mh_answer *a, uint16_t code, const char *message)
+uint16_t mh_fail(mh_answer *a, uint16_t code, const char *message)
 {
     a->message = message;
     return code;
@@ -39,7 +45,7 @@ static const char *window_refusal(const window_t *w, const mh_board_info *info)
 }
 
 /* PROTOCOL.md §4.1: limits are rounded to f32 and compared with the f32 fields. NaN fails every test. */
-static const char *pulse_refusal(float amplitude, float width, const mh_board_info *info)
+const char *mh_pulse_refusal(float amplitude, float width, const mh_board_info *info)
 {
     if (!(amplitude > 0.0f && amplitude <= (float)info->max_pulse_volts)) return "pulse amplitude outside the safe range";
     if (!(width >= (float)info->min_pulse_width_s && width <= (float)info->max_pulse_width_s)) return "pulse width outside the safe range";
@@ -57,11 +63,11 @@ static size_t put_string(uint8_t *p, const char *s)
 
 static uint16_t describe(size_t length, mh_answer *a)
 {
-    if (length != 0) return fail(a, MH_MALFORMED_PAYLOAD, "DESCRIBE takes no payload");
+    if (length != 0) return mh_fail(a, MH_MALFORMED_PAYLOAD, "DESCRIBE takes no payload");
     const mh_board_info *info = mh_hal_info();
     uint8_t *p = a->payload;
     memset(p, 0, 108);
-    p[0] = MH_PROTOCOL_VERSION;
+    p[0] = MH_PROTOCOL_VERSION; /* the highest version this board speaks */
     mh_put_u32(p + 4, (uint32_t)a->capacity);
     mh_put_u16(p + 8, info->tiles);
     mh_put_u16(p + 10, info->rows);
@@ -78,7 +84,8 @@ static uint16_t describe(size_t length, mh_answer *a)
     mh_put_u32(p + 68, info->max_batch);
     mh_put_f64(p + 72, info->g_min_siemens);
     mh_put_f64(p + 80, info->g_max_siemens);
-    p[88] = info->outer_product ? 1u : 0u;
+    /* Bit 1: an analog chain (DESCRIBE_CHAIN). Bit 2 (costs) stays clear: this firmware states none. */
+    p[88] = (uint8_t)((info->outer_product ? 1u : 0u) | (mh_hal_chain() ? 2u : 0u));
     p[89] = (uint8_t)((info->relu ? 1u : 0u) | (info->tanh ? 2u : 0u));
     mh_put_f64(p + 92, info->nominal_pulse_volts);
     mh_put_f64(p + 100, info->nominal_pulse_width_s);
@@ -92,27 +99,27 @@ static uint16_t describe(size_t length, mh_answer *a)
 
 static uint16_t read_command(const uint8_t *q, size_t length, mh_answer *a)
 {
-    if (length < 16) return fail(a, MH_MALFORMED_PAYLOAD, "READ payload is shorter than its fixed part");
+    if (length < 16) return mh_fail(a, MH_MALFORMED_PAYLOAD, "READ payload is shorter than its fixed part");
     window_t w = get_window(q);
     uint8_t activation = q[10];
     uint32_t batch = mh_get_u32(q + 12);
     if ((uint64_t)length != 16u + 4u * (uint64_t)batch * w.rows)
-        return fail(a, MH_MALFORMED_PAYLOAD, "READ payload length does not match its batch and window");
+        return mh_fail(a, MH_MALFORMED_PAYLOAD, "READ payload length does not match its batch and window");
     const mh_board_info *info = mh_hal_info();
     const char *why = window_refusal(&w, info);
-    if (why) return fail(a, MH_LIMIT_REFUSED, why);
-    if (batch == 0 || batch > info->max_batch) return fail(a, MH_LIMIT_REFUSED, "batch outside 1 .. the board's batch limit");
+    if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
+    if (batch == 0 || batch > info->max_batch) return mh_fail(a, MH_LIMIT_REFUSED, "batch outside 1 .. the board's batch limit");
     bool offered = activation == MH_ACT_NONE || (activation == MH_ACT_RELU && info->relu) || (activation == MH_ACT_TANH && info->tanh);
-    if (!offered) return fail(a, MH_LIMIT_REFUSED, "activation not offered by this board");
+    if (!offered) return mh_fail(a, MH_LIMIT_REFUSED, "activation not offered by this board");
     float vmax = fminf((float)info->dac_full_scale_volts, (float)info->max_read_volts);
     const uint8_t *inputs = q + 16;
     for (uint64_t i = 0; i < (uint64_t)batch * w.rows; i++) {
         float v = mh_get_f32(inputs + 4u * i);
-        if (!(fabsf(v) <= vmax)) return fail(a, MH_LIMIT_REFUSED, "an input is outside the safe read range");
+        if (!(fabsf(v) <= vmax)) return mh_fail(a, MH_LIMIT_REFUSED, "an input is outside the safe read range");
     }
-    if (!mh_hal_alive()) return fail(a, MH_DEVICE_FAILED, "the board has failed");
+    if (!mh_hal_alive()) return mh_fail(a, MH_DEVICE_FAILED, "the board has failed");
     uint64_t answer_length = 8u + 4u * (uint64_t)batch * w.columns;
-    if (answer_length > a->capacity) return fail(a, MH_TOO_LARGE, "the answer would exceed the board's payload limit");
+    if (answer_length > a->capacity) return mh_fail(a, MH_TOO_LARGE, "the answer would exceed the board's payload limit");
     uint8_t *p = a->payload;
     mh_put_u32(p, batch);
     mh_put_u16(p + 4, w.columns);
@@ -131,28 +138,28 @@ static uint16_t read_command(const uint8_t *q, size_t length, mh_answer *a)
 
 static uint16_t pulse_cells(const uint8_t *q, size_t length, mh_answer *a)
 {
-    if (length < 30) return fail(a, MH_MALFORMED_PAYLOAD, "PULSE_CELLS payload is shorter than its fixed part");
+    if (length < 30) return mh_fail(a, MH_MALFORMED_PAYLOAD, "PULSE_CELLS payload is shorter than its fixed part");
     uint64_t id = mh_get_u64(q);
     uint16_t part = mh_get_u16(q + 8), parts = mh_get_u16(q + 10);
     float amplitude = mh_get_f32(q + 12), width = mh_get_f32(q + 16);
     window_t w = get_window(q + 20);
     if ((uint64_t)length != 30u + 2u * (uint64_t)w.rows * w.columns)
-        return fail(a, MH_MALFORMED_PAYLOAD, "PULSE_CELLS payload length does not match its window");
+        return mh_fail(a, MH_MALFORMED_PAYLOAD, "PULSE_CELLS payload length does not match its window");
     const mh_board_info *info = mh_hal_info();
-    if (id == 0) return fail(a, MH_LIMIT_REFUSED, "pulse request id must be non-zero");
-    if (parts == 0 || part >= parts) return fail(a, MH_LIMIT_REFUSED, "pulse part number out of range");
+    if (id == 0) return mh_fail(a, MH_LIMIT_REFUSED, "pulse request id must be non-zero");
+    if (parts == 0 || part >= parts) return mh_fail(a, MH_LIMIT_REFUSED, "pulse part number out of range");
     const char *why = window_refusal(&w, info);
-    if (!why) why = pulse_refusal(amplitude, width, info);
-    if (why) return fail(a, MH_LIMIT_REFUSED, why);
+    if (!why) why = mh_pulse_refusal(amplitude, width, info);
+    if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
     const uint8_t *counts = q + 30;
     int64_t total = 0;
     for (uint32_t i = 0; i < (uint32_t)w.rows * w.columns; i++) {
         int32_t c = mh_get_i16(counts + 2u * i);
         if (c > (int32_t)info->max_pulses_per_cell || -c > (int32_t)info->max_pulses_per_cell)
-            return fail(a, MH_LIMIT_REFUSED, "a cell's pulse count exceeds the per-cell limit");
+            return mh_fail(a, MH_LIMIT_REFUSED, "a cell's pulse count exceeds the per-cell limit");
         total += c < 0 ? -c : c;
     }
-    if (!mh_hal_alive()) return fail(a, MH_DEVICE_FAILED, "the board has failed");
+    if (!mh_hal_alive()) return mh_fail(a, MH_DEVICE_FAILED, "the board has failed");
     uint8_t duplicate = 0;
     const mh_receipt *first = mh_receipts_find(id, part);
     if (first) {
@@ -177,7 +184,7 @@ static uint16_t pulse_cells(const uint8_t *q, size_t length, mh_answer *a)
     return MH_OK;
 }
 
-static int popcount64(uint64_t x)
+int mh_popcount64(uint64_t x)
 {
     int n = 0;
     while (x) { x &= x - 1u; n++; }
@@ -186,37 +193,37 @@ static int popcount64(uint64_t x)
 
 static uint16_t pulse_outer(const uint8_t *q, size_t length, mh_answer *a)
 {
-    if (length < 28) return fail(a, MH_MALFORMED_PAYLOAD, "PULSE_OUTER payload is shorter than its fixed part");
+    if (length < 28) return mh_fail(a, MH_MALFORMED_PAYLOAD, "PULSE_OUTER payload is shorter than its fixed part");
     uint64_t id = mh_get_u64(q);
     float amplitude = mh_get_f32(q + 8), width = mh_get_f32(q + 12);
     window_t w = get_window(q + 16);
     uint8_t slots = q[26];
     if ((uint64_t)length != 28u + 9u * ((uint64_t)w.rows + w.columns))
-        return fail(a, MH_MALFORMED_PAYLOAD, "PULSE_OUTER payload length does not match its window");
+        return mh_fail(a, MH_MALFORMED_PAYLOAD, "PULSE_OUTER payload length does not match its window");
     const mh_board_info *info = mh_hal_info();
-    if (!info->outer_product) return fail(a, MH_LIMIT_REFUSED, "this board has no outer-product pulsing");
-    if (id == 0) return fail(a, MH_LIMIT_REFUSED, "pulse request id must be non-zero");
+    if (!info->outer_product) return mh_fail(a, MH_LIMIT_REFUSED, "this board has no outer-product pulsing");
+    if (id == 0) return mh_fail(a, MH_LIMIT_REFUSED, "pulse request id must be non-zero");
     const char *why = window_refusal(&w, info);
-    if (!why) why = pulse_refusal(amplitude, width, info);
-    if (why) return fail(a, MH_LIMIT_REFUSED, why);
-    if (slots < 1 || slots > 64) return fail(a, MH_LIMIT_REFUSED, "slot count outside 1..64");
-    if (slots > info->max_pulses_per_cell) return fail(a, MH_LIMIT_REFUSED, "slot count exceeds the per-cell pulse limit");
+    if (!why) why = mh_pulse_refusal(amplitude, width, info);
+    if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
+    if (slots < 1 || slots > 64) return mh_fail(a, MH_LIMIT_REFUSED, "slot count outside 1..64");
+    if (slots > info->max_pulses_per_cell) return mh_fail(a, MH_LIMIT_REFUSED, "slot count exceeds the per-cell pulse limit");
     uint64_t mask = slots == 64 ? ~(uint64_t)0 : (((uint64_t)1 << slots) - 1u);
     const uint8_t *row_trains = q + 28;
     const uint8_t *row_polarity = row_trains + 8u * w.rows;
     const uint8_t *column_trains = row_polarity + w.rows;
     const uint8_t *column_polarity = column_trains + 8u * w.columns;
     for (uint16_t r = 0; r < w.rows; r++) {
-        if (mh_get_u64(row_trains + 8u * r) & ~mask) return fail(a, MH_LIMIT_REFUSED, "a row train uses a slot beyond the slot count");
+        if (mh_get_u64(row_trains + 8u * r) & ~mask) return mh_fail(a, MH_LIMIT_REFUSED, "a row train uses a slot beyond the slot count");
         int8_t p = (int8_t)row_polarity[r];
-        if (p < -1 || p > 1) return fail(a, MH_LIMIT_REFUSED, "a row polarity is not -1, 0 or +1");
+        if (p < -1 || p > 1) return mh_fail(a, MH_LIMIT_REFUSED, "a row polarity is not -1, 0 or +1");
     }
     for (uint16_t c = 0; c < w.columns; c++) {
-        if (mh_get_u64(column_trains + 8u * c) & ~mask) return fail(a, MH_LIMIT_REFUSED, "a column train uses a slot beyond the slot count");
+        if (mh_get_u64(column_trains + 8u * c) & ~mask) return mh_fail(a, MH_LIMIT_REFUSED, "a column train uses a slot beyond the slot count");
         int8_t p = (int8_t)column_polarity[c];
-        if (p < -1 || p > 1) return fail(a, MH_LIMIT_REFUSED, "a column polarity is not -1, 0 or +1");
+        if (p < -1 || p > 1) return mh_fail(a, MH_LIMIT_REFUSED, "a column polarity is not -1, 0 or +1");
     }
-    if (!mh_hal_alive()) return fail(a, MH_DEVICE_FAILED, "the board has failed");
+    if (!mh_hal_alive()) return mh_fail(a, MH_DEVICE_FAILED, "the board has failed");
     uint8_t duplicate = 0;
     int64_t total = 0;
     const mh_receipt *first = mh_receipts_find(id, 0);
@@ -231,7 +238,7 @@ static uint16_t pulse_outer(const uint8_t *q, size_t length, mh_answer *a)
             if (rt == 0 || rp == 0) continue;
             for (uint16_t c = 0; c < w.columns; c++) {
                 int sign = rp * (int8_t)column_polarity[c];
-                int n = popcount64(rt & mh_get_u64(column_trains + 8u * c));
+                int n = mh_popcount64(rt & mh_get_u64(column_trains + 8u * c));
                 if (sign == 0 || n == 0) continue;
                 mh_hal_pulse_cell(w.tile, (uint16_t)(w.row0 + r), (uint16_t)(w.column0 + c), sign * n, amplitude, width);
                 total += n;
@@ -251,13 +258,13 @@ static uint16_t pulse_outer(const uint8_t *q, size_t length, mh_answer *a)
 
 static uint16_t measure(const uint8_t *q, size_t length, mh_answer *a)
 {
-    if (length != 10) return fail(a, MH_MALFORMED_PAYLOAD, "MEASURE takes a 10-byte window");
+    if (length != 10) return mh_fail(a, MH_MALFORMED_PAYLOAD, "MEASURE takes a 10-byte window");
     window_t w = get_window(q);
     const char *why = window_refusal(&w, mh_hal_info());
-    if (why) return fail(a, MH_LIMIT_REFUSED, why);
-    if (!mh_hal_alive()) return fail(a, MH_DEVICE_FAILED, "the board has failed");
+    if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
+    if (!mh_hal_alive()) return mh_fail(a, MH_DEVICE_FAILED, "the board has failed");
     uint32_t cells = (uint32_t)w.rows * w.columns;
-    if (4u + 4u * (uint64_t)cells > a->capacity) return fail(a, MH_TOO_LARGE, "the answer would exceed the board's payload limit");
+    if (4u + 4u * (uint64_t)cells > a->capacity) return mh_fail(a, MH_TOO_LARGE, "the answer would exceed the board's payload limit");
     mh_put_u32(a->payload, cells);
     for (uint16_t r = 0; r < w.rows; r++)
         for (uint16_t c = 0; c < w.columns; c++)
@@ -269,8 +276,8 @@ static uint16_t measure(const uint8_t *q, size_t length, mh_answer *a)
 
 static uint16_t health(size_t length, mh_answer *a)
 {
-    if (length != 0) return fail(a, MH_MALFORMED_PAYLOAD, "HEALTH takes no payload");
-    if (!mh_hal_alive()) return fail(a, MH_DEVICE_FAILED, "the board has failed");
+    if (length != 0) return mh_fail(a, MH_MALFORMED_PAYLOAD, "HEALTH takes no payload");
+    if (!mh_hal_alive()) return mh_fail(a, MH_DEVICE_FAILED, "the board has failed");
     uint8_t *p = a->payload;
     memset(p, 0, 64);
     p[0] = 1;
@@ -289,8 +296,11 @@ static uint16_t health(size_t length, mh_answer *a)
     return MH_OK;
 }
 
-uint16_t mh_execute(uint8_t command, const uint8_t *payload, size_t length, mh_answer *a)
+uint16_t mh_execute(uint8_t version, uint8_t command, const uint8_t *payload, size_t length, mh_answer *a)
 {
+    /* The version-2 commands do not exist in a version-1 frame (PROTOCOL.md §2.1). */
+    if (command >= MH_CMD_DESCRIBE_CHAIN && command <= MH_CMD_DESCRIBE_COSTS)
+        return version >= 2u ? mh_execute_chain(command, payload, length, a) : mh_fail(a, MH_UNKNOWN_COMMAND, "unknown command in a version-1 frame");
     switch (command) {
     case MH_CMD_DESCRIBE: return describe(length, a);
     case MH_CMD_READ: return read_command(payload, length, a);
@@ -302,6 +312,6 @@ uint16_t mh_execute(uint8_t command, const uint8_t *payload, size_t length, mh_a
         memmove(a->payload, payload, length);
         a->length = length;
         return MH_OK;
-    default: return fail(a, MH_UNKNOWN_COMMAND, "unknown command");
+    default: return mh_fail(a, MH_UNKNOWN_COMMAND, "unknown command");
     }
 }

@@ -3,6 +3,7 @@
 #define MH_COMMANDS_H
 #include <stddef.h>
 #include <stdint.h>
+#include "mh_hal.h"
 
 typedef struct {
     uint8_t *payload;    /* where the answer payload goes */
@@ -11,8 +12,20 @@ typedef struct {
     const char *message; /* a plain sentence, on error */
 } mh_answer;
 
-/* Returns MH_OK with the answer in *answer, or an error code with answer->message. */
-uint16_t mh_execute(uint8_t command, const uint8_t *payload, size_t length, mh_answer *answer);
+/* Returns MH_OK with the answer in *answer, or an error code with answer->message. `version` is the
+ * request's header version (1 or 2): the version-2 commands are unknown in a version-1 frame. */
+uint16_t mh_execute(uint8_t version, uint8_t command, const uint8_t *payload, size_t length, mh_answer *answer);
+
+/* The version-2 chain and cost commands (mh_chain.c), and forgetting the latch at board start. */
+uint16_t mh_execute_chain(uint8_t command, const uint8_t *payload, size_t length, mh_answer *answer);
+void mh_chain_reset(void);
+
+/* Shared by the command files: an error answer, the pulse amplitude/width check (NULL if allowed), a
+ * population count, and the board-wide wear counters. */
+uint16_t mh_fail(mh_answer *a, uint16_t code, const char *message);
+const char *mh_pulse_refusal(float amplitude, float width, const mh_board_info *info);
+int mh_popcount64(uint64_t x);
+void mh_wear_add(int64_t pulses, int64_t reads, uint32_t duplicates);
 
 /* Board-wide counters HEALTH reports (besides the link counters). */
 typedef struct {

@@ -21,7 +21,17 @@
 #define MH_MAX_TILE_COLUMNS 64u
 #endif
 
-#define MH_PROTOCOL_VERSION 1u
+/* The highest protocol version this firmware speaks; it also accepts version-1 requests (PROTOCOL.md §2.1). */
+#define MH_PROTOCOL_VERSION 2u
+#define MH_BASE_VERSION 1u
+
+/* Largest analog chain the core's staging arrays hold (neurons and digitised outputs of all stages). */
+#ifndef MH_MAX_CHAIN_NEURONS
+#define MH_MAX_CHAIN_NEURONS 64u
+#endif
+#ifndef MH_MAX_CHAIN_OUTPUTS
+#define MH_MAX_CHAIN_OUTPUTS 64u
+#endif
 #define MH_HEADER_SIZE 12u
 #define MH_CRC_SIZE 4u
 #define MH_MAX_BODY (MH_HEADER_SIZE + MH_MAX_PAYLOAD + MH_CRC_SIZE)

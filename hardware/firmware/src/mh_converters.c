@@ -23,6 +23,20 @@ float mh_activate(float amps, mh_activation activation, const mh_board_info *inf
     }
 }
 
+float mh_quantise(float value, uint8_t bits, double full_scale)
+{
+    float full = (float)full_scale;
+    if (value > full) value = full;
+    if (value < -full) value = -full;
+    return mh_quantise_unclamped(value, bits, full_scale);
+}
+
+float mh_quantise_unclamped(float value, uint8_t bits, double full_scale)
+{
+    float step = step_of(full_scale, bits);
+    return nearbyintf(value / step) * step;
+}
+
 float mh_adc_quantise(float amps, const mh_board_info *info)
 {
     float full = (float)info->adc_full_scale_amps;

@@ -13,4 +13,11 @@ float mh_activate(float amps, mh_activation activation, const mh_board_info *inf
 /* ADC: clamp to +-full scale, then the nearest multiple (ties to even) of 2*full/(2^bits - 2). */
 float mh_adc_quantise(float amps, const mh_board_info *info);
 
+/* Any bipolar converter of the chain (PROTOCOL.md §4.8): clamp to +-full scale, nearest multiple (ties to
+ * even) of 2*full/(2^bits - 2). */
+float mh_quantise(float value, uint8_t bits, double full_scale);
+
+/* A DAC without clamping (its input is checked to be in range): nearest multiple of the step. */
+float mh_quantise_unclamped(float value, uint8_t bits, double full_scale);
+
 #endif

@@ -63,4 +63,42 @@ bool mh_hal_alive(void);
 /* Result of the board's built-in self test. */
 bool mh_hal_self_test_passed(void);
 
+/* ---- Version 2: the analog chain (PROTOCOL.md §4.8-4.10). A board without one returns NULL from
+ * mh_hal_chain and never has the other chain functions called. ---- */
+
+/* One stage: a window, the stage driving its rows (-1: the row DACs), bias row, and whether its column
+ * pairs go to the output ADC (else to neurons). */
+typedef struct {
+    uint16_t tile, row0, rows, column0, columns;
+    int8_t source;
+    bool bias_row, adc_sink;
+} mh_chain_stage;
+
+/* The chain's datasheet: what DESCRIBE_CHAIN sends. Converter bits 0 = the converter is absent. */
+typedef struct {
+    uint8_t stage_count; /* 1..64 */
+    const mh_chain_stage *stages;
+    uint16_t inputs, neurons, outputs; /* I, N, O of PROTOCOL.md §4.8 (consistent with the stages) */
+    double neuron_input_full_scale_amps, neuron_output_full_scale_volts, bias_volts;
+    uint8_t output_adc_bits;
+    double output_adc_full_scale_amps;
+    uint8_t injection_bits; /* 0: no perturbation injection */
+    double injection_full_scale_amps, injection_noise_amps;
+    uint8_t tap_bits; /* 0: no monitor taps */
+    double tap_full_scale_volts;
+    bool latched_updates;
+} mh_chain_info;
+
+/* The board's chain, or NULL (a board without one still speaks version 2 and says so). */
+const mh_chain_info *mh_hal_chain(void);
+
+/* One result row of a chain read: drives the DAC-fed stages with input_volts (inputs values, checked), adds
+ * injection_amps (neurons values, checked; NULL: none) at the neurons' inputs, and stores what the output ADC
+ * reports (outputs values) and, when tap_volts is not NULL, what the taps report (neurons values). It latches
+ * the voltages that drove every stage's rows as result row result_row (< max_batch) of the current read. */
+void mh_hal_chain_read(uint32_t result_row, const float *input_volts, const float *injection_amps, float *output_amps, float *tap_volts);
+
+/* The latched voltage of row `row` of stage `stage` in result row `result_row` of the last chain read. */
+float mh_hal_chain_latched(uint8_t stage, uint32_t result_row, uint16_t row);
+
 #endif

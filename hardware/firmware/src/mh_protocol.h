@@ -1,10 +1,12 @@
-/* Numbers of wire protocol version 1 (hardware/PROTOCOL.md). */
+/* Numbers of wire protocol versions 1 and 2 (hardware/PROTOCOL.md). */
 #ifndef MH_PROTOCOL_H
 #define MH_PROTOCOL_H
 
 enum {
     MH_CMD_DESCRIBE = 0x01, MH_CMD_READ = 0x02, MH_CMD_PULSE_CELLS = 0x03, MH_CMD_PULSE_OUTER = 0x04,
     MH_CMD_MEASURE = 0x05, MH_CMD_HEALTH = 0x06, MH_CMD_ECHO = 0x07,
+    /* Version 2 only (PROTOCOL.md §2.1, §4.8-4.11). */
+    MH_CMD_DESCRIBE_CHAIN = 0x08, MH_CMD_READ_CHAIN = 0x09, MH_CMD_PULSE_LATCHED = 0x0A, MH_CMD_DESCRIBE_COSTS = 0x0B,
 };
 
 enum { MH_FLAG_RESPONSE = 0x01, MH_FLAG_ERROR = 0x02 };

@@ -54,6 +54,16 @@ public class FirmwareOnEmulatedCortexMTests
             pc.Read(w, x, yb, activation);
             Assert.Equal(yb, ya);
         }
+        // The analog chain (protocol version 2) too: inputs, injection and taps, bit for bit.
+        var chain = m3.Description.AnalogChain!;
+        Assert.Equal(2, m3.ProtocolVersion);
+        var cx = x.AsSpan(0, 3 * chain.InputCount).ToArray();
+        var injection = Enumerable.Range(0, 3 * 2 * chain.NeuronCount).Select(i => (i % 3 - 1) * chain.Injection!.FullScaleAmps / 2).ToArray();
+        float[] oa = new float[6 * chain.OutputCount], ob = new float[6 * chain.OutputCount], ta = new float[6 * chain.NeuronCount], tb = new float[6 * chain.NeuronCount];
+        m3.ReadChain(cx, 2, injection, oa, ta);
+        pc.ReadChain(cx, 2, injection, ob, tb);
+        Assert.Equal(ob, oa);
+        Assert.Equal(tb, ta);
         var health = m3.ReadHealth();
         Assert.Equal(a.PulsesApplied, health.TotalPulses);
         Assert.True(health.Uptime > TimeSpan.Zero);

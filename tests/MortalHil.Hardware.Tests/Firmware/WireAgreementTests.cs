@@ -240,4 +240,44 @@ public class WireAgreementTests
         Assert.True(link.AnswersDropped >= 1, $"{kind}: {link.AnswersDropped} answers reported dropped");
         Assert.True(link.AnswersDropped <= 60);
     }
+
+    [Theory]
+    [MemberData(nameof(WireTarget.Kinds), MemberType = typeof(WireTarget))]
+    public void Both_boards_speak_versions_1_and_2_and_answer_each_request_in_its_own_version(string kind)
+    {
+        using var t = WireTarget.Open(kind);
+        Assert.Equal(2, t.Identity.HighestVersion); // DESCRIBE byte 0, asked in version 1
+        var v2 = t.Client.ExchangeWire(FrameCodec.Encode(ProtocolCommand.Describe, FrameFlags.None, t.NextSequence(), [], 2));
+        Assert.Equal(2, v2.Header.Version);
+        Assert.Null(Code(v2));
+        Assert.Equal(t.Identity.Description.SerialNumber, DescribeMessage.Decode(v2.Payload).Description.SerialNumber);
+        var v1 = t.Client.Exchange(ProtocolCommand.Health, t.NextSequence(), []);
+        Assert.Equal(1, v1.Header.Version);
+        // A version the board does not speak: UNSUPPORTED_VERSION, in the nearest version it does.
+        foreach (byte version in new byte[] { 0, 3 })
+        {
+            var f = t.Client.ExchangeWire(FrameCodec.Encode(ProtocolCommand.Describe, FrameFlags.None, t.NextSequence(), [], version));
+            Assert.Equal(ProtocolErrorCode.UnsupportedVersion, Code(f));
+            Assert.Equal(version == 0 ? 1 : 2, f.Header.Version);
+        }
+        // The version-2 commands do not exist in a version-1 frame.
+        foreach (var command in new[] { ProtocolCommand.DescribeChain, ProtocolCommand.ReadChain, ProtocolCommand.PulseLatched, ProtocolCommand.DescribeCosts })
+            Assert.Equal(ProtocolErrorCode.UnknownCommand, Code(t.Client.Exchange(command, t.NextSequence(), [])));
+        // Both state no costs; the virtual board here serves a crossbar without a chain, the firmware has one.
+        var costs = t.Client.ExchangeWire(FrameCodec.Encode(ProtocolCommand.DescribeCosts, FrameFlags.None, t.NextSequence(), [], 2));
+        Assert.Equal([0], costs.Payload);
+        var chain = t.Client.ExchangeWire(FrameCodec.Encode(ProtocolCommand.DescribeChain, FrameFlags.None, t.NextSequence(), [], 2));
+        Assert.Equal(t.Identity.DescribesChain, chain.Payload[0] == 1);
+        Assert.Equal(kind == "firmware", t.Identity.DescribesChain);
+        if (!t.Identity.DescribesChain)
+        {
+            Assert.Equal([0], chain.Payload);
+            var read = t.Client.ExchangeWire(FrameCodec.Encode(ProtocolCommand.ReadChain, FrameFlags.None, t.NextSequence(), [1, 0, 0, 0, 1, 0, 0, 0], 2));
+            Assert.Equal(ProtocolErrorCode.LimitRefused, Code(read));
+        }
+        else Assert.NotNull(ChainDescriptionMessage.Decode(chain.Payload, t.Identity.Description));
+        // A non-empty DESCRIBE_CHAIN is a layout fault.
+        var bad = t.Client.ExchangeWire(FrameCodec.Encode(ProtocolCommand.DescribeChain, FrameFlags.None, t.NextSequence(), [1], 2));
+        Assert.Equal(ProtocolErrorCode.MalformedPayload, Code(bad));
+    }
 }

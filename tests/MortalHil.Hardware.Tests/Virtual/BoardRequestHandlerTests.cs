@@ -67,7 +67,7 @@ public class BoardRequestHandlerTests
     {
         var h = new BoardRequestHandler(new IdealCrossbarFake(), maxPayload: 1024);
         Assert.Equal(ProtocolErrorCode.UnknownCommand, ErrorCode(Answer(h, Request((ProtocolCommand)0x55, 1, []))));
-        Assert.Equal(ProtocolErrorCode.UnsupportedVersion, ErrorCode(Answer(h, Request(ProtocolCommand.Describe, 2, [], version: 2))));
+        Assert.Equal(ProtocolErrorCode.UnsupportedVersion, ErrorCode(Answer(h, Request(ProtocolCommand.Describe, 2, [], version: 3))));
         Assert.Equal(ProtocolErrorCode.MalformedPayload, ErrorCode(Answer(h, Request(ProtocolCommand.Describe, 3, [1]))));
         Assert.Equal(ProtocolErrorCode.TooLarge, ErrorCode(Answer(h, Request(ProtocolCommand.Echo, 4, new byte[2000]))));
         var hot = ReadMessages.EncodeRequest(new CrossbarWindow(0, 0, 1, 0, 1), AnalogActivation.None, [5f]);

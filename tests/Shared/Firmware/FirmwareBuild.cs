@@ -34,8 +34,9 @@ internal static class FirmwareBuild
 
     /// <summary>
     /// A host build whose model array is <paramref name="tiles"/> x <paramref name="rows"/> x <paramref name="columns"/>
-    /// (the Makefile's MODEL_SIZE) instead of the default 2 x 16 x 8: large enough to train a small network on.
-    /// Built on first use into its own folder.
+    /// (the Makefile's MODEL_SIZE) instead of the default 2 x 16 x 8: large enough to train a small network on,
+    /// layer by layer through the ADC (so without the model's analog chain: <c>train</c> maps onto a chain whenever a
+    /// board describes one). Built on first use into its own folder.
     /// </summary>
     public static string HostExecutableOfSize(int tiles, int rows, int columns)
     {
@@ -44,11 +45,17 @@ internal static class FirmwareBuild
         {
             if (!SizedHostBuilds.TryGetValue((tiles, rows, columns), out build!))
                 SizedHostBuilds[(tiles, rows, columns)] = build = new(() => Make("host", "host/mortalhil-fw-host",
-                    Path.Combine(OutputDirectory, $"model-{tiles}x{rows}x{columns}"), $"MODEL_SIZE=-DMH_MODEL_TILES={tiles} -DMH_MODEL_ROWS={rows} -DMH_MODEL_COLUMNS={columns}"),
+                    Path.Combine(OutputDirectory, $"model-{tiles}x{rows}x{columns}-no-chain"), $"MODEL_SIZE=-DMH_MODEL_TILES={tiles} -DMH_MODEL_ROWS={rows} -DMH_MODEL_COLUMNS={columns} -DMH_MODEL_NO_CHAIN"),
                     LazyThreadSafetyMode.ExecutionAndPublication);
         }
         return build.Value;
     }
+
+    private static readonly Lazy<string> NoChainHostBuild = new(() => Make("host", "host/mortalhil-fw-host",
+        Path.Combine(OutputDirectory, "no-chain"), "MODEL_SIZE=-DMH_MODEL_NO_CHAIN"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>A host build whose board has no analog chain (it speaks version 2 and says so in DESCRIBE).</summary>
+    public static string HostExecutableWithoutChain => NoChainHostBuild.Value;
 
     /// <summary>The Cortex-M3 build (arm-none-eabi-gcc), built on first use.</summary>
     public static string CortexMElf => CortexMBuild.Value;
