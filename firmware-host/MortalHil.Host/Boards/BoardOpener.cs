@@ -39,6 +39,19 @@ public static class BoardOpener
         return entry.Open(spec[(colon + 1)..], gpio ?? GpioSelection.None);
     }
 
+    /// <summary>
+    /// True when the board <paramref name="spec"/> names describes an analog chain, so a command can pick chain defaults
+    /// before it starts: a <c>sim:</c> preset is read without building the board; a <c>serial:</c> board is asked (its
+    /// DESCRIBE, and DESCRIBE_CHAIN when it speaks protocol version 2) and closed again. Other boards answer false.
+    /// </summary>
+    public static bool DescribesChain(string spec, GpioSelection? gpio = null)
+    {
+        if (spec.StartsWith("sim:", StringComparison.Ordinal)) return SimBoardSpec.DescribesChain(spec);
+        if (!spec.StartsWith("serial:", StringComparison.Ordinal)) return false;
+        using var board = Open(spec, gpio);
+        return board.Description.AnalogChain is not null;
+    }
+
     /// <summary>$MORTALHIL_SPI_TRACE_HOLD: the trace line a dry run is held at (rehearsing a signal mid-operation), or null.</summary>
     private static long? TraceHold()
     {

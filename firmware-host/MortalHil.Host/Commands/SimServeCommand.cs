@@ -38,8 +38,10 @@ public static class SimServeCommand
         seed = new Option<int>("--fault-seed") { Description = seed.Description, DefaultValueFactory = _ => 1 };
         var maxPayload = SharedOptions.Count("--max-payload", "Payload limit the board advertises, bytes.", ProtocolConstants.MaxPayload, ProtocolConstants.MinBoardMaxPayload, ProtocolConstants.MaxPayload);
         var maxSeconds = SharedOptions.Real("--max-seconds", "Stop after this many seconds (0 = only when stopped).", 86_400, 0, 31_536_000);
+        var protocolVersion = SharedOptions.Count("--protocol-version", "Highest protocol version the served board speaks: 2, or 1 to act as a board built before analog chains and costs were on the wire (hardware/PROTOCOL.md 2.1).",
+            ProtocolConstants.HighestVersion, ProtocolConstants.Version, ProtocolConstants.HighestVersion);
         var cmd = new Command("serve", "Serve a board over the serial wire protocol until SIGINT/SIGTERM, end of standard input, or --max-seconds.");
-        foreach (var o in new Option[] { board, pty, link, drop, corrupt, duplicate, delay, seed, maxPayload, maxSeconds }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { board, pty, link, drop, corrupt, duplicate, delay, seed, maxPayload, maxSeconds, protocolVersion }) cmd.Options.Add(o);
         var gpio = SharedOptions.AddGpio(cmd, board);
         cmd.SetAction(parse =>
         {
@@ -61,16 +63,16 @@ public static class SimServeCommand
             bool onPty = parse.GetValue(pty);
             string? linkPath = parse.GetValue(link);
             if (linkPath is not null && !onPty) throw new CliUsageException("--link needs --pty");
-            return Serve(parse.GetValue(board)!, gpio(parse), onPty, linkPath, faults, limit, seconds);
+            return Serve(parse.GetValue(board)!, gpio(parse), onPty, linkPath, faults, limit, seconds, (byte)parse.GetValue(protocolVersion));
         });
         return cmd;
     }
 
-    private static int Serve(string spec, GpioSelection gpio, bool onPty, string? linkPath, LinkFaults faults, int maxPayload, double maxSeconds)
+    private static int Serve(string spec, GpioSelection gpio, bool onPty, string? linkPath, LinkFaults faults, int maxPayload, double maxSeconds, byte protocolVersion)
     {
         using var ownStops = MortalHil.Host.Stopping.SafeStop.CommandHandlesSignals(); // stops itself below; the board is left safe when disposed
         using var device = BoardOpener.Open(spec, gpio);
-        var server = new BoardProtocolServer(device, faults, maxPayload);
+        var server = new BoardProtocolServer(device, faults, maxPayload, highestVersion: protocolVersion);
         using var stop = maxSeconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(maxSeconds)) : new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });

@@ -62,7 +62,7 @@ public static class TrainCommand
         cmd.SetAction(parse =>
         {
             string algorithm = parse.GetValue(algo)!;
-            var defaults = TrainDefaults.For(algorithm, Boards.SimBoardSpec.DescribesChain(parse.GetValue(board)!));
+            var defaults = TrainDefaults.For(algorithm, Boards.BoardOpener.DescribesChain(parse.GetValue(board)!, gpio(parse)));
             int down = parse.GetValue(downsample);
             var netShape = parse.GetValue(shape) ?? NetworkShape.Parse(down == 1 ? "784-256-10" : down == 2 ? "196-128-10" : "49-64-10");
             if (algorithm == "wp" && parse.GetValue(lr) is > Limits.WeightPerturbationLearningRate)

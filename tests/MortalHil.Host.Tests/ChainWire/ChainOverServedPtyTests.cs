@@ -118,4 +118,37 @@ public class ChainOverServedPtyTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void Sim_serve_with_protocol_version_1_serves_the_chain_board_as_a_plain_board()
+    {
+        var err = new StringWriter();
+        Assert.Equal(2, Cli.CliRunner.Run(Program.BuildRoot(), ["sim", "serve", "--board", "sim:reram:1", "--protocol-version", "3"], err));
+        Assert.StartsWith("error:", err.ToString());
+
+        var dir = Path.Combine(Path.GetTempPath(), $"mortalhil-chain-pty-{Guid.NewGuid():N}");
+        try
+        {
+            var preset = ChainWireBoards.WritePreset(dir);
+            using var server = ServedSim.Start($"sim:{preset}:42", "--protocol-version", "1");
+            using var local = ChainWireBoards.Create("42");
+            using (var board = SerialBoard.Open(server.Port, Options))
+            {
+                Assert.Equal(1, board.ProtocolVersion);
+                Assert.Null(board.Description.AnalogChain);
+                Assert.Null(board.Description.Costs);
+                var w = new CrossbarWindow(0, 0, 8, 0, 4);
+                var x = Enumerable.Range(0, 16).Select(i => (i % 5 - 2) * 0.05f).ToArray();
+                float[] a = new float[8], b = new float[8];
+                local.Read(w, x, a);
+                board.Read(w, x, b);
+                Assert.Equal(a, b); // everything version 1 had is unchanged
+            }
+            server.Stop();
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

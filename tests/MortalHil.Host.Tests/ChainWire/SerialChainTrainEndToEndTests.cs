@@ -7,7 +7,8 @@ namespace MortalHil.Host.Tests.ChainWire;
 /// <c>mortalhil train --board serial:PTY --algo np</c> against <c>mortalhil sim serve --pty</c> serving a (small)
 /// <c>reram-mortal</c> board: the chain reads with injection and taps, the latched updates and the costs all cross
 /// the real serial driver, and since each call reaches the simulated board unchanged, the run is the run on
-/// <c>sim:</c> directly (only timings differ).
+/// <c>sim:</c> directly (only timings differ). Neither run states the chain defaults (16 directions, sigma 0.2): the
+/// serial board's description says it has a chain, as the sim: preset does.
 /// </summary>
 public class SerialChainTrainEndToEndTests
 {
@@ -43,8 +44,6 @@ public class SerialChainTrainEndToEndTests
         var err = new StringWriter();
         int code = CliRunner.Run(Program.BuildRoot(), ["train", "--board", board, "--algo", "np", "--dataset", $"idx:{data}", "--out", output,
             "--downsample", "2", "--shape", $"{ChainWireBoards.InputCount}-{ChainWireBoards.Hidden}-{ChainWireBoards.Classes}", "--epochs", "1",
-            // The chain defaults (16 directions, sigma 0.2) stated: train picks them from a sim: spec's preset, not yet from a serial board's description.
-            "--directions", "16", "--sigma", "0.2",
             "--train-limit", "64", "--test-limit", "32", "--evals-per-epoch", "1", "--db", db], err);
         Assert.True(code == 0, $"train --board {board}: exit {code}: {err}");
         return JsonNode.Parse(File.ReadAllText(Path.Combine(output, "train.json")))!.AsObject();
