@@ -20,6 +20,7 @@ public static class Program
                      BenchCommand.Create(),
                      TrainCommand.Create(),
                      RunsCommand.Create(),
+                     VerifyCommand.Create(),
                      EvalCommand.Create(),
                      ExperimentCommand.Create(),
                      MortalHil.Host.Commands.Mortality.HandoverCommand.Create(),

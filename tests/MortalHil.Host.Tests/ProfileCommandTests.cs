@@ -1,6 +1,7 @@
 namespace MortalHil.Host.Tests;
 
 /// <summary><c>mortalhil profile check|wiring</c> on the example profiles.</summary>
+[Collection(ConsoleOutputCollection.Name)]
 public class ProfileCommandTests
 {
     private static string Example(string name) => SafeStopTests.RepoFile("hardware", "MortalHil.Hardware", "Spi", "Profile", "Examples", name);

@@ -27,7 +27,7 @@ public class SerialTrainEndToEndTests
             var direct = Train($"sim:{preset}:42", data, Path.Combine(dir, "direct"), Path.Combine(dir, "runs.db"));
             foreach (var run in new[] { viaSerial, direct })
             {
-                foreach (var key in new[] { "run_id", "board", "wall_seconds" }) run.Remove(key);
+                foreach (var key in new[] { "run_id", "board", "wall_seconds", "checksum" }) run.Remove(key);
                 foreach (var point in run["curve"]!.AsArray()) point!.AsObject().Remove("wall_seconds");
             }
             // The board's operation costs cross the wire (DESCRIBE_COSTS): energies and their source are the same too.

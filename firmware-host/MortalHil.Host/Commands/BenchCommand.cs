@@ -118,7 +118,7 @@ public static class BenchCommand
             ["note"] = note,
         };
         string path = Path.Combine(outDir, "bench-forward.json");
-        Core.Files.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        Core.Files.StampedJson.Write(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }), "bench-forward", 1);
         foreach (var x in results)
             Console.WriteLine($"{x.Shape.Name,-15} {x.Shape.Batch,4} x {x.Shape.Rows,4} x {x.Shape.Cols,4}: analog read {x.AnalogGflops,6:F1} GFLOP/s, " +
                               $"sgemm {(x.SgemmGflops is { } sg ? $"{sg,6:F1} GFLOP/s" : "n/a")}, ratio {(x.Ratio is { } rr ? $"{rr:F2}" : "n/a")}");

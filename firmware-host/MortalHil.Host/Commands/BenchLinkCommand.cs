@@ -134,7 +134,7 @@ public static class BenchLinkCommand
                 Command = "mortalhil bench link " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "link").Skip(1)),
             };
             var path = Path.Combine(s.Out, "bench-link.json");
-            Core.Files.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, JsonOptions));
+            Core.Files.StampedJson.Write(path, JsonSerializer.Serialize(result, JsonOptions), "bench-link", 1);
             Console.WriteLine($"echo round trip     p50 {echo.P50:F0} us  p90 {echo.P90:F0} us  p99 {echo.P99:F0} us");
             Console.WriteLine($"1-vector read       p50 {read1.P50:F0} us  p90 {read1.P90:F0} us  p99 {read1.P99:F0} us");
             Console.WriteLine($"read throughput     {result.Throughput.VectorsPerSecond:F0} vectors/s ({result.Throughput.PayloadBytesPerSecond / 1e6:F1} MB/s payload), batch {batch}, window {r}x{c}");

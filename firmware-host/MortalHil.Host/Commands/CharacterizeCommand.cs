@@ -54,7 +54,7 @@ public static class CharacterizeCommand
         node.Insert(1, "seconds", Math.Round((DateTime.UtcNow - started).TotalSeconds, 2));
         node.Add("units", JsonNode.Parse("""{"conductance": "S", "current": "A", "noise_rel": "std / mean"}"""));
         string jsonPath = Path.Combine(outDir, "characterize.json");
-        Core.Files.AtomicFile.WriteAllText(jsonPath, node.ToJsonString(Json));
+        Core.Files.StampedJson.Write(jsonPath, node.ToJsonString(Json), "characterize", 1);
         CharacterizationPlots.ConductanceMap(report, Path.Combine(outDir, "conductance-map.png"));
         CharacterizationPlots.PulseResponse(report, Path.Combine(outDir, "pulse-response.png"));
 

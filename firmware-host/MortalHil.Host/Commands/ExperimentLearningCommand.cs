@@ -137,7 +137,7 @@ public static class ExperimentLearningCommand
             targets = new { np_reram = 0.95, ll_reram = 0.965 },
             variance = variance.Select(v => new { hidden = v.Hidden, trainer = v.Trainer, mean_cosine = v.MeanCosine, std_cosine = v.StdCosine, batches = v.Batches }),
         };
-        Atomic(Path.Combine(outDir, "learning.json"), JsonSerializer.Serialize(json, TrainCommand.Json));
+        StampedJson.Write(Path.Combine(outDir, "learning.json"), JsonSerializer.Serialize(json, TrainCommand.Json), "learning", 1);
 
         var md = new StringBuilder();
         var csv = new StringBuilder("section,board,algo,hidden,test_accuracy,forward_passes,pulses,max_pulses_per_cell,wall_seconds,sim_seconds,mean_cosine,std_cosine\n");

@@ -189,7 +189,7 @@ public static class TrainCommand
             cost_source = result.Costs?.Source,
             curve = result.Curve.Select(c => new { epoch = c.Epoch, examples = c.Examples, train_accuracy = c.TrainAccuracy, test_accuracy = c.TestAccuracy, forward_passes = c.ForwardPasses, pulses = c.Pulses, wall_seconds = c.WallSeconds }),
         };
-        AtomicFile.WriteAllText(Path.Combine(outDir, "train.json"), JsonSerializer.Serialize(json, Json));
+        StampedJson.Write(Path.Combine(outDir, "train.json"), JsonSerializer.Serialize(json, Json), "train", 1);
         var xs = result.Curve.Select(c => c.Epoch).ToArray();
         LinePlots.Save(Path.Combine(outDir, "learning-curve.png"), $"{r.Algo} on {(r.Algo == "bp-digital" ? "digital" : r.Board)}, {datasetName} {r.Shape}",
             "epoch", "accuracy",

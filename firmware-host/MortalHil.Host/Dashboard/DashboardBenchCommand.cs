@@ -72,8 +72,7 @@ public static partial class DashboardBenchCommand
             catch (IOException) { }
         }
         var path = Path.Combine(outDir, "dashboard-bench.json");
-        File.WriteAllText(path + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
+        Core.Files.StampedJson.Write(path, json, "dashboard-bench", 1);
         Console.WriteLine($"wrote {path}");
         return 0;
     }

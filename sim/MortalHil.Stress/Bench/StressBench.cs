@@ -34,7 +34,7 @@ public static class StressBench
                 outcome.Report.Metrics.Total.ServiceAvailability, outcome.Report.JournaledOutputsLost));
         }
         var report = new BenchReport(scenario.Name, scenarioFile, threads, scenario.Seeds, points);
-        AtomicFile.WriteAllText(Path.Combine(outFolder, "bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions));
+        Core.Files.StampedJson.Write(Path.Combine(outFolder, "bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions), "stress-bench", 1);
         Plot(report, Path.Combine(outFolder, "bench.png"));
         return report;
     }

@@ -51,7 +51,7 @@ public static class LineageDetails
                 lost_before_handover = l.LostBeforeHandover,
             }),
         });
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { scenario = run.Scenario.Name, seeds }, StressReport.JsonOptions));
+        Core.Files.StampedJson.Write(path, JsonSerializer.Serialize(new { scenario = run.Scenario.Name, seeds }, StressReport.JsonOptions), "lineages", 1);
     }
 
     /// <summary>The lineage's service changes in [<paramref name="from"/>, <paramref name="to"/>): days since <paramref name="from"/> and accuracy (null: none served).</summary>

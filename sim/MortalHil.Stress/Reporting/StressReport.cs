@@ -46,7 +46,7 @@ public sealed record StressReport
     };
 
     /// <summary>Writes the report to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+    public void Save(string path) => Core.Files.StampedJson.Write(path, JsonSerializer.Serialize(this, JsonOptions), "stress", 1);
 }
 
 /// <summary>What was run.</summary>

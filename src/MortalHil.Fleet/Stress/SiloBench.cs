@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using MortalHil.Core.Files;
 using MortalHil.Fleet.Cluster;
 using MortalHil.Fleet.Local;
 using MortalHil.Stress.Reporting;
@@ -56,7 +57,7 @@ public static class SiloBench
             log?.Invoke($"{config.Label}: {point.BoardGenerationsPerSecond:F2} board-generations/s ({point.WallSeconds:F1} s)");
         }
         var report = new SiloBenchReport(scenario.Name, scenarioFile, scenario.FleetSize, cores, points);
-        AtomicFile.WriteAllText(Path.Combine(outFolder, "silo-bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions));
+        StampedJson.Write(Path.Combine(outFolder, "silo-bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions), "silo-bench", 1);
         return report;
     }
 

@@ -6,6 +6,7 @@ using MortalHil.Host.Runs;
 namespace MortalHil.Host.Tests.Learning;
 
 /// <summary>The train, eval and runs commands end to end on small synthetic IDX data and an ideal simulated board.</summary>
+[Collection(ConsoleOutputCollection.Name)]
 public sealed class TrainCommandTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mortalhil-host-test-" + Guid.NewGuid().ToString("N"));

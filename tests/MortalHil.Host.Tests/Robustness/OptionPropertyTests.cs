@@ -61,6 +61,7 @@ public sealed class OptionPropertyTests : IDisposable
         ["bench link"] = ["bench", "link", "--out", Blocked("bl"), "--board", "simfile:" + P("none.board")],
         ["train"] = ["train", "--board", "sim:ideal:1", "--dataset", "idx:" + P("no-data"), "--db", P("runs.db"), "--out", P("train")],
         ["runs"] = ["runs", "--db", P("runs.db")],
+        ["verify"] = ["verify", P("no-such-file")],
         ["eval"] = ["eval", "--board", "simfile:" + P("none.board"), "--dataset", "idx:" + P("no-data")],
         ["experiment learning"] = ["experiment", "learning", "--out", Blocked("el"), "--data-dir", Blocked("data"), "--db", P("runs.db")],
         ["experiment mortality"] = ["experiment", "mortality", "--out", Blocked("em"), "--dataset", "idx:" + P("no-data")],

@@ -325,9 +325,10 @@ public static class HandoverCommand
         ["wall_seconds_this_attempt"] = Math.Round(wall.TotalSeconds, 2),
     };
 
+    /// <summary>Writes a lifecycle result (handover.json, demo.json, mortality.json), stamped with its kind (the file's name) and version.</summary>
     internal static void WriteJson(string path, JsonNode node)
     {
-        AtomicFile.WriteAllText(path, node.ToJsonString(Json));
+        StampedJson.Write(path, node.ToJsonString(Json), Path.GetFileNameWithoutExtension(path), 1);
     }
 
     internal static string Fmt(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "n/a";

@@ -66,6 +66,31 @@ public static class MappedNetworkStore
         return Parse(device, Files.BoundedRead.Text(path, MaxFileBytes), path, requireSameBoard);
     }
 
+    /// <summary>
+    /// Checks a network file on its own (no board): its format version and, for version-2 files, its checksum.
+    /// Returns the version; a file that fails gives an <see cref="InvalidDataException"/> naming it.
+    /// </summary>
+    public static int Verify(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"network file '{path}' does not exist", path);
+        NetworkFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<NetworkFile>(Files.BoundedRead.Text(path, MaxFileBytes), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"network file '{path}' is not valid JSON: {e.Message}");
+        }
+        if (file is null || file.FormatVersion is not (FormatVersion or UncheckedFormatVersion))
+            throw new InvalidDataException($"network file '{path}' has format {file?.FormatVersion}, expected {FormatVersion}");
+        if (file.FormatVersion == UncheckedFormatVersion)
+            throw new InvalidDataException($"network file '{path}' is format {UncheckedFormatVersion}, which carries no checksum: save the board again");
+        if (file.Checksum != Checksum(file))
+            throw new InvalidDataException($"network file '{path}' fails its checksum (stored {file.Checksum ?? "none"}, computed {Checksum(file)}): the file is damaged or was edited");
+        return file.FormatVersion;
+    }
+
     /// <summary>Largest network file read (a 16-million-parameter network is about 200 MB of JSON).</summary>
     public const long MaxFileBytes = 256L * 1024 * 1024;
 
