@@ -46,6 +46,7 @@ public static class TrainCommand
         var transferEvery = SharedOptions.OptionalCount("--transfer-every", "Accumulated updates: program the board every N steps", 1, 1_000_000);
         var wpPulses = SharedOptions.OptionalCount("--wp-pulses", "Perturbation size in pair pulses (wp)", 1, 64);
         var update = SharedOptions.Update();
+        var hiddenError = SharedOptions.HiddenError();
         var pairs = SharedOptions.Pairs();
         var initFraction = SharedOptions.OptionalReal("--init-fraction", "Initial weights span this fraction of the conductance window", 0f, 1f, minExclusive: true);
         var trainLimit = SharedOptions.OptionalExamples("--train-limit", "Train on only the first N training examples");
@@ -55,7 +56,7 @@ public static class TrainCommand
         var db = SharedOptions.Db();
         var dataDir = SharedOptions.DataDir();
         foreach (var o in new Option[] { board, algo, dataset, output, epochs, batch, shape, downsample, seed, lrHidden, lrOutput, lrBias, lr, lrDecay,
-                     directions, sigma, groups, threshold, transferEvery, wpPulses, update, pairs, initFraction, trainLimit, testLimit, evals, saveBoard, db, dataDir })
+                     directions, sigma, groups, threshold, transferEvery, wpPulses, update, hiddenError, pairs, initFraction, trainLimit, testLimit, evals, saveBoard, db, dataDir })
             cmd.Options.Add(o);
         var gpio = SharedOptions.AddGpio(cmd, board);
 
@@ -79,6 +80,7 @@ public static class TrainCommand
                 TransferThreshold = parse.GetValue(threshold) ?? defaults.Settings.TransferThreshold,
                 TransferEvery = parse.GetValue(transferEvery) ?? defaults.Settings.TransferEvery,
                 UpdateMode = parse.GetValue(update) ?? defaults.Settings.UpdateMode,
+                ChainHiddenError = parse.GetValue(hiddenError) ?? defaults.Settings.ChainHiddenError,
                 Seed = parse.GetValue(seed),
             };
             var mapping = new MappingOptions

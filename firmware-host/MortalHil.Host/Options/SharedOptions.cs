@@ -122,6 +122,11 @@ public static class SharedOptions
         ChoiceOption.Create<UpdateMode?>("--update", description,
             [("auto", UpdateMode.Auto), ("outer", UpdateMode.OuterProduct), ("cell", UpdateMode.CellPulses), ("accumulated", UpdateMode.Accumulated)]);
 
+    /// <summary><c>--hidden-error mirror|crosstalk</c> (analog chains).</summary>
+    public static Option<Core.Learning.Chains.ChainHiddenError?> HiddenError() => ChoiceOption.Create<Core.Learning.Chains.ChainHiddenError?>("--hidden-error",
+        "On an analog chain: how np and ll estimate a hidden neuron's error: mirror (its own tap's slope times the head's error through a mirror learned from the same perturbed reads; needs taps) or crosstalk (classic node perturbation). Default: mirror",
+        [("mirror", Core.Learning.Chains.ChainHiddenError.Mirror), ("crosstalk", Core.Learning.Chains.ChainHiddenError.Crosstalk)]);
+
     /// <summary><c>--pairs columns|rows</c>.</summary>
     public static Option<PairOrientation?> Pairs() => ChoiceOption.Create<PairOrientation?>("--pairs",
         "Differential pairs on adjacent columns or rows (default: the trainer's)", [("columns", PairOrientation.Columns), ("rows", PairOrientation.Rows)]);

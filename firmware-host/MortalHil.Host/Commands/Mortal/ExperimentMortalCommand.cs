@@ -98,7 +98,7 @@ public static class ExperimentMortalCommand
             var settings = new MortalComparisonSettings
             {
                 TrainExamples = p.TrainExamples, Epochs = p.Epochs, Batch = d.Batch, RetrainExamples = p.RetrainExamples, Temperature = p.Temperature,
-                Trainer = d.Settings with { Seed = p.Seed }, Algo = p.Algo, Seed = p.Seed,
+                Trainer = d.Settings with { Seed = p.Seed }, Algo = p.Algo, Seed = p.Seed, LearningRateDecay = d.LearningRateDecay,
                 Mapping = new MappingOptions { Pairs = PairOrientation.Columns, ReadoutGroups = d.ReadoutGroups, Seed = p.Seed },
             };
             outcomes.AddRange(Compare($"chain x{factor:0.##}", "chain", factor, s => SimulatedBoard.Create(preset, s), shape, settings, p, data, log, chain: true,
@@ -110,7 +110,7 @@ public static class ExperimentMortalCommand
             var settings = new MortalComparisonSettings
             {
                 TrainExamples = p.TrainExamples, Epochs = p.Epochs, Batch = d.Batch, RetrainExamples = p.RetrainExamples, Temperature = p.Temperature,
-                Trainer = d.Settings with { Seed = p.Seed }, Algo = p.Algo, Seed = p.Seed,
+                Trainer = d.Settings with { Seed = p.Seed }, Algo = p.Algo, Seed = p.Seed, LearningRateDecay = d.LearningRateDecay,
                 Mapping = new MappingOptions { Pairs = d.Pairs, ReadoutGroups = d.ReadoutGroups, InitialWindowFraction = d.InitialWindowFraction, Seed = p.Seed },
             };
             outcomes.AddRange(Compare("per-layer-ADC reram", "per-layer", double.NaN, s => SimulatedBoard.Create(reramPreset, s), shape, settings, p, data, log,
@@ -129,7 +129,7 @@ public static class ExperimentMortalCommand
         var teacherBoard = board("teacher");
         var teacher = MortalComparison.Map(teacherBoard, shape, s, data.Train);
         var trainer = TrainerFactory.Create(s.Algo, s.Trainer, chain);
-        MortalComparison.TrainOnLabels(teacher, trainer, data.Train, s.TrainExamples, s.Epochs, s.Batch, s.Seed);
+        MortalComparison.TrainOnLabels(teacher, trainer, data.Train, s.TrainExamples, s.Epochs, s.Batch, s.Seed, s.LearningRateDecay);
         var before = teacher.Ledger.Snapshot();
         var testWatch = Stopwatch.StartNew();
         float taught = MortalComparison.Accuracy(teacher, data.Test);
@@ -152,7 +152,7 @@ public static class ExperimentMortalCommand
             long pulses1 = distilBoard.ReadHealth().TotalPulses;
             var student = MortalComparison.Map(distilBoard, shape, s with { Seed = s.Seed + i }, data.Train);
             var st = TrainerFactory.Create(s.Algo, s.Trainer with { Seed = s.Seed + i, Temperature = s.Temperature }, chain);
-            MortalComparison.Distil(student, st, teacher, data.Train, s.TrainExamples, s.Epochs, s.Batch, s.Temperature, s.Seed + i);
+            MortalComparison.Distil(student, st, teacher, data.Train, s.TrainExamples, s.Epochs, s.Batch, s.Temperature, s.Seed + i, s.LearningRateDecay);
             float distilled = MortalComparison.Accuracy(student, data.Test);
             yield return new HandoverOutcome(kind, factor, serial, "distil", distilled, taught, distilBoard.ReadHealth().TotalPulses - pulses1);
             log.WriteLine($"{label} {serial}: copy {copied:P2}, copy+retrain {retrained:P2}, distil {distilled:P2} (teacher {taught:P2}; {w.Elapsed.TotalSeconds:F0} s)");

@@ -19,14 +19,22 @@ namespace MortalHil.Core.Learning.Chains;
 /// seen through the monitor taps when the chain has them, else never seen at all and supplied by the board itself
 /// (rank-1 updates from latched activity).
 /// </summary>
-public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool localLosses, SoftmaxCrossEntropy? loss = null, bool useTaps = true) : IOnChipTrainer
+public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool localLosses, SoftmaxCrossEntropy? loss = null, bool useTaps = true,
+    ChainHiddenError hiddenError = ChainHiddenError.Mirror) : IOnChipTrainer
 {
+    /// <summary>
+    /// Rate of the feedback mirrors' LMS steps (fraction of the measured residual taken per step). Chosen on
+    /// sim:reram-mortal:42 MNIST runs (see docs/results/mortal): fast enough to follow the output layer as it learns,
+    /// slow enough to average the converters' noise over a few hundred perturbed reads.
+    /// </summary>
+    public const float MirrorRate = 0.2f;
     private readonly SoftmaxCrossEntropy _loss = loss ?? new SoftmaxCrossEntropy();
     private readonly SeededRandom _rng = SeededRandom.For(options.Seed, localLosses ? "chain-local-losses" : "chain-node-perturbation");
     private readonly SeededRandom _trainRng = SeededRandom.For(options.Seed, "chain-latched-trains");
     private PulseWriter? _writer;
     private MappedNetwork? _writerNet;
-    private float[] _clean = [], _perturbed = [], _taps = [], _injection = [], _signs = [], _logits = [], _logitsP = [];
+    private float[] _clean = [], _perturbed = [], _taps = [], _tapsP = [], _injection = [], _signs = [], _logits = [], _logitsP = [], _dh = [], _dy = [];
+    private readonly Dictionary<int, FeedbackMirror> _mirrors = [];
     private float[][] _inputs = [], _deltas = [], _scores = [], _scoreDeltas = [], _scoresP = [];
 
     public string Name => localLosses ? "ll" : "np";
@@ -34,6 +42,8 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
     public TrainingAccount Account { get; } = new();
     public float LearningRateScale { get; set; } = 1f;
     public PulseWriter? Writer => _writer;
+    /// <summary>How hidden errors are estimated (<see cref="ChainHiddenError.Mirror"/> needs monitor taps; without them the trainer uses <see cref="ChainHiddenError.Crosstalk"/>).</summary>
+    public ChainHiddenError HiddenError => hiddenError;
 
     public StepResult Step(MappedNetwork net, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch)
     {
@@ -41,6 +51,7 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
         var chain = routing.Chain;
         if (chain.Injection is null) throw new DeviceLimitException("node perturbation on a chain needs perturbation injection at the neurons");
         bool taps = useTaps && chain.Taps is not null;
+        bool mirror = taps && hiddenError == ChainHiddenError.Mirror;
         if (!taps && !chain.LatchedUpdates)
             throw new DeviceLimitException("this chain shows no hidden activity (no monitor taps) and cannot update from latched activity: deeper layers cannot learn");
         using var _ = Account.Time();
@@ -77,7 +88,7 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
                     injection[r * neurons + offset + j] = s * sigmaAmps;
                 }
         }
-        routing.Read(net, inputs, batch, k, injection, _perturbed.AsSpan(0, rows * outs), default);
+        routing.Read(net, inputs, batch, k, injection, _perturbed.AsSpan(0, rows * outs), mirror ? _tapsP.AsSpan(0, rows * neurons) : default);
         Account.AddForwardPasses(rows);
         routing.Scores(net, net.Layers[^1], routing.PathStages[^1], _perturbed, rows, _logitsP, addBias: false);
         for (int l = 0; l < L - 1; l++)
@@ -85,7 +96,13 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
             var readout = localLosses && net.LocalReadouts.Count > l ? net.LocalReadouts[l] : null;
             if (readout is not null)
                 routing.Scores(net, readout, routing.ReadoutStages[l], _perturbed, rows, _scoresP[l], addBias: false);
-            EstimateHidden(net, l, readout, batch, k, sigma, chain.OffsetOf(routing.PathStages[l]), neurons);
+            int head = readout is not null ? routing.ReadoutStages[l] : routing.PathStages[^1];
+            if (mirror && chain.Stages[head].Source == routing.PathStages[l])
+            {
+                if (readout is not null) MirrorHidden(net, routing, l, readout, _scores[l], _scoresP[l], _scoreDeltas[l], batch, k, sigma);
+                else MirrorHidden(net, routing, l, net.Layers[^1], _logits, _logitsP, _deltas[L - 1], batch, k, sigma);
+            }
+            else EstimateHidden(net, l, readout, batch, k, sigma, chain.OffsetOf(routing.PathStages[l]), neurons);
         }
 
         // 3. Updates: a layer's input is the host's (first layer) or its source neurons' activity (taps or latched).
@@ -184,6 +201,57 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
         }
     }
 
+    /// <summary>
+    /// δ of hidden layer <paramref name="l"/> from its own taps and a learned mirror of the head it feeds: each neuron's
+    /// slope is its tap's change over its own injection (no other neuron's perturbation enters it), and ∂L/∂h is the
+    /// head's score gradient sent back through the mirror (<see cref="FeedbackMirror"/>), which the same perturbed
+    /// reads keep fitted. δ_j = slope_j · (Mᵀ ∂L/∂y)_j: the chain rule with both factors measured on this board.
+    /// </summary>
+    private void MirrorHidden(MappedNetwork net, ChainRouting routing, int l, MappedLayer head, float[] clean, float[] perturbed, float[] scoreGradient,
+        int batch, int k, float sigma)
+    {
+        var chain = routing.Chain;
+        int h = net.Layers[l].Outputs, o = head.Outputs, neurons = chain.NeuronCount, offset = chain.OffsetOf(routing.PathStages[l]), rows = batch * k;
+        float inv = 1f / chain.Neurons.OutputFullScaleVolts;
+        if (!_mirrors.TryGetValue(l, out var m) || m.Outputs != o || m.Hidden != h) _mirrors[l] = m = new FeedbackMirror(o, h, MirrorRate);
+        Ensure(ref _dh, rows * h);
+        Ensure(ref _dy, rows * o);
+        for (int b = 0; b < batch; b++)
+        {
+            var tap = _taps.AsSpan(b * neurons + offset, h);
+            var y = clean.AsSpan(b * o, o);
+            for (int d = 0; d < k; d++)
+            {
+                int r = b * k + d;
+                var dh = _dh.AsSpan(r * h, h);
+                TensorPrimitives.Subtract(_tapsP.AsSpan(r * neurons + offset, h), tap, dh);
+                TensorPrimitives.Multiply(dh, inv, dh);
+                var dy = _dy.AsSpan(r * o, o);
+                for (int c = 0; c < o; c++) dy[c] = perturbed[r * o + c] - (y[c] - head.Bias[c]);
+            }
+        }
+        m.Update(_dh, _dy, rows, rows * 0.01f * sigma * sigma);
+        var estimate = _deltas[l];
+        Array.Clear(estimate);
+        Span<float> slope = h <= 1024 ? stackalloc float[h] : new float[h];
+        Span<float> back = h <= 1024 ? stackalloc float[h] : new float[h];
+        float norm = 1f / (sigma * k);
+        for (int b = 0; b < batch; b++)
+        {
+            slope.Clear();
+            for (int d = 0; d < k; d++)
+            {
+                int r = b * k + d;
+                TensorPrimitives.MultiplyAdd(_dh.AsSpan(r * h, h), _signs.AsSpan(r * neurons + offset, h), slope, slope);
+            }
+            back.Clear();
+            m.AddBackward(scoreGradient.AsSpan(b * o, o), back);
+            var est = estimate.AsSpan(b * h, h);
+            TensorPrimitives.Multiply(slope, back, est);
+            TensorPrimitives.Multiply(est, norm, est);
+        }
+    }
+
     /// <summary>Layer l's inputs as the taps saw its source neurons (fractions of the output full scale), plus the bias input.</summary>
     private void TapInputs(MappedNetwork net, ChainRouting routing, int l, int batch)
     {
@@ -261,6 +329,7 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
         Ensure(ref _clean, batch * outs);
         Ensure(ref _perturbed, rows * outs);
         Ensure(ref _taps, batch * neurons);
+        Ensure(ref _tapsP, rows * neurons);
         Ensure(ref _injection, rows * neurons);
         Ensure(ref _signs, rows * neurons);
         Ensure(ref _logits, batch * classes);

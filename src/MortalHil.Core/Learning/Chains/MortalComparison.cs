@@ -21,6 +21,8 @@ public sealed record MortalComparisonSettings
     /// <summary>Softmax temperature of the distillation targets.</summary>
     public float Temperature { get; init; } = 2f;
     public required TrainerSettings Trainer { get; init; }
+    /// <summary>Learning-rate factor applied after each epoch of teacher and distillation training (as <c>mortalhil train</c>'s schedule).</summary>
+    public float LearningRateDecay { get; init; } = 1f;
     public required MappingOptions Mapping { get; init; }
     public required string Algo { get; init; }
     public int Seed { get; init; } = 1;
@@ -53,18 +55,18 @@ public static class MortalComparison
     }
 
     /// <summary>Trains on labels: <see cref="MortalComparisonSettings.Epochs"/> shuffled passes over the first TrainExamples.</summary>
-    public static void TrainOnLabels(MappedNetwork net, IOnChipTrainer trainer, LabeledImageSet data, int examples, int epochs, int batch, int seed)
-        => Train(net, trainer, data, examples, epochs, batch, seed, (x, b, targets, idx) =>
+    public static void TrainOnLabels(MappedNetwork net, IOnChipTrainer trainer, LabeledImageSet data, int examples, int epochs, int batch, int seed, float decay = 1f)
+        => Train(net, trainer, data, examples, epochs, batch, seed, decay, (x, b, targets, idx) =>
         {
             for (int i = 0; i < b; i++) TargetDistributions.OneHot(data.Labels.AsSpan(idx[i], 1), data.Classes, targets.Slice(i * data.Classes, data.Classes));
         });
 
     /// <summary>Distils: targets are the teacher's softened outputs on the same images (labels never read).</summary>
     public static void Distil(MappedNetwork student, IOnChipTrainer trainer, IClassifier teacher, LabeledImageSet images, int examples, int epochs, int batch,
-        float temperature, int seed)
+        float temperature, int seed, float decay = 1f)
     {
         var logits = new float[batch * images.Classes];
-        Train(student, trainer, images, examples, epochs, batch, seed, (x, b, targets, _) =>
+        Train(student, trainer, images, examples, epochs, batch, seed, decay, (x, b, targets, _) =>
         {
             teacher.Predict(x, b, logits.AsSpan(0, b * images.Classes));
             TargetDistributions.Soften(logits.AsSpan(0, b * images.Classes), b, images.Classes, temperature, targets);
@@ -73,7 +75,7 @@ public static class MortalComparison
 
     private delegate void Targets(ReadOnlySpan<float> inputs, int batch, Span<float> targets, int[] indices);
 
-    private static void Train(MappedNetwork net, IOnChipTrainer trainer, LabeledImageSet data, int examples, int epochs, int batch, int seed, Targets makeTargets)
+    private static void Train(MappedNetwork net, IOnChipTrainer trainer, LabeledImageSet data, int examples, int epochs, int batch, int seed, float decay, Targets makeTargets)
     {
         examples = Math.Min(examples, data.Count);
         int n = data.Features;
@@ -82,8 +84,10 @@ public static class MortalComparison
         var x = new float[batch * n];
         var t = new float[batch * data.Classes];
         var idx = new int[batch];
+        float scale = trainer.LearningRateScale;
         for (int e = 0; e < epochs; e++)
         {
+            trainer.LearningRateScale = scale * MathF.Pow(decay, e);
             rng.Shuffle(order);
             for (int start = 0; start + batch <= examples; start += batch)
             {

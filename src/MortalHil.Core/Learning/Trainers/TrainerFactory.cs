@@ -23,6 +23,8 @@ public sealed record TrainerSettings
     /// <summary>Accumulated updates: program the board every this many steps.</summary>
     public int TransferEvery { get; init; } = 1;
     public int Seed { get; init; } = 1;
+    /// <summary>On an analog chain: how np and ll estimate hidden errors (see <see cref="Chains.ChainHiddenError"/>).</summary>
+    public Chains.ChainHiddenError ChainHiddenError { get; init; } = Chains.ChainHiddenError.Mirror;
     /// <summary>Softmax temperature of the loss (1 for labels; higher for distillation).</summary>
     public float Temperature { get; init; } = 1f;
 
@@ -53,8 +55,8 @@ public static class TrainerFactory
         var loss = new SoftmaxCrossEntropy(settings.Temperature);
         return name switch
         {
-            "np" => new Chains.ChainPerturbationTrainer(settings.Perturbation, localLosses: false, loss),
-            "ll" => new Chains.ChainPerturbationTrainer(settings.Perturbation, localLosses: true, loss),
+            "np" => new Chains.ChainPerturbationTrainer(settings.Perturbation, localLosses: false, loss, hiddenError: settings.ChainHiddenError),
+            "ll" => new Chains.ChainPerturbationTrainer(settings.Perturbation, localLosses: true, loss, hiddenError: settings.ChainHiddenError),
             _ => Create(name, settings),
         };
     }
