@@ -63,9 +63,13 @@ static uint16_t read_chain(const uint8_t *q, size_t length, mh_answer *a)
     uint16_t repeats = mh_get_u16(q + 4);
     uint8_t flags = q[6];
     bool injected = (flags & 1u) != 0, tapped = (flags & 2u) != 0;
-    uint64_t rows = (uint64_t)batch * repeats;
-    uint64_t expected = 8u + 4u * (uint64_t)batch * c->inputs + (injected ? 4u * rows * c->neurons : 0u);
-    if ((uint64_t)length != expected) return mh_fail(a, MH_MALFORMED_PAYLOAD, "READ_CHAIN payload length does not match its batch, repeats and injection");
+    uint64_t rows = (uint64_t)batch * repeats; /* < 2^48 */
+    /* Compared by division, so no product of hostile field values can overflow into a match. */
+    uint64_t input_bytes = 4u * (uint64_t)batch * c->inputs, rest = (uint64_t)length - 8u;
+    bool fits = input_bytes <= rest && (injected
+        ? c->neurons > 0 && (rest - input_bytes) % (4u * (uint64_t)c->neurons) == 0 && (rest - input_bytes) / (4u * (uint64_t)c->neurons) == rows
+        : rest == input_bytes);
+    if (!fits) return mh_fail(a, MH_MALFORMED_PAYLOAD, "READ_CHAIN payload length does not match its batch, repeats and injection");
     const mh_board_info *info = mh_hal_info();
     if (batch == 0 || repeats == 0 || rows > info->max_batch)
         return mh_fail(a, MH_LIMIT_REFUSED, "batch and repeats must be at least 1 and their product at most the board's batch limit");

@@ -83,6 +83,10 @@ public class FirmwareChainTests
             var malformed = ChainReadMessages.EncodeRequest(1, false, 8, x, injection)[..^4];
             Assert.Equal(ProtocolErrorCode.MalformedPayload,
                 Assert.Throws<BoardErrorException>(() => raw.Exchange(ProtocolCommand.ReadChain, malformed, 256)).Code);
+            // Field values whose products would overflow 64 bits do not make a short payload fit.
+            var hostile = new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 0, 0 };
+            Assert.Equal(ProtocolErrorCode.MalformedPayload,
+                Assert.Throws<BoardErrorException>(() => raw.Exchange(ProtocolCommand.ReadChain, hostile, 256)).Code);
             raw.Version = 1; // the chain commands do not exist in version-1 frames
             Assert.Equal(ProtocolErrorCode.UnknownCommand,
                 Assert.Throws<BoardErrorException>(() => raw.Exchange(ProtocolCommand.DescribeChain, [], 256)).Code);

@@ -103,6 +103,10 @@ public class ChainOverInMemoryLinkTests
         var receipt = PulseMessages.DecodeReceipt(Parse(first).Payload);
         Assert.Equal(pulses, receipt.PulsesApplied);
         Assert.False(receipt.Duplicate);
+
+        // Field values whose products would overflow 64 bits do not make a short payload fit: MALFORMED_PAYLOAD.
+        var hostile = FrameCodec.Encode(ProtocolCommand.ReadChain, FrameFlags.None, 3, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 0, 0], 2);
+        Assert.Equal(ProtocolErrorCode.MalformedPayload, ErrorMessage.Decode(Parse(handler.Handle(Block(hostile))).Payload).Code);
     }
 
     [Fact]

@@ -46,9 +46,14 @@ public static class ChainReadMessages
         byte flags = r.U8();
         r.U8();
         bool injection = (flags & InjectionFlag) != 0;
-        long expected = RequestSize(batch, repeats, inputs, neurons, injection) - RequestFixedSize;
-        if (expected != r.Remaining)
-            throw new MalformedFrameException($"READ_CHAIN carries {r.Remaining} bytes after its header; {batch} inputs of {inputs} x {repeats} repeats{(injection ? $" with injection on {neurons} neurons" : "")} need {expected}");
+        // Compared by division, so no product of hostile field values can overflow into a match.
+        long remaining = r.Remaining, inputBytes = 4L * batch * inputs; // at most 2^32 x 2^16 x 4
+        long rest = remaining - inputBytes;
+        bool fits = inputBytes <= remaining && (injection
+            ? neurons > 0 && rest % (4L * neurons) == 0 && rest / (4L * neurons) == (long)batch * repeats
+            : rest == 0);
+        if (!fits)
+            throw new MalformedFrameException($"READ_CHAIN carries {remaining} bytes after its header; {batch} inputs of {inputs} x {repeats} repeats{(injection ? $" with injection on {neurons} neurons" : "")} need a different length");
         var volts = new float[batch * (long)inputs];
         r.F32s(volts);
         var amps = injection ? new float[batch * (long)repeats * neurons] : [];
