@@ -14,6 +14,12 @@ public sealed record HandoverOutcome(string BoardKind, double Mismatch, string S
 public sealed record MortalComparisonSettings
 {
     public required int TrainExamples { get; init; }
+    /// <summary>
+    /// Unlabelled images a distilled student learns from (the transfer set, the first this many training images; labels never
+    /// read). Null: the teacher's own <see cref="TrainExamples"/>. Images without labels are cheap, so a student may see more
+    /// of them than its teacher saw labelled.
+    /// </summary>
+    public int? TransferExamples { get; init; }
     public required int Epochs { get; init; }
     public int Batch { get; init; } = 32;
     /// <summary>Labelled examples used to retrain a copy's last layer on the student (Yao et al., Nature 2020 practice).</summary>
