@@ -145,7 +145,9 @@ internal sealed partial class LineageSimulation
             if (_l._t >= _l._end || ready >= _l._end) return false;
             _student = _l.NewBoard();
             record.StartedSeconds ??= _l._t;
-            _journal = Path.Combine(_l._journalFolder, $"handover-g{teacher.Generation}-s{_journals++}.db");
+            // A teacher that serves on after a failed handover is handed over again: each of its handovers has journals of its own.
+            string attempt = teacher.FailedVerifications == 0 ? "" : $"-t{teacher.FailedVerifications}";
+            _journal = Path.Combine(_l._journalFolder, $"handover-g{teacher.Generation}{attempt}-s{_journals++}.db");
             Open();
             _studentKillPlanned = _l._faultRng.NextDouble() < _l._scenario.Faults.StudentDeathMidHandover;
             _callsAtStart = teacher.Board.Link.Calls + _student.Link.Calls;
@@ -292,6 +294,12 @@ internal sealed partial class LineageSimulation
             FinishRecord(HandoverOutcome.Failed);
             var student = _student!;
             _student = null;
+            if (!_teacherDead && !teacher.Board.IsDead && ++teacher.FailedVerifications < _l._scenario.Policy.HandoverTries)
+            {
+                // The teacher still knows more than this student learned: it keeps serving, and its next call tries another spare.
+                record.FailureCause += "; the teacher serves on";
+                return teacher;
+            }
             if (!_l._scenario.Policy.ColdStartFromLabels) return null;
             return _l.Commission(student, BoardOrigin.ColdStart);
         }

@@ -130,7 +130,9 @@ internal sealed partial class LineageSimulation
             if (until is not null || !measured) continue;
             // Core's lifecycle watch decides (the predictor, the knowledge budget, the preventive age): one definition of failing.
             var call = s.Monitor.Assess();
-            if (call.CallHandover) return (ServeEnd.HandoverCalled, call.Reason.StartsWith("preventive age", StringComparison.Ordinal) ? call.Reason : "predictor: " + call.Reason);
+            if (call.CallHandover)
+                return (ServeEnd.HandoverCalled, call.Reason.StartsWith("preventive age", StringComparison.Ordinal) || call.Reason.StartsWith("knowledge budget spent", StringComparison.Ordinal)
+                    ? call.Reason : "predictor: " + call.Reason);
         }
     }
 
@@ -364,6 +366,8 @@ internal sealed partial class LineageSimulation
         public byte[] Snapshot { get; } = model.Snapshot();
         public IBoardMonitor Monitor => monitor;
         public int Generation => generation;
+        /// <summary>Handovers from this board that ended with a student that did not match it.</summary>
+        public int FailedVerifications { get; set; }
         public double LastAccuracy { get; set; }
         /// <summary>The archive of the lessons of its prime, or null.</summary>
         public string? PrimeLessons { get; init; }

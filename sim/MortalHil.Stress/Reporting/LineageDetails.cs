@@ -33,6 +33,8 @@ public static class LineageDetails
                         died_years = g.DiedSeconds / Year, death_cause = g.DeathCause,
                         // Until the next board started serving: time a board served below the availability threshold, time none served.
                         years_until_next = (until - g.StartedServingSeconds) / Year, years_below_threshold = below / Year, years_unserved = unserved / Year,
+                        // The serving accuracy (eval set) as the monitor saw it, [days since this board started serving, accuracy or null when none served].
+                        service = Trace(l, g.StartedServingSeconds, until),
                     };
                 }),
                 handovers = l.Handovers.Select(h => new
@@ -51,6 +53,12 @@ public static class LineageDetails
         });
         Core.Files.StampedJson.Write(path, JsonSerializer.Serialize(new { scenario = run.Scenario.Name, seeds }, StressReport.JsonOptions), "lineages", 1);
     }
+
+    /// <summary>The lineage's service changes in [<paramref name="from"/>, <paramref name="to"/>): days since <paramref name="from"/> and accuracy (null: none served).</summary>
+    private static double?[][] Trace(LineageResult l, double from, double to) => l.Service
+        .Where(p => p.Seconds >= from && p.Seconds < to)
+        .Select(p => new double?[] { Math.Round((p.Seconds - from) / 86400, 3), double.IsNaN(p.Accuracy) ? null : Math.Round(p.Accuracy, 4) })
+        .ToArray();
 
     /// <summary>
     /// Seconds of [<paramref name="from"/>, <paramref name="to"/>) in which a board served below the lineage's availability threshold

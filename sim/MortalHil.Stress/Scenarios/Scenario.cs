@@ -113,10 +113,18 @@ public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHo
 /// <param name="PrimeLessons">Record each board's outputs on its handover's transfer set when it starts serving (its prime), and teach its
 /// student from them beside live queries.</param>
 /// <param name="HardLessons">Teach the student the teacher's argmax (hard labels from the teacher) instead of its soft outputs.</param>
+/// <param name="KnowledgeByLevel">Core's <c>LifecyclePolicy.KnowledgeByLevel</c>: judge the canary by its level, not by one more reading.</param>
+/// <param name="BaselineAtCommissioning">Core's <c>LifecyclePolicy.BaselineAtCommissioning</c>: the healthy level is read as the board starts serving.</param>
+/// <param name="HandoverTries">Students (each a new spare) a living teacher may be handed to before a failed verification ends in a cold start:
+/// after a student that did not match it, a teacher that is still alive keeps serving and its next call tries a new spare.</param>
+/// <param name="CommissioningMaxSteps">Training from labels (generation 0, cold starts) goes on past <c>training.steps</c>, a chunk of that
+/// many steps at a time, while the canary still gains at least the knowledge budget per chunk, up to this many steps in all; null: exactly
+/// <c>training.steps</c>.</param>
 public sealed record HandoverPolicy(
     double MarginHours, double Temperature, int TeacherQueries, int StudentSteps, int QueryBatch, int StepsPerRound, int EvaluateEveryRounds,
     double HoursPerRound, double KnowledgeBudget, double ExtraStudentBudget, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels,
-    bool PrimeLessons = false, bool HardLessons = false);
+    bool PrimeLessons = false, bool HardLessons = false, bool KnowledgeByLevel = true, bool BaselineAtCommissioning = true,
+    int HandoverTries = 1, int? CommissioningMaxSteps = null);
 
 /// <summary>The network every board carries: task features, these hidden widths, task classes.</summary>
 /// <param name="Hidden">Hidden layer widths (empty: a single layer).</param>

@@ -137,6 +137,10 @@ internal sealed class PolicyFile
     public bool? ColdStartFromLabels { get; set; }
     public bool? PrimeLessons { get; set; }
     public string? Lesson { get; set; }
+    public bool? KnowledgeByLevel { get; set; }
+    public bool? BaselineAtCommissioning { get; set; }
+    public int? HandoverTries { get; set; }
+    public int? CommissioningMaxSteps { get; set; }
 }
 
 internal sealed class NetworkFile

@@ -313,7 +313,11 @@ public static partial class ScenarioLoader
                 "soft" => false,
                 "hard" => true,
                 var other => throw new ScenarioFieldException("policy.lesson", $"must be \"soft\" or \"hard\" (got {ScenarioFieldException.Format(other)})"),
-            });
+            },
+            p.KnowledgeByLevel ?? Defaults.KnowledgeByLevel,
+            p.BaselineAtCommissioning ?? Defaults.BaselineAtCommissioning,
+            IntAtLeast("policy.handover_tries", p.HandoverTries ?? 1, 1, 100),
+            p.CommissioningMaxSteps is int cms ? IntAtLeast("policy.commissioning_max_steps", cms, 1, 10_000_000) : null);
     }
 
     private static ScenarioFieldException FromJson(JsonException e)

@@ -6,6 +6,7 @@ using MortalHil.Core.Mortality.Distillation;
 using MortalHil.Core.Mortality.Handover;
 using MortalHil.Core.Mortality.Adapters;
 using MortalHil.Core.Mortality.Lifecycle;
+using MortalHil.Core.Mortality.Ports;
 using MortalHil.Stress.Fleet;
 using MortalHil.Stress.Ports;
 using MortalHil.Stress.Randomness;
@@ -60,6 +61,7 @@ public sealed class MortalityToolkit : IStressToolkit
         KnowledgeBudget = _scenario.Policy.KnowledgeBudget, StuckLimit = _scenario.Policy.StuckThreshold,
         Margin = TimeSpan.FromHours(_scenario.Policy.MarginHours), ExtraStudentBudget = _scenario.Policy.ExtraStudentBudget,
         PreventiveAge = _scenario.Policy.PreventiveAgeYears is double years ? TimeSpan.FromSeconds(years * BoardFactory.SecondsPerYear) : null,
+        KnowledgeByLevel = _scenario.Policy.KnowledgeByLevel, BaselineAtCommissioning = _scenario.Policy.BaselineAtCommissioning,
     };
 
     /// <summary>The handover plan (its seed is set per handover).</summary>
@@ -86,7 +88,11 @@ public sealed class MortalityToolkit : IStressToolkit
         var trainer = Trainer(seed, 1f);
         var inputs = new float[batch * f];
         var targets = new float[batch * k];
-        for (int step = 0; step < _scenario.Training.Steps; step++)
+        // Commissioning: the scenario's steps, then (with policy.commissioning_max_steps) more chunks of as many while the canary still
+        // gains the knowledge budget per chunk: a board that learns slowly is not put into service half-trained.
+        int chunk = _scenario.Training.Steps, steps = chunk, max = Math.Max(chunk, _scenario.Policy.CommissioningMaxSteps ?? chunk);
+        double canaryBefore = double.NaN;
+        for (int step = 0; step < steps; step++)
         {
             var rng = new SplitMixRandom(SeedTree.Derive((ulong)(uint)seed, "labels", (ulong)step));
             Array.Clear(targets);
@@ -97,6 +103,12 @@ public sealed class MortalityToolkit : IStressToolkit
                 targets[b * k + train.Labels[i]] = 1f;
             }
             trainer.Step(net, inputs, targets, batch);
+            if (step == steps - 1 && steps < max)
+            {
+                double canary = ClassifierEvaluation.Accuracy(net, Task.Canary);
+                if (double.IsNaN(canaryBefore) || canary - canaryBefore >= _scenario.Policy.KnowledgeBudget) steps = Math.Min(max, steps + chunk);
+                canaryBefore = canary;
+            }
         }
         return new MappedServingModel(net);
     }

@@ -90,8 +90,11 @@ public static class HandoverLifecycle
         var now = serving.Board.ReadHealth().Uptime;
         if (watch.CommissioningCheckDue)
         {
-            try { onCheck?.Invoke(watch.Check()); }
+            // Taken whether or not anyone watches: `onCheck?.Invoke(watch.Check())` skipped the check itself when no observer was given.
+            LifecycleCheck first;
+            try { first = watch.Check(); }
             catch (DeviceFailedException e) { return new ServiceLife(ServiceEnd.Died, null, e.Message, now); }
+            onCheck?.Invoke(first);
         }
         while (now < until)
         {

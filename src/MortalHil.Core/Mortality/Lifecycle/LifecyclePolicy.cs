@@ -51,6 +51,23 @@ public sealed record LifecyclePolicy
     /// </summary>
     public bool CheckAtCommissioning { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="CheckAtCommissioning"/>: the healthy level is the mean of <see cref="BaselineChecks"/> canary readings taken
+    /// back to back as the board starts serving, and the watch judges the board from its first check after that (true); otherwise the
+    /// mean of its first <see cref="BaselineChecks"/> checks, which on a phase-change board that loses points in its first weeks
+    /// already holds the loss (a board that fell 5 points by its second check got a healthy level 3 points below what it knew).
+    /// </summary>
+    public bool BaselineAtCommissioning { get; init; } = true;
+
+    /// <summary>
+    /// Extrapolate the canary's level (true): the predictor bounds the fitted level, not one more reading. False: a new reading's
+    /// prediction interval, which on a 256-image canary crosses a one-point budget on a flat series (fleet-100x5: almost every board,
+    /// healthy or not, was called at the predictor's eighth sample). Either way the watch calls the handover as soon as the mean of the
+    /// latest <see cref="BaselineChecks"/> readings after the baseline is below the healthy level minus <see cref="KnowledgeBudget"/>,
+    /// without waiting for enough samples to fit a trend.
+    /// </summary>
+    public bool KnowledgeByLevel { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public void Validate()
     {
@@ -65,7 +82,7 @@ public sealed record LifecyclePolicy
     /// <summary>The indicators of a board whose healthy canary accuracy is <paramref name="healthyCanary"/>.</summary>
     public IReadOnlyList<HealthIndicator> Indicators(double healthyCanary, bool probe)
     {
-        List<HealthIndicator> list = [new(Health.HealthSignals.CanaryAccuracy, AgeingDirection.Falling, healthyCanary - KnowledgeBudget, healthyCanary)];
+        List<HealthIndicator> list = [new(Health.HealthSignals.CanaryAccuracy, AgeingDirection.Falling, healthyCanary - KnowledgeBudget, healthyCanary) { Level = KnowledgeByLevel }];
         if (probe) list.Add(new HealthIndicator(Health.HealthSignals.StuckFraction, AgeingDirection.Rising, StuckLimit));
         return list;
     }

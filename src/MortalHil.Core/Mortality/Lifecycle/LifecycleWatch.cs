@@ -19,6 +19,9 @@ public sealed class LifecycleWatch
     private readonly HandoverPolicy _handoverPolicy;
     private readonly bool _probe;
     private readonly List<double> _early = [];
+    private readonly List<double> _afterBaseline = [];
+    private readonly MappedNetwork _network;
+    private readonly LabelledSet _canary;
     private HandoverWatch? _watch;
     private int _checks;
 
@@ -37,6 +40,8 @@ public sealed class LifecycleWatch
         _monitor = new HealthMonitor(network.Device, network, canary, new HealthMonitorOptions { CensusWindows = census, ProbeWindow = probeWindow },
             ids ?? network.Ids);
         _policy = policy;
+        _network = network;
+        _canary = canary;
         _handoverPolicy = policy.HandoverPolicy(handoverDuration);
         _probe = probeWindow is not null;
         if (healthyCanary is { } h) Arm(h);
@@ -70,17 +75,42 @@ public sealed class LifecycleWatch
         _checks++;
         if (_watch is null)
         {
+            bool commissioning = _checks == 1 && _policy.CheckAtCommissioning && _policy.BaselineAtCommissioning;
             var sample = _monitor.Check();
             _early.Add(sample.CanaryAccuracy ?? double.NaN);
+            if (commissioning)
+            {
+                // The rest of the baseline's readings, back to back: the board's level as it starts serving, averaged over read noise.
+                while (_early.Count < _policy.BaselineChecks) _early.Add(ClassifierEvaluation.Accuracy(_network, _canary));
+            }
             if (_early.Count >= _policy.BaselineChecks) Arm(_early.Average());
             return new LifecycleCheck(sample, [], null);
         }
         var r = _watch.Check();
         var decision = r.Decision;
+        if (r.Sample.CanaryAccuracy is { } canary) _afterBaseline.Add(canary);
+        if (!decision.CallHandover && KnowledgeSpent() is { } spent)
+            decision = decision with { CallHandover = true, Reason = spent };
         if (!decision.CallHandover && _policy.PreventiveAgeReached(r.Sample.BoardTime))
             decision = decision with { CallHandover = true, Reason = PreventiveAgeReason(r.Sample.BoardTime) };
         LastDecision = decision;
         return new LifecycleCheck(r.Sample, r.Estimates, decision);
+    }
+
+    /// <summary>
+    /// Why the knowledge budget is spent, or null while it is not: the mean of the latest readings after the baseline (up to
+    /// <see cref="LifecyclePolicy.BaselineChecks"/> of them) is below the failure level. No trend is needed to see a board that has
+    /// already lost what the budget allows (a phase-change board loses several points in its first two weeks).
+    /// </summary>
+    private string? KnowledgeSpent()
+    {
+        if (_afterBaseline.Count == 0 || FailureLevel is not { } level) return null;
+        int k = Math.Min(_policy.BaselineChecks, _afterBaseline.Count);
+        double mean = 0;
+        for (int i = _afterBaseline.Count - k; i < _afterBaseline.Count; i++) mean += _afterBaseline[i] / k;
+        return mean < level
+            ? string.Create(CultureInfo.InvariantCulture, $"knowledge budget spent: canary mean of the last {k} checks {mean:F4} < healthy {HealthyCanary:F4} - {_policy.KnowledgeBudget:F4}")
+            : null;
     }
 
     /// <summary>The reason of a handover called because the board reached the policy's preventive age (it starts "preventive age").</summary>

@@ -22,6 +22,15 @@ public enum AgeingDirection
 /// </param>
 public sealed record HealthIndicator(string Name, AgeingDirection Direction, double FailureThreshold, double? HealthyLevel = null)
 {
+    /// <summary>
+    /// The signal is a level measured through noisy readings (canary accuracy: a board's knowledge, read on a small set with read
+    /// noise), and the board fails when the <b>level</b> crosses the threshold, not when one reading does. The predictor then bounds
+    /// the fitted level (its confidence interval) instead of a new reading (its prediction interval): with a threshold within the
+    /// readings' own spread, as a one-point knowledge budget on a 256-image canary is, the prediction interval of a reading crosses
+    /// at once on a flat series, and every board was called as soon as the predictor had its minimum number of samples.
+    /// </summary>
+    public bool Level { get; init; }
+
     /// <summary>True when <paramref name="value"/> is at or past the failure threshold.</summary>
     public bool HasFailed(double value) => Direction == AgeingDirection.Falling ? value <= FailureThreshold : value >= FailureThreshold;
 

@@ -74,8 +74,10 @@ public sealed class RemainingLifePredictor
         if (fit is null) return null;
         double now = fit.LastTimeHours;
         TimeSpan? median = FirstCrossing(now, t => indicator.HasFailed(fit.Predict(t)));
-        TimeSpan? lower = FirstCrossing(now, t => indicator.HasFailed(fit.PredictionInterval(t, Confidence).Worse));
-        TimeSpan? upper = FirstCrossing(now, t => indicator.HasFailed(fit.PredictionInterval(t, Confidence).Better));
+        // A level read through noise (HealthIndicator.Level) is bounded by the fitted level's interval, anything else by a new reading's.
+        Func<double, (double Worse, double Better)> interval = indicator.Level ? t => fit.ConfidenceInterval(t, Confidence) : t => fit.PredictionInterval(t, Confidence);
+        TimeSpan? lower = FirstCrossing(now, t => indicator.HasFailed(interval(t).Worse));
+        TimeSpan? upper = FirstCrossing(now, t => indicator.HasFailed(interval(t).Better));
         // A signal already past its threshold has no life left, whatever the fit says. "Already" means the
         // mean of the last three samples, so one unlucky canary check on a noisy board does not end its life.
         int recent = Math.Min(3, series.Count);

@@ -51,10 +51,18 @@ public sealed record TrendFit
     /// Two-sided prediction interval at <paramref name="confidence"/> for a new observation at
     /// <paramref name="hours"/>, as (worse, better) in the ageing sense: Worse is the pessimistic end.
     /// </summary>
-    public (double Worse, double Better) PredictionInterval(double hours, double confidence)
+    public (double Worse, double Better) PredictionInterval(double hours, double confidence) => Interval(hours, confidence, newObservation: true);
+
+    /// <summary>
+    /// Two-sided confidence interval at <paramref name="confidence"/> for the fitted value (the signal's level) at
+    /// <paramref name="hours"/>, as (worse, better): as <see cref="PredictionInterval"/> without a new observation's own noise.
+    /// </summary>
+    public (double Worse, double Better) ConfidenceInterval(double hours, double confidence) => Interval(hours, confidence, newObservation: false);
+
+    private (double Worse, double Better) Interval(double hours, double confidence, bool newObservation)
     {
         double dt = hours - MeanTime;
-        double se = ResidualStd * Math.Sqrt(1 + SumSquaredWeightsOverWeightSquared + dt * dt * SlopeVarianceFactor);
+        double se = ResidualStd * Math.Sqrt((newObservation ? 1 : 0) + SumSquaredWeightsOverWeightSquared + dt * dt * SlopeVarianceFactor);
         double q = Quantile(confidence);
         double centre = Intercept + SlopePerHour * hours;
         double lo = FromTransformed(centre - q * se), hi = FromTransformed(centre + q * se);

@@ -11,14 +11,14 @@ public class KnowledgeBudgetPolicyTests
     /// <summary>Canary accuracy falling steadily from 0.95 by <paramref name="pointsPer100Hours"/> points per 100 h.</summary>
     private static Func<double, double> Decline(double pointsPer100Hours) => h => 0.95 - pointsPer100Hours / 100 * h / 100;
 
-    /// <summary>Board time of the first handover call of the lifecycle policy on a series sampled every 5 h.</summary>
-    private static double? FirstCall(LifecyclePolicy policy, Func<double, double> signal, int seed)
+    /// <summary>Board time of the first handover call of the lifecycle policy on a series sampled every 2 h with reading noise <paramref name="noise"/>.</summary>
+    private static double? FirstCall(LifecyclePolicy policy, Func<double, double> signal, int seed, double noise = 0.001, double untilHours = 2000)
     {
         var indicators = policy.Indicators(0.95, probe: false);
         var handoverPolicy = policy.HandoverPolicy(Handover);
         var predictor = new RemainingLifePredictor();
         var seen = new List<TimedValue>();
-        foreach (var s in ScriptedDegradation.Sample(signal, 2, 2000, ScriptedDegradation.Noise(seed, 0.001)))
+        foreach (var s in ScriptedDegradation.Sample(signal, 2, untilHours, ScriptedDegradation.Noise(seed, noise)))
         {
             seen.Add(s);
             var e = predictor.Predict(seen, indicators[0]);
@@ -50,6 +50,34 @@ public class KnowledgeBudgetPolicyTests
         double? tight = FirstCall(new LifecyclePolicy { KnowledgeBudget = 0.01, Margin = TimeSpan.FromHours(5) }, Decline(0.5), 4);
         double? loose = FirstCall(new LifecyclePolicy { KnowledgeBudget = 0.05, Margin = TimeSpan.FromHours(5) }, Decline(0.5), 4);
         Assert.True(tight < loose, $"1-point budget called at {tight} h, 5-point budget at {loose} h");
+    }
+
+    [Theory]
+    [InlineData(5, 0.0)]
+    [InlineData(6, 0.0)]
+    [InlineData(7, 0.5)]
+    [InlineData(8, 2.0)]
+    public void Bounding_the_canarys_level_is_never_more_pessimistic_than_bounding_one_more_reading(int seed, double pointsPer100Hours)
+    {
+        // Readings that scatter by half a point (a 256-image canary) around a flat or falling level, 15 checks.
+        var series = ScriptedDegradation.Sample(Decline(pointsPer100Hours), 2, 30, ScriptedDegradation.Noise(seed, 0.005));
+        var level = new LifecyclePolicy { KnowledgeBudget = 0.01 }.Indicators(0.95, probe: false)[0];
+        Assert.True(level.Level);
+        var predictor = new RemainingLifePredictor();
+        var byLevel = predictor.Predict(series, level)!;
+        var byReading = predictor.Predict(series, level with { Level = false })!;
+        Assert.True((byLevel.Lower ?? TimeSpan.MaxValue) >= (byReading.Lower ?? TimeSpan.MaxValue),
+            $"pessimistic life {byLevel.Lower} by the level, {byReading.Lower} by one reading");
+        Assert.Equal(byReading.Median, byLevel.Median); // the same fit: only the interval differs
+    }
+
+    [Fact]
+    public void Judged_by_its_level_a_real_decline_within_the_noise_is_still_called_before_the_budget_is_spent()
+    {
+        var policy = new LifecyclePolicy { KnowledgeBudget = 0.01, Margin = TimeSpan.FromHours(5) };
+        double? call = FirstCall(policy, Decline(0.5), 8, noise: 0.005);
+        Assert.NotNull(call);
+        Assert.True(call <= 200, $"the budget is spent at 200 h, called at {call} h");
     }
 
     [Fact]

@@ -195,4 +195,59 @@ public class LifecycleOrchestrationTests(MortalityFixture fx) : IClassFixture<Mo
         Assert.NotNull(gentle);
         Assert.True(steep < gentle, $"steep decline called at {steep:F2} years, gentle at {gentle:F2}");
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_first_health_check_is_taken_as_the_board_starts_serving_before_it_ages_when_the_policy_says_so(bool atCommissioning)
+    {
+        var keeper = Keeper();
+        var setup = Setup(Supply(new Mock<IBoardCalls>().Object, keeper).Object, new LifecyclePolicy { CheckAtCommissioning = atCommissioning });
+        var teacher = Teacher(new Mock<IBoardCalls>().Object);
+        var start = teacher.Board.ReadHealth().Uptime;
+        var watch = HandoverLifecycle.Watch(teacher.Network, setup);
+        Assert.Equal(atCommissioning, watch.CommissioningCheckDue);
+
+        var life = HandoverLifecycle.Serve(teacher, watch, keeper.Object, TimeSpan.FromDays(30), start + TimeSpan.FromDays(60));
+
+        var times = watch.Series.Samples.Select(x => (x.BoardTime - start).TotalDays).ToList();
+        Assert.True(life.End == ServiceEnd.Horizon, $"service ended {life.End} ({life.Death ?? life.Call?.Reason}) at days [{string.Join(", ", times)}]");
+        keeper.Verify(k => k.AdvanceClock(teacher.Board, TimeSpan.FromDays(30)), Times.Exactly(2));
+        Assert.Equal(atCommissioning ? new double[] { 0, 30, 60 } : new double[] { 30, 60 }, times);
+        Assert.False(watch.CommissioningCheckDue);
+        // A watch told the healthy level needs no baseline, so no commissioning check.
+        Assert.False(HandoverLifecycle.Watch(teacher.Network, setup, healthyCanary: 0.9).CommissioningCheckDue);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_board_that_loses_its_knowledge_in_its_first_weeks_is_called_at_its_first_check_when_its_healthy_level_is_read_at_commissioning(bool atCommissioning)
+    {
+        var keeper = Keeper();
+        var policy = new LifecyclePolicy { KnowledgeBudget = 0.02, CheckAtCommissioning = atCommissioning, BaselineAtCommissioning = atCommissioning };
+        var setup = Setup(Supply(new Mock<IBoardCalls>().Object, keeper).Object, policy);
+        // Reads lose their faithfulness with age, fast (outputs scatter by 25 % after 30 days), as a phase-change board drifts after it is programmed.
+        var teacher = Teacher(new Mock<IBoardCalls>().Object, readNoisePerYear: 3);
+        var start = teacher.Board.ReadHealth().Uptime;
+        double knew = TeacherSchool.Accuracy(teacher.Network, setup.Canary);
+        var watch = HandoverLifecycle.Watch(teacher.Network, setup);
+
+        var life = HandoverLifecycle.Serve(teacher, watch, keeper.Object, TimeSpan.FromDays(30), start + TimeSpan.FromDays(90));
+
+        if (atCommissioning)
+        {
+            // The healthy level is what the board knew as it started serving; the first check after it sees the loss and calls.
+            Assert.Equal(ServiceEnd.HandoverCalled, life.End);
+            Assert.StartsWith("knowledge budget spent", life.Call!.Reason);
+            Assert.Equal(start + TimeSpan.FromDays(30), life.BoardTime);
+        }
+        else
+        {
+            // Its first three checks (days 30, 60, 90) already hold the loss: they are its healthy level, and nothing is called.
+            Assert.Equal(ServiceEnd.Horizon, life.End);
+            Assert.NotNull(watch.HealthyCanary);
+            Assert.True(watch.HealthyCanary < knew - policy.KnowledgeBudget, $"healthy level {watch.HealthyCanary:F4}, knew {knew:F4}");
+        }
+    }
 }
