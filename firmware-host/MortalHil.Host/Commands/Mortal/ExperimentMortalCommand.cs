@@ -192,7 +192,6 @@ public static class ExperimentMortalCommand
         }).ToList();
         var json = new
         {
-            version = 1,
             size = p.Size, algo = p.Algo, students = p.Students, mismatch_factors = p.Factors, train_examples = p.TrainExamples, transfer_examples = p.TransferExamples ?? p.TrainExamples, epochs = p.Epochs,
             retrain_examples = p.RetrainExamples, temperature = p.Temperature, seed = p.Seed, wall_seconds = seconds, arguments,
             summary = groups,
@@ -200,7 +199,7 @@ public static class ExperimentMortalCommand
             ledger = new { boards = ledgers.Select(l => new { board = l.Board, accuracy = l.Accuracy, wall_seconds_per_inference = l.WallSecondsPerInference, per_inference = l.PerInference.ToJson() }), cpu },
         };
         string text = JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true });
-        Atomic(Path.Combine(outDir, "mortal.json"), text);
+        Core.Files.StampedJson.Write(Path.Combine(outDir, "mortal.json"), text, "mortal", 2); // version 1 carried "version": 1 and no checksum
 
         var md = new StringBuilder();
         md.AppendLine($"# experiment mortal ({p.Size}, {p.Algo}, {p.Students} students, {p.TrainExamples} examples x {p.Epochs} epochs, distillation on {p.TransferExamples ?? p.TrainExamples} unlabelled images)").AppendLine();
@@ -238,9 +237,5 @@ public static class ExperimentMortalCommand
                 "neuron mismatch (x the preset's)", "test accuracy", series);
     }
 
-    private static void Atomic(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    private static void Atomic(string path, string text) => Core.Files.AtomicFile.WriteAllText(path, text);
 }
