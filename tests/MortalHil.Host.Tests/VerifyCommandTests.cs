@@ -61,6 +61,9 @@ public sealed class VerifyCommandTests : IDisposable
         string plain = Path.Combine(_dir, "plain.json");
         File.WriteAllText(plain, """{"a": 1}""");
         Assert.Equal(CliRunner.UsageError, Run("verify", plain).Code);
+        string fifo = Path.Combine(_dir, "pipe.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) Assert.True(mkfifo.WaitForExit(10_000) && mkfifo.ExitCode == 0, "mkfifo failed");
+        Assert.Equal(CliRunner.UsageError, Run("verify", fifo).Code); // refused, not waited on
         Assert.Equal(CliRunner.UsageError, Run("verify", Path.Combine(_dir, "nothing-here")).Code);
     }
 }

@@ -78,7 +78,7 @@ public static class VerifyCommand
             passed++;
             Console.WriteLine($"ok    {file}: {kind}{(version is { } v ? $" v{v}" : "")}");
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             failed++;
             string reason = e.Message.Replace(file, "", StringComparison.Ordinal).Trim(' ', ':', '\'');
@@ -89,6 +89,8 @@ public static class VerifyCommand
     /// <summary>The kind and version of a stamped file after its check, or (null, 0) for a text file that carries no stamp.</summary>
     internal static (string? Kind, int? Version) Check(string file)
     {
+        // Empty files carry no stamp; FIFOs and devices report length 0 too, and are never opened (a FIFO would block).
+        if (new FileInfo(file).Length == 0) return (null, 0);
         if (file.EndsWith(".net.json", StringComparison.OrdinalIgnoreCase))
             return ("network", MappedNetworkStore.Verify(file));
         int first = FirstSignificantByte(file);

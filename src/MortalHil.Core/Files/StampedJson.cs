@@ -81,7 +81,8 @@ public static class StampedJson
         if (o[ChecksumProperty]?.GetValueKind() != JsonValueKind.String)
             throw new InvalidDataException($"no '{ChecksumProperty}'");
         string kind = format["kind"]!.GetValue<string>();
-        int version = format["version"]!.GetValue<int>();
+        if (!format["version"]!.AsValue().TryGetValue<int>(out int version) || version < 1)
+            throw new InvalidDataException($"'{FormatProperty}' version is not a whole number of 1 or more");
         string stated = o[ChecksumProperty]!.GetValue<string>();
         o.Remove(ChecksumProperty);
         string actual = Checksum(o);

@@ -38,6 +38,8 @@ public sealed class StampedJsonTests
     [InlineData("""{"format": {"kind": "x", "version": 1}}""")]
     [InlineData("[1, 2]")]
     [InlineData("{\"format\": ")]
+    [InlineData("""{"format": {"kind": "x", "version": 1.5}, "checksum": "xxh64:0"}""")]
+    [InlineData("""{"format": {"kind": "x", "version": -1}, "checksum": "xxh64:0"}""")]
     public void Unstamped_or_broken_documents_are_refused(string text) =>
         Assert.Throws<InvalidDataException>(() => StampedJson.Verify(text));
 
