@@ -13,6 +13,7 @@ using MortalHil.Core.Learning.Losses;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Options;
 using MortalHil.Host.Plots;
 using MortalHil.Sim;
 using MortalHil.Sim.Presets;
@@ -43,7 +44,7 @@ public static class ExperimentMortalCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Training examples (default: small 10000, full 60000)" };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs of teacher and distillation training (default 2)" };
         var transfer = new Option<int?>("--transfer-examples") { Description = "Unlabelled images a distilled student learns from (default: the teacher's training examples)" };
-        var distilEpochs = new Option<int?>("--distil-epochs") { Description = "Passes of a distilled student over its transfer images (default: --epochs)" };
+        var distilEpochs = new Option<int?>("--distil-epochs") { Description = "Passes of a distilled student over its transfer images (default: --epochs)" }.InRange(1, 100);
         var retrain = new Option<int>("--retrain-examples") { Description = "Labelled examples for the last-layer retraining of a copy", DefaultValueFactory = _ => 2000 };
         var temperature = new Option<float>("--temperature") { Description = "Distillation temperature", DefaultValueFactory = _ => 2f };
         var skipReram = new Option<bool>("--skip-reram") { Description = "Only the chain boards" };
@@ -66,7 +67,6 @@ public static class ExperimentMortalCommand
             if (parse.GetValue(transfer) is < 1) throw new CliUsageException("--transfer-examples must be at least 1");
             if (ep < 1) throw new CliUsageException("--epochs must be at least 1");
             int distilPasses = parse.GetValue(distilEpochs) ?? ep;
-            if (distilPasses is < 1 or > 100) throw new CliUsageException("--distil-epochs must be in [1, 100]");
             if (parse.GetValue(temperature) is not (>= 0.1f and <= 100f)) throw new CliUsageException("--temperature must be in [0.1, 100]");
             if (parse.GetValue(skipReram) && parse.GetValue(skipChain)) throw new CliUsageException("--skip-reram and --skip-chain leave no board to compare");
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
@@ -144,6 +144,13 @@ public static class ExperimentMortalCommand
         double perInferenceWall = testWatch.Elapsed.TotalSeconds / data.Test.Count;
         ledgers?.Add(new Ledger(label, taught, WorkReport.Of(teacher.Ledger.Snapshot() - before, data.Test.Count, teacherBoard.Description.Costs), perInferenceWall));
         log.WriteLine($"{label}: teacher {taught:P2} after {w.Elapsed.TotalSeconds:F0} s");
+        // Control: the same copy onto a fresh board with the teacher's own serial (its cells, neurons and faults as made).
+        // If this copy fails too, the loss comes from measuring and reprogramming the weights, not from the boards' differences.
+        var twinBoard = board("teacher");
+        long twinPulses0 = twinBoard.ReadHealth().TotalPulses;
+        float twinned = MortalComparison.Accuracy(MortalComparison.Copy(teacher, twinBoard, s, data.Train), data.Test);
+        yield return new HandoverOutcome(kind, factor, "teacher-twin", "copy-twin", twinned, taught, twinBoard.ReadHealth().TotalPulses - twinPulses0);
+        log.WriteLine($"{label}: copy onto the teacher's twin {twinned:P2}");
         for (int i = 1; i <= p.Students; i++)
         {
             string serial = $"student-{i}";
@@ -228,7 +235,7 @@ public static class ExperimentMortalCommand
 
         var chainGroups = groups.Where(g => g.board == "chain").ToList();
         var series = new List<PlotSeries>();
-        foreach (var method in new[] { "copy", "copy+retrain", "distil" })
+        foreach (var method in new[] { "copy-twin", "copy", "copy+retrain", "distil" })
         {
             var pts = chainGroups.Where(g => g.method == method).OrderBy(g => g.mismatch).ToList();
             if (pts.Count > 0) series.Add(new PlotSeries($"chain {method}", pts.Select(g => g.mismatch ?? 0).ToArray(), pts.Select(g => (double)g.mean).ToArray()));

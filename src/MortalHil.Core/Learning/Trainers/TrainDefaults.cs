@@ -45,8 +45,8 @@ public sealed record TrainDefaults
             }
             : d with
             {
-                Epochs = 10, LearningRateDecay = 0.8f,
-                Settings = d.Settings with { Directions = 4, PerturbationFraction = 0.2f, HiddenLearningRate = 0.1f, OutputLearningRate = 0.2f },
+                Epochs = 16, LearningRateDecay = 0.85f,
+                Settings = d.Settings with { Directions = 4, PerturbationFraction = 0.2f, HiddenLearningRate = 0.1f, OutputLearningRate = 0.2f, GlobalErrorWeight = 1f },
             };
     }
 
