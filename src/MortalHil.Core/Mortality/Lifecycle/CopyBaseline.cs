@@ -1,4 +1,5 @@
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Chains;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Ports;
 
@@ -29,10 +30,14 @@ public static class CopyBaseline
     /// its target by program-and-verify, then a second pass that repairs pairs whose difference is off (a stuck or clipped
     /// cell) by moving the partner cell so the pair difference, which is the weight, comes out right.
     /// </summary>
+    /// On a board with an analog chain the weights are programmed as the chain is mapped (<see cref="ChainCopy.Programming"/>'s
+    /// goal); the report then counts the programming pulses the host's ledger saw.
     public static (IDevice Board, MappedNetwork Network, ProgrammingReport Report) Copy(TeacherWeights weights, IBoardSupply boards, string serial,
         NetworkShape shape, string algo, ReadOnlySpan<float> sample, int sampleCount, int seed)
     {
-        var (board, net) = TeacherSchool.Fresh(boards, serial, shape, algo, sample, sampleCount, seed);
+        var board = boards.Make(serial);
+        if (ChainMapper.HasChain(board)) return CopyOntoChain(weights, board, shape, algo, seed);
+        var net = OnChipTraining.Map(board, shape, algo, sample, sampleCount, seed);
         var programmer = WeightProgrammer.For(net);
         var report = ProgrammingReport.Empty;
         for (int l = 0; l < net.Layers.Count; l++)
@@ -47,6 +52,15 @@ public static class CopyBaseline
             weights.Biases[l].CopyTo(layer.Bias, 0);
         }
         BoardCalibration.FitRanges(net, sample, sampleCount);
+        return (board, net, report);
+    }
+
+    private static (IDevice Board, MappedNetwork Network, ProgrammingReport Report) CopyOntoChain(TeacherWeights weights, IDevice board,
+        NetworkShape shape, string algo, int seed)
+    {
+        var net = OnChipTraining.Map(board, shape, algo, default, 0, seed, weights.Weights, ChainCopy.Programming);
+        for (int l = 0; l < net.Layers.Count; l++) weights.Biases[l].CopyTo(net.Layers[l].Bias, 0);
+        var report = ProgrammingReport.Empty with { Pulses = net.Ledger.PulsesApplied };
         return (board, net, report);
     }
 
