@@ -38,6 +38,11 @@ public class MortalDemoTests(MortalityFixture fx) : IClassFixture<MortalityFixtu
         // Chance is 0.1; this tiny student reached 0.335 (teacher 0.71) in its 600 steps.
         Assert.True((double)j["student"]! > 0.25, $"student {j["student"]}, teacher {j["teacher_best"]}");
         Assert.NotNull(j["copied"]);
+        // The copy onto the student's chain says how close it came: every cell of the main layers measured against its target.
+        var copy = j["copy_programming"]!;
+        Assert.Equal((49 + 1) * 2 * 16 + (16 + 1) * 2 * 10, (int)copy["cells"]!);
+        Assert.InRange((int)copy["cells_within_tolerance"]!, 1, (int)copy["cells"]!);
+        Assert.True((long)copy["pulses"]! > 0);
         Assert.NotNull(j["labels_only"]);
         foreach (var who in new[] { "teacher", "student" })
         {

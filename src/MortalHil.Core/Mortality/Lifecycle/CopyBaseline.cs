@@ -59,9 +59,28 @@ public static class CopyBaseline
         NetworkShape shape, string algo, int seed)
     {
         var net = OnChipTraining.Map(board, shape, algo, default, 0, seed, weights.Weights, ChainCopy.Programming);
+        long pulses = net.Ledger.PulsesApplied;
         for (int l = 0; l < net.Layers.Count; l++) weights.Biases[l].CopyTo(net.Layers[l].Bias, 0);
-        var report = ProgrammingReport.Empty with { Pulses = net.Ledger.PulsesApplied };
-        return (board, net, report);
+        // How close the copy came, measured once per block against the same targets (the mapper programs and verifies but does not report).
+        var report = ProgrammingReport.Empty;
+        float tol = ChainCopy.Programming.ToleranceFraction * (net.Description.GMaxSiemens - net.Description.GMinSiemens);
+        for (int l = 0; l < net.Layers.Count; l++)
+            foreach (var block in net.Layers[l].Blocks)
+            {
+                var targets = WeightProgrammer.BlockTargets(net, net.Layers[l], block, weights.Weights[l]);
+                var g = new float[block.Window.CellCount];
+                net.Device.MeasureConductances(block.Window, g);
+                int within = 0;
+                double squares = 0;
+                for (int c = 0; c < g.Length; c++)
+                {
+                    float e = g[c] - targets[c];
+                    if (MathF.Abs(e) <= tol) within++;
+                    squares += (double)e * e;
+                }
+                report += new ProgrammingReport(0, 0, g.Length, within, (float)Math.Sqrt(squares / Math.Max(1, g.Length)));
+            }
+        return (board, net, report with { Pulses = pulses });
     }
 
     /// <summary>
