@@ -33,6 +33,7 @@ public static class DemoCommand
         var boardKind = ChoiceOption.Create("--board-kind", $"Kind of board: mortal (an analog chain: no conversion between layers; default preset {DemoSettings.DefaultPreset(DemoBoardKind.Mortal)}) " +
             $"or per-layer (an ADC after every layer; default preset {DemoSettings.DefaultPreset(DemoBoardKind.PerLayer)})",
             [("mortal", DemoBoardKind.Mortal), ("per-layer", DemoBoardKind.PerLayer)], DemoSettings.DefaultBoardKind, hasDefault: true);
+        boardKind.HelpName = "mortal|per-layer";
         var preset = SharedOptions.Preset(DemoSettings.DefaultPreset(DemoSettings.DefaultBoardKind), "Board preset of both boards (default: the board kind's)");
         var teacherSerial = SharedOptions.Serial("--teacher-serial", "Serial of the teacher board", d.TeacherSerial);
         var studentSerial = SharedOptions.Serial("--student-serial", "Serial of the replacement board", d.StudentSerial);
