@@ -21,6 +21,7 @@ internal sealed partial class LineageSimulation
     {
         var h = new HandoverRecord { FromGeneration = teacher.Generation, RequestedSeconds = _t, Reason = reason, TeacherAccuracy = teacher.LastAccuracy };
         _result.Handovers.Add(h);
+        if (!reason.StartsWith("retry after", StringComparison.Ordinal)) teacher.LastCallReason = reason;
         var run = new HandoverRun(this, teacher, h);
         try
         {
@@ -247,7 +248,7 @@ internal sealed partial class LineageSimulation
 
         private void Open()
             => _process = _l._toolkit.OpenHandover(new HandoverOpening(_journal!, _id, _teacherDead ? null : _teacherModel, _student!.Device, _seed, _previousJournal,
-                teacher.Monitor.HealthyCanary, teacher.PrimeLessons));
+                teacher.Monitor.HealthyCanary, teacher.PrimeLessons, _l._lineageBest));
 
         /// <summary>Ends the process as a killed one ends: nothing more is written; the journal keeps what was committed.</summary>
         private void Abandon()
@@ -298,6 +299,7 @@ internal sealed partial class LineageSimulation
             {
                 // The teacher still knows more than this student learned: it keeps serving, and its next call tries another spare.
                 record.FailureCause += "; the teacher serves on";
+                teacher.RetryDue = _l._scenario.Policy.RetryAtOnce;
                 return teacher;
             }
             if (!_l._scenario.Policy.ColdStartFromLabels) return null;

@@ -42,6 +42,8 @@ internal sealed partial class LineageSimulation
     private int _spareRequests;
     private int _nextGeneration;
     private bool _stopped;
+    /// <summary>The best healthy canary level any board of this lineage reached (the host's own measurements); null before the first.</summary>
+    private double? _lineageBest;
 
     /// <param name="scenario">The scenario.</param>
     /// <param name="runSeed">The run's seed (one of the scenario's seeds).</param>
@@ -85,6 +87,13 @@ internal sealed partial class LineageSimulation
                     if (!_scenario.Policy.ColdStartFromLabels) break;
                     serving = ColdStart();
                     if (serving is null) break;
+                    continue;
+                }
+                if (serving.RetryDue)
+                {
+                    // Its last student failed verification: the teacher's budget is spent, so the next student is asked for at once.
+                    serving.RetryDue = false;
+                    serving = HandOver(serving, "retry after a failed verification: " + serving.LastCallReason);
                     continue;
                 }
                 var (end, reason) = Serve(serving, until: null);
@@ -165,6 +174,7 @@ internal sealed partial class LineageSimulation
         try
         {
             s.Monitor.Check();
+            NoteLineageBest(s.Monitor);
             double accuracy = Accuracy(s.Model.Classifier, _task.Eval);
             s.LastAccuracy = accuracy;
             SetService(_t, accuracy);
@@ -268,8 +278,9 @@ internal sealed partial class LineageSimulation
             }
         }
         if (double.IsNaN(accuracy)) accuracy = 0; // the link would not carry the measurement: counted as serving nothing useful
-        var monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600);
+        var monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600, _lineageBest);
         if (monitor.CommissioningCheckDue && !CommissioningCheck(board, monitor)) return null;
+        NoteLineageBest(monitor);
         int generation = _nextGeneration++;
         string? prime = _scenario.Policy.PrimeLessons ? RecordPrime(board, model, generation) : null;
         _result.Generations.Add(new GenerationRecord(generation, board.Serial, board.PresetName, origin, _t, accuracy, null, null));
@@ -339,6 +350,11 @@ internal sealed partial class LineageSimulation
         s.Add((t, accuracy));
     }
 
+    private void NoteLineageBest(IBoardMonitor monitor)
+    {
+        if (monitor.HealthyCanary is double h) _lineageBest = Math.Max(_lineageBest ?? double.NegativeInfinity, h);
+    }
+
     private void Count(string cause) => _result.DeathsByCause[cause] = _result.DeathsByCause.GetValueOrDefault(cause) + 1;
 
     private void Finish()
@@ -369,6 +385,10 @@ internal sealed partial class LineageSimulation
         /// <summary>Handovers from this board that ended with a student that did not match it.</summary>
         public int FailedVerifications { get; set; }
         public double LastAccuracy { get; set; }
+        /// <summary>With <c>policy.retry_at_once</c>: a student of this board failed verification and the next try is due now.</summary>
+        public bool RetryDue { get; set; }
+        /// <summary>Why its latest handover was called.</summary>
+        public string LastCallReason { get; set; } = "";
         /// <summary>The archive of the lessons of its prime, or null.</summary>
         public string? PrimeLessons { get; init; }
     }

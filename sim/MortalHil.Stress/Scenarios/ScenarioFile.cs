@@ -141,6 +141,9 @@ internal sealed class PolicyFile
     public bool? BaselineAtCommissioning { get; set; }
     public int? HandoverTries { get; set; }
     public int? CommissioningMaxSteps { get; set; }
+    public double? LineageBudget { get; set; }
+    public bool? RetryAtOnce { get; set; }
+    public double? PrimeShare { get; set; }
 }
 
 internal sealed class NetworkFile
