@@ -96,17 +96,26 @@ internal sealed partial class LineageSimulation
                     serving = HandOver(serving, "retry after a failed verification: " + serving.LastCallReason);
                     continue;
                 }
+                if (_scenario.Policy.Apprentice && !serving.ApprenticeTried)
+                {
+                    serving.ApprenticeTried = true;
+                    serving = TrainApprentice(serving);
+                    continue;
+                }
                 var (end, reason) = Serve(serving, until: null);
                 if (end == ServeEnd.Died)
                 {
-                    _result.LostBeforeHandover++;
-                    serving = null;
+                    var promoted = Promote(serving, $"apprentice took over: its teacher died ({serving.Board.DeathCause ?? "other"})", atDeath: true);
+                    if (promoted is null) _result.LostBeforeHandover++;
+                    serving = promoted;
                 }
                 else if (end == ServeEnd.HandoverCalled)
                 {
-                    serving = HandOver(serving, reason!);
+                    serving = Promote(serving, "apprentice took over: " + reason, atDeath: false) ?? HandOver(serving, reason!);
                 }
             }
+            if (serving?.Apprentice is not null) _result.ApprenticesUnused++; // the lineage ended with it standing by
+            if (_onHand is not null) _result.ApprenticesUnused++;
             Finish();
             return _result;
         }
@@ -220,9 +229,10 @@ internal sealed partial class LineageSimulation
         return d;
     }
 
-    /// <summary>Waits (serving nothing) for a spare, then trains it from labels.</summary>
+    /// <summary>Waits (serving nothing) for a spare, then trains it from labels; a spare already on hand is used at once.</summary>
     private ServingBoard? ColdStart()
     {
+        if (TakeOnHand() is { } hand) return Commission(hand, BoardOrigin.ColdStart);
         double d = RequestSpare();
         WaitUnserved(d);
         if (d >= _end) return null;
@@ -385,6 +395,9 @@ internal sealed partial class LineageSimulation
         /// <summary>Handovers from this board that ended with a student that did not match it.</summary>
         public int FailedVerifications { get; set; }
         public double LastAccuracy { get; set; }
+        /// <summary>Apprentice mode: the student distilled from this board that stands by, and whether one was tried.</summary>
+        public (ProvisionedBoard Board, IServingModel Model)? Apprentice { get; set; }
+        public bool ApprenticeTried { get; set; }
         /// <summary>With <c>policy.retry_at_once</c>: a student of this board failed verification and the next try is due now.</summary>
         public bool RetryDue { get; set; }
         /// <summary>Why its latest handover was called.</summary>

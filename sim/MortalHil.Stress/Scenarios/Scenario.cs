@@ -126,11 +126,16 @@ public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHo
 /// for right away) instead of at the teacher's next check: its budget is already spent.</param>
 /// <param name="PrimeShare">Share of each student minibatch drawn from the teacher's prime lessons when there are live lessons too
 /// (Mortality's <c>HandoverPlan.PrimeShare</c>); null: the plan's default.</param>
+/// <param name="Apprentice">Apprentice mode: as soon as a board serves, a spare is distilled from it (at its prime, while it serves, through the
+/// same journaled and verified handover with the same faults) and stands by. When the board's handover is called or it dies, the apprentice
+/// takes over at once if its canary accuracy still passes the verification a student passes; otherwise it is the spare on hand for the
+/// handover (or the cold start) that follows, so no spare is awaited.</param>
 public sealed record HandoverPolicy(
     double MarginHours, double Temperature, int TeacherQueries, int StudentSteps, int QueryBatch, int StepsPerRound, int EvaluateEveryRounds,
     double HoursPerRound, double KnowledgeBudget, double ExtraStudentBudget, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels,
     bool PrimeLessons = false, bool HardLessons = false, bool KnowledgeByLevel = true, bool BaselineAtCommissioning = true,
-    int HandoverTries = 1, int? CommissioningMaxSteps = null, double? LineageBudget = null, bool RetryAtOnce = false, double? PrimeShare = null);
+    int HandoverTries = 1, int? CommissioningMaxSteps = null, double? LineageBudget = null, bool RetryAtOnce = false, double? PrimeShare = null,
+    bool Apprentice = false);
 
 /// <summary>The network every board carries: task features, these hidden widths, task classes.</summary>
 /// <param name="Hidden">Hidden layer widths (empty: a single layer).</param>

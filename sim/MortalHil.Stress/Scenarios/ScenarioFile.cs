@@ -144,6 +144,7 @@ internal sealed class PolicyFile
     public double? LineageBudget { get; set; }
     public bool? RetryAtOnce { get; set; }
     public double? PrimeShare { get; set; }
+    public bool? Apprentice { get; set; }
 }
 
 internal sealed class NetworkFile

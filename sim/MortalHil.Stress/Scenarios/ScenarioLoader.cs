@@ -320,7 +320,8 @@ public static partial class ScenarioLoader
             p.CommissioningMaxSteps is int cms ? IntAtLeast("policy.commissioning_max_steps", cms, 1, 10_000_000) : null,
             p.LineageBudget is double lb ? Above("policy.lineage_budget", lb, 0, 0.99) : null,
             p.RetryAtOnce ?? false,
-            p.PrimeShare is double ps ? Between("policy.prime_share", ps, 0, 1) : null);
+            p.PrimeShare is double ps ? Between("policy.prime_share", ps, 0, 1) : null,
+            p.Apprentice ?? false);
     }
 
     private static ScenarioFieldException FromJson(JsonException e)
