@@ -137,7 +137,8 @@ internal sealed partial class LineageSimulation
     {
         while (true)
         {
-            double next = Math.Min(_t + _interval, _end);
+            double interval = _scenario.Policy.EarlyCheckDays is double early && _t - s.Since < _interval ? Math.Min(_interval, early * 86400) : _interval;
+            double next = Math.Min(_t + interval, _end);
             if (until is double u) next = Math.Min(next, u);
             AdvanceServing(s, next);
             if (s.Board.IsDead) { RecordServingDeath(s); return (ServeEnd.Died, null); }
@@ -296,7 +297,7 @@ internal sealed partial class LineageSimulation
         _result.Generations.Add(new GenerationRecord(generation, board.Serial, board.PresetName, origin, _t, accuracy, null, null));
         SetService(_t, accuracy);
         if (_scenario.Duration.MaxGenerations is int cap && generation >= cap - 1) _stopped = true;
-        return new ServingBoard(board, model, monitor, generation) { LastAccuracy = accuracy, PrimeLessons = prime };
+        return new ServingBoard(board, model, monitor, generation) { LastAccuracy = accuracy, PrimeLessons = prime, Since = _t };
     }
 
     /// <summary>The policy's first health check, as the board starts serving; false when the board died on the way.</summary>
@@ -392,6 +393,8 @@ internal sealed partial class LineageSimulation
         public byte[] Snapshot { get; } = model.Snapshot();
         public IBoardMonitor Monitor => monitor;
         public int Generation => generation;
+        /// <summary>Fleet time it started serving.</summary>
+        public double Since { get; init; }
         /// <summary>Handovers from this board that ended with a student that did not match it.</summary>
         public int FailedVerifications { get; set; }
         public double LastAccuracy { get; set; }

@@ -130,12 +130,15 @@ public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHo
 /// same journaled and verified handover with the same faults) and stands by. When the board's handover is called or it dies, the apprentice
 /// takes over at once if its canary accuracy still passes the verification a student passes; otherwise it is the spare on hand for the
 /// handover (or the cold start) that follows, so no spare is awaited.</param>
+/// <param name="EarlyCheckDays">During a board's first <c>monitor.interval_days</c> of service the host checks it every this many days instead
+/// (null: at the monitor's interval): phase-change cells drift fastest right after they are programmed, and a board that falls in its first
+/// days otherwise serves below its level until its first regular check.</param>
 public sealed record HandoverPolicy(
     double MarginHours, double Temperature, int TeacherQueries, int StudentSteps, int QueryBatch, int StepsPerRound, int EvaluateEveryRounds,
     double HoursPerRound, double KnowledgeBudget, double ExtraStudentBudget, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels,
     bool PrimeLessons = false, bool HardLessons = false, bool KnowledgeByLevel = true, bool BaselineAtCommissioning = true,
     int HandoverTries = 1, int? CommissioningMaxSteps = null, double? LineageBudget = null, bool RetryAtOnce = false, double? PrimeShare = null,
-    bool Apprentice = false);
+    bool Apprentice = false, double? EarlyCheckDays = null);
 
 /// <summary>The network every board carries: task features, these hidden widths, task classes.</summary>
 /// <param name="Hidden">Hidden layer widths (empty: a single layer).</param>

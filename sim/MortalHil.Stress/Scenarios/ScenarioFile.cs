@@ -145,6 +145,7 @@ internal sealed class PolicyFile
     public bool? RetryAtOnce { get; set; }
     public double? PrimeShare { get; set; }
     public bool? Apprentice { get; set; }
+    public double? EarlyCheckDays { get; set; }
 }
 
 internal sealed class NetworkFile

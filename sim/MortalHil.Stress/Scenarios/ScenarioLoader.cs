@@ -321,7 +321,8 @@ public static partial class ScenarioLoader
             p.LineageBudget is double lb ? Above("policy.lineage_budget", lb, 0, 0.99) : null,
             p.RetryAtOnce ?? false,
             p.PrimeShare is double ps ? Between("policy.prime_share", ps, 0, 1) : null,
-            p.Apprentice ?? false);
+            p.Apprentice ?? false,
+            p.EarlyCheckDays is double ecd ? Above("policy.early_check_days", ecd, 0, 1e5) : null);
     }
 
     private static ScenarioFieldException FromJson(JsonException e)
