@@ -37,12 +37,20 @@ public sealed class VerifyCommandTests : IDisposable
         string board = Path.Combine(_dir, "board.json"); // saved boards are binary whatever their name
         using (var b = SimulatedBoard.Create(BuiltInPresets.Ideal, "7")) b.Save(board);
         File.WriteAllText(Path.Combine(_dir, "notes.csv"), "a,b\n1,2\n");
+        string table = Path.Combine(_dir, "mortal.csv");
+        StampedCsv.Write(table, "method,accuracy\ncopy,0.5\n", "mortal", 1);
 
         var (code, output, _) = Run("verify", _dir);
         Assert.Equal(0, code);
         Assert.Contains("train v1", output);
         Assert.Contains("board.json: board", output);
-        Assert.Contains("2 passed, 0 failed, 1 without a checksum", output);
+        Assert.Contains("mortal-csv v1", output);
+        Assert.Contains("3 passed, 0 failed, 1 without a checksum", output);
+
+        File.WriteAllText(table, File.ReadAllText(table).Replace("0.5", "0.6"));
+        (code, output, _) = Run("verify", table);
+        Assert.Equal(CliRunner.UsageError, code);
+        Assert.Contains("0 passed, 1 failed", output);
 
         File.WriteAllText(result, File.ReadAllText(result).Replace("0.9", "0.8"));
         var bytes = File.ReadAllBytes(board);

@@ -169,7 +169,7 @@ public static class ExperimentLearningCommand
                     g.Select(v => v.MeanCosine).ToArray())), logX: true, yRange: (0, 1));
         }
         Atomic(Path.Combine(outDir, "learning.md"), md.ToString());
-        Atomic(Path.Combine(outDir, "learning.csv"), csv.ToString());
+        StampedCsv.Write(Path.Combine(outDir, "learning.csv"), csv.ToString(), "learning", 1);
     }
 
     private static void Atomic(string path, string text)

@@ -112,9 +112,9 @@ public static class VerifyCommand
         if (first == '#' && Path.GetExtension(file).Equals(".csv", StringComparison.OrdinalIgnoreCase))
         {
             string text = BoundedRead.Text(file, MaxResultBytes);
-            if (!text.StartsWith("# mortalhil community csv", StringComparison.Ordinal)) return (null, 0);
-            CommunityReport.Verify(file, text);
-            return ("community-csv", CommunityReport.Version);
+            if (!StampedCsv.IsStamped(text)) return (null, 0);
+            var (k, v) = StampedCsv.Verify(text);
+            return ($"{k}-csv", v);
         }
         if (first is >= 0x20 and < 0x7f || first is '\n' or '\r' or '\t' or -1) return (null, 0); // text without a stamp, or empty
         using var board = SimulatedBoard.Load(file);

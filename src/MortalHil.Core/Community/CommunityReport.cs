@@ -60,8 +60,7 @@ public static class CommunityReport
             rows.Append(string.Join(',', p.Method.Name(), Name(p.Shards), I(p.Boards), I(p.Board), I(p.Round), D(p.BitsSent), D(p.InformationBits),
                 D(p.Accuracy), D(p.HomeAccuracy), D(p.AwayAccuracy), p.Pulses.ToString(CultureInfo.InvariantCulture),
                 p.NetworkBits is double nb ? D(nb) : "")).Append('\n');
-        string text = rows.ToString();
-        return $"# mortalhil community csv version {Version} checksum {Checksum(text)}\n{text}";
+        return StampedCsv.Stamp(rows.ToString(), "community", Version);
     }
 
     /// <summary>Writes both files into <paramref name="directory"/>, each atomically.</summary>
@@ -76,11 +75,14 @@ public static class CommunityReport
     {
         if (text.StartsWith('#'))
         {
-            int newline = text.IndexOf('\n');
-            var head = newline < 0 ? [] : text[..newline].Split(' ');
-            if (head.Length != 8 || head[5] != Version.ToString(CultureInfo.InvariantCulture) || head[7] != Checksum(text[(newline + 1)..]))
-                throw new CorruptFileException(path, "community CSV version or checksum does not match its rows");
-            return;
+            try
+            {
+                if (StampedCsv.Verify(text) is ("community", Version)) return;
+            }
+            catch (InvalidDataException)
+            {
+            }
+            throw new CorruptFileException(path, "community CSV version or checksum does not match its rows");
         }
         using var doc = JsonDocument.Parse(text);
         var root = doc.RootElement;

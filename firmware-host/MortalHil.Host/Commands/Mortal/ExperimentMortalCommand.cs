@@ -218,7 +218,7 @@ public static class ExperimentMortalCommand
         var csv = new StringBuilder("board,mismatch,serial,method,accuracy,teacher,pulses\n");
         foreach (var o in outcomes)
             csv.AppendLine(FormattableString.Invariant($"{o.BoardKind},{(double.IsNaN(o.Mismatch) ? "" : o.Mismatch.ToString(CultureInfo.InvariantCulture))},{o.Serial},{o.Method},{o.Accuracy},{o.TeacherAccuracy},{o.Pulses}"));
-        Atomic(Path.Combine(outDir, "mortal.csv"), csv.ToString());
+        Core.Files.StampedCsv.Write(Path.Combine(outDir, "mortal.csv"), csv.ToString(), "mortal", 1);
 
         var chainGroups = groups.Where(g => g.board == "chain").ToList();
         var series = new List<PlotSeries>();
