@@ -87,6 +87,8 @@ public static class MetricsCalculator
                 apprentices.Sum(h => h.SparesUsed),
                 apprentices.Sum(h => h.TeacherQueries),
                 apprentices.Sum(h => h.StudentPulses)),
+            UnsuccessfulApprenticeCauses = new SortedDictionary<string, int>(apprentices.Where(h => h.Outcome != HandoverOutcome.Completed)
+                .GroupBy(h => CauseKind(h.FailureCause)).ToDictionary(g => g.Key, g => g.Count())),
             DistillationTotals = new DistillationTotals(
                 distillations.Sum(h => h.SparesUsed),
                 distillations.Sum(h => h.TeacherQueries),

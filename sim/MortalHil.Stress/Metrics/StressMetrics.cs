@@ -35,6 +35,8 @@ public sealed record StressMetrics
     public required IReadOnlyList<AvailabilityPoint> AvailabilityOverTime { get; init; }
     /// <summary>Apprentice mode: apprentices distilled and what became of them (all zero without it).</summary>
     public ApprenticeCounts Apprentices { get; init; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    /// <summary>Apprentice distillations that failed or did not finish, by stated cause (as for handovers).</summary>
+    public SortedDictionary<string, int> UnsuccessfulApprenticeCauses { get; init; } = [];
     /// <summary>Spares, teacher queries and student pulses of every distillation of the run, handovers and apprentices together.</summary>
     public DistillationTotals DistillationTotals { get; init; } = new(0, 0, 0);
 }

@@ -72,6 +72,7 @@ public class LineagePolicyTests
         Assert.Equal(0, m.JournaledOutputsLost);
         Assert.Equal(0, m.PulsesAppliedTwice);
         Assert.DoesNotContain("(none stated)", m.UnsuccessfulHandoverCauses.Keys);
+        Assert.DoesNotContain("(none stated)", m.UnsuccessfulApprenticeCauses.Keys);
         Assert.All(lineages.SelectMany(l => l.Apprentices).Where(h => h.Outcome != HandoverOutcome.Completed), h => Assert.False(string.IsNullOrWhiteSpace(h.FailureCause)));
     }
 }
