@@ -27,4 +27,26 @@ internal sealed class BoardGrain(LocalBoards boards) : Grain, IBoardGrain
             return Task.FromResult(new BoardReport(node, serial, spec, device.Description.Kind, BoardReachability.Unreachable, 0, 0, 0, e.Message));
         }
     }
+
+    public Task<byte[]> Exchange(byte[] frames) => Task.FromResult(Endpoint().Exchange(frames));
+
+    public Task AdvanceClock(TimeSpan dt)
+    {
+        Endpoint().AdvanceClock(dt);
+        return Task.CompletedTask;
+    }
+
+    public Task<BoardPulseLedger> Ledger()
+    {
+        var e = Endpoint();
+        return Task.FromResult(new BoardPulseLedger(e.Ledger.ReadHealth().TotalPulses, e.Ledger.PulsesAtStart, e.Ledger.PulsesFirstApplied,
+            e.Ledger.DistinctRequests, e.Ledger.RepeatedIdsReachingBoard, e.DuplicatePulseRequestsAnswered));
+    }
+
+    private BoardEndpoint Endpoint()
+    {
+        var (node, serial) = BoardKeys.Parse(this.GetPrimaryKeyString());
+        if (node != boards.Node) throw new NodeUnreachableException($"board {serial} of node {node} was asked on node {boards.Node}");
+        return boards.Endpoint(serial) ?? throw new NodeUnreachableException($"node {boards.Node} has no board {serial}");
+    }
 }

@@ -40,6 +40,19 @@ public sealed class LocalBoards : IDisposable
         return false;
     }
 
+    private readonly Dictionary<string, BoardEndpoint> _endpoints = new(StringComparer.Ordinal);
+
+    /// <summary>The protocol end of board <paramref name="id"/> (made on first use, kept for the node's life), or null if not attached.</summary>
+    internal BoardEndpoint? Endpoint(string id)
+    {
+        lock (_endpoints)
+        {
+            if (_endpoints.TryGetValue(id, out var e)) return e;
+            if (!_boards.TryGetValue(id, out var b)) return null;
+            return _endpoints[id] = new BoardEndpoint(b.Device);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var (_, d) in _boards.Values) d.Dispose();

@@ -68,6 +68,7 @@ public sealed class FleetSilo : IAsyncDisposable
                 silo.AddRedisGrainStorage(FleetClusterOptions.StorageName, o => o.ConfigurationOptions = cluster.RedisConfiguration());
                 silo.ConfigureEndpoints(address, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
                 silo.AddPlacementDirector<OnNodePlacementStrategy, OnNodePlacementDirector>();
+                silo.AddPlacementDirector<PreferNodePlacementStrategy, PreferNodePlacementDirector>();
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(30));
                 if (cluster.FastFailover) silo.Configure<ClusterMembershipOptions>(FastMembership);
             });

@@ -58,6 +58,7 @@ public static class SiloBench
         }
         var report = new SiloBenchReport(scenario.Name, scenarioFile, scenario.FleetSize, cores, points);
         StampedJson.Write(Path.Combine(outFolder, "silo-bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions), "silo-bench", 1);
+        SiloBenchTable.Write(report, outFolder);
         return report;
     }
 

@@ -56,7 +56,7 @@ internal static class ClusterStress
                 p.BoardGenerationsPerSecond.ToString("F2", CultureInfo.InvariantCulture), (p.BoardGenerationsPerSecond / inProcess).ToString("P0", CultureInfo.InvariantCulture),
                 $"{p.BytesSent:N0} / {p.BytesReceived:N0}", p.SameMetricsAsInProcess?.ToString() ?? "-", p.LoadAverageBefore.ToString("F1", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
-        Console.WriteLine($"wrote {Path.Combine(outDir, "silo-bench.json")}");
+        Console.WriteLine($"wrote {Path.Combine(outDir, "silo-bench.json")}, silo-bench.csv and silo-bench.png");
         return report.Points.Any(p => p.SameMetricsAsInProcess == false) ? StressCommand.InvariantBroken : 0;
     }
 
