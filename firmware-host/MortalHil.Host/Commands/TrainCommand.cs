@@ -47,6 +47,7 @@ public static class TrainCommand
         var wpPulses = SharedOptions.OptionalCount("--wp-pulses", "Perturbation size in pair pulses (wp)", 1, 64);
         var update = SharedOptions.Update();
         var hiddenError = SharedOptions.HiddenError();
+        var globalError = SharedOptions.OptionalReal("--global-error", "ll on an analog chain: weight of the output's error added to each hidden neuron's local-readout error (0: purely local)", 0f, 10f, minExclusive: false);
         var pairs = SharedOptions.Pairs();
         var initFraction = SharedOptions.OptionalReal("--init-fraction", "Initial weights span this fraction of the conductance window", 0f, 1f, minExclusive: true);
         var trainLimit = SharedOptions.OptionalExamples("--train-limit", "Train on only the first N training examples");
@@ -56,7 +57,7 @@ public static class TrainCommand
         var db = SharedOptions.Db();
         var dataDir = SharedOptions.DataDir();
         foreach (var o in new Option[] { board, algo, dataset, output, epochs, batch, shape, downsample, seed, lrHidden, lrOutput, lrBias, lr, lrDecay,
-                     directions, sigma, groups, threshold, transferEvery, wpPulses, update, hiddenError, pairs, initFraction, trainLimit, testLimit, evals, saveBoard, db, dataDir })
+                     directions, sigma, groups, threshold, transferEvery, wpPulses, update, hiddenError, globalError, pairs, initFraction, trainLimit, testLimit, evals, saveBoard, db, dataDir })
             cmd.Options.Add(o);
         var gpio = SharedOptions.AddGpio(cmd, board);
 
@@ -81,6 +82,7 @@ public static class TrainCommand
                 TransferEvery = parse.GetValue(transferEvery) ?? defaults.Settings.TransferEvery,
                 UpdateMode = parse.GetValue(update) ?? defaults.Settings.UpdateMode,
                 ChainHiddenError = parse.GetValue(hiddenError) ?? defaults.Settings.ChainHiddenError,
+                GlobalErrorWeight = parse.GetValue(globalError) ?? defaults.Settings.GlobalErrorWeight,
                 Seed = parse.GetValue(seed),
             };
             var mapping = new MappingOptions

@@ -59,4 +59,25 @@ public class ChainLearningTests
         ChainLearning.Train(net, trainer, Train, epochs: 3);
         Assert.True(ChainLearning.Accuracy(net, Test) >= 0.85f);
     }
+
+    [Fact]
+    public void Local_losses_with_the_output_s_error_added_learn_and_differ_from_purely_local_ones()
+    {
+        float Run(float weight, out float[] logits)
+        {
+            var sim = SimulatedBoard.Create(ChainBoards.Small(groups: 2), "learn-ll-global");
+            var net = ChainLearning.Map(sim, groups: 2);
+            var trainer = new ChainPerturbationTrainer(ChainLearning.Options with { GlobalErrorWeight = weight }, localLosses: true);
+            ChainLearning.Train(net, trainer, Train, epochs: 3);
+            float accuracy = ChainLearning.Accuracy(net, Test);
+            logits = new float[50 * Test.Classes];
+            net.Chain!.Predict(net, Test.Pixels.AsSpan(0, 50 * Test.Features), 50, logits);
+            return accuracy;
+        }
+        float supervised = Run(1f, out var withGlobal);
+        Run(0f, out var local);
+        Assert.True(supervised >= 0.85f, $"ll with the output's error: {supervised:P1}");
+        // Same board, seeds and data: only the hidden errors differ, so the trained networks must answer differently.
+        Assert.True(withGlobal.Zip(local).Max(p => MathF.Abs(p.First - p.Second)) > 1e-3f);
+    }
 }

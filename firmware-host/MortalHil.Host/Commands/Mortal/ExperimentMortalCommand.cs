@@ -13,6 +13,7 @@ using MortalHil.Core.Learning.Losses;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
 using MortalHil.Host.Cli;
+using MortalHil.Host.Options;
 using MortalHil.Host.Plots;
 using MortalHil.Sim;
 using MortalHil.Sim.Presets;
@@ -43,12 +44,14 @@ public static class ExperimentMortalCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Training examples (default: small 10000, full 60000)" };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs of teacher and distillation training (default 2)" };
         var transfer = new Option<int?>("--transfer-examples") { Description = "Unlabelled images a distilled student learns from (default: the teacher's training examples)" };
+        var distilEpochs = new Option<int?>("--distil-epochs") { Description = "Passes of a distilled student over its transfer images (default: --epochs)" }.InRange(1, 100);
         var retrain = new Option<int>("--retrain-examples") { Description = "Labelled examples for the last-layer retraining of a copy", DefaultValueFactory = _ => 2000 };
         var temperature = new Option<float>("--temperature") { Description = "Distillation temperature", DefaultValueFactory = _ => 2f };
         var skipReram = new Option<bool>("--skip-reram") { Description = "Only the chain boards" };
+        var skipChain = new Option<bool>("--skip-chain") { Description = "Only the per-layer-ADC reram board" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
         var dataDir = DataCommand.DataDirOption();
-        foreach (var o in new Option[] { output, size, students, mismatch, algo, trainLimit, epochs, transfer, retrain, temperature, skipReram, seed, dataDir })
+        foreach (var o in new Option[] { output, size, students, mismatch, algo, trainLimit, epochs, transfer, distilEpochs, retrain, temperature, skipReram, skipChain, seed, dataDir })
             cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
@@ -63,20 +66,23 @@ public static class ExperimentMortalCommand
             int ep = parse.GetValue(epochs) ?? 2;
             if (parse.GetValue(transfer) is < 1) throw new CliUsageException("--transfer-examples must be at least 1");
             if (ep < 1) throw new CliUsageException("--epochs must be at least 1");
+            int distilPasses = parse.GetValue(distilEpochs) ?? ep;
+            if (parse.GetValue(temperature) is not (>= 0.1f and <= 100f)) throw new CliUsageException("--temperature must be in [0.1, 100]");
+            if (parse.GetValue(skipReram) && parse.GetValue(skipChain)) throw new CliUsageException("--skip-reram and --skip-chain leave no board to compare");
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
             Directory.CreateDirectory(outDir);
             var probe = Path.Combine(outDir, $".write-test-{Environment.ProcessId}");
             File.WriteAllText(probe, ""); File.Delete(probe);
             var raw = DatasetSpec.Parse("mnist").Load(parse.GetValue(dataDir), Console.Error);
             var data = ImagePreprocessing.Prepare(raw, sz == "small" ? 2 : 1, PixelNormalization.UnitRange);
-            return Run(new Plan(sz, n, factors, a, parse.GetValue(trainLimit) ?? (sz == "small" ? 10000 : 60000), ep, parse.GetValue(transfer), parse.GetValue(retrain),
-                parse.GetValue(temperature), parse.GetValue(skipReram), parse.GetValue(seed)), data, outDir, string.Join(' ', parse.Tokens.Select(t => t.Value)));
+            return Run(new Plan(sz, n, factors, a, parse.GetValue(trainLimit) ?? (sz == "small" ? 10000 : 60000), ep, parse.GetValue(transfer), distilPasses, parse.GetValue(retrain),
+                parse.GetValue(temperature), parse.GetValue(skipReram), parse.GetValue(skipChain), parse.GetValue(seed)), data, outDir, string.Join(' ', parse.Tokens.Select(t => t.Value)));
         });
         return cmd;
     }
 
-    private sealed record Plan(string Size, int Students, double[] Factors, string Algo, int TrainExamples, int Epochs, int? TransferExamples, int RetrainExamples,
-        float Temperature, bool SkipReram, int Seed);
+    private sealed record Plan(string Size, int Students, double[] Factors, string Algo, int TrainExamples, int Epochs, int? TransferExamples, int DistilEpochs, int RetrainExamples,
+        float Temperature, bool SkipReram, bool SkipChain, int Seed);
 
     private sealed record Ledger(string Board, float Accuracy, WorkReport PerInference, double WallSecondsPerInference);
 
@@ -93,13 +99,13 @@ public static class ExperimentMortalCommand
         var outcomes = new List<HandoverOutcome>();
         var ledgers = new List<Ledger>();
 
-        foreach (var factor in p.Factors)
+        foreach (var factor in p.SkipChain ? [] : p.Factors)
         {
             var preset = MortalPresets.WithNeuronMismatch(chainBase, factor);
             var d = TrainDefaults.For(p.Algo, chain: true);
             var settings = new MortalComparisonSettings
             {
-                TrainExamples = p.TrainExamples, TransferExamples = p.TransferExamples, Epochs = p.Epochs, Batch = d.Batch, RetrainExamples = p.RetrainExamples, Temperature = p.Temperature,
+                TrainExamples = p.TrainExamples, TransferExamples = p.TransferExamples, Epochs = p.Epochs, DistilEpochs = p.DistilEpochs, Batch = d.Batch, RetrainExamples = p.RetrainExamples, Temperature = p.Temperature,
                 Trainer = d.Settings with { Seed = p.Seed }, Algo = p.Algo, Seed = p.Seed, LearningRateDecay = d.LearningRateDecay,
                 Mapping = new MappingOptions { Pairs = PairOrientation.Columns, ReadoutGroups = d.ReadoutGroups, Seed = p.Seed },
             };
@@ -111,7 +117,7 @@ public static class ExperimentMortalCommand
             var d = TrainDefaults.For(p.Algo);
             var settings = new MortalComparisonSettings
             {
-                TrainExamples = p.TrainExamples, TransferExamples = p.TransferExamples, Epochs = p.Epochs, Batch = d.Batch, RetrainExamples = p.RetrainExamples, Temperature = p.Temperature,
+                TrainExamples = p.TrainExamples, TransferExamples = p.TransferExamples, Epochs = p.Epochs, DistilEpochs = p.DistilEpochs, Batch = d.Batch, RetrainExamples = p.RetrainExamples, Temperature = p.Temperature,
                 Trainer = d.Settings with { Seed = p.Seed }, Algo = p.Algo, Seed = p.Seed, LearningRateDecay = d.LearningRateDecay,
                 Mapping = new MappingOptions { Pairs = d.Pairs, ReadoutGroups = d.ReadoutGroups, InitialWindowFraction = d.InitialWindowFraction, Seed = p.Seed },
             };
@@ -138,6 +144,13 @@ public static class ExperimentMortalCommand
         double perInferenceWall = testWatch.Elapsed.TotalSeconds / data.Test.Count;
         ledgers?.Add(new Ledger(label, taught, WorkReport.Of(teacher.Ledger.Snapshot() - before, data.Test.Count, teacherBoard.Description.Costs), perInferenceWall));
         log.WriteLine($"{label}: teacher {taught:P2} after {w.Elapsed.TotalSeconds:F0} s");
+        // Control: the same copy onto a fresh board with the teacher's own serial (its cells, neurons and faults as made).
+        // If this copy fails too, the loss comes from measuring and reprogramming the weights, not from the boards' differences.
+        var twinBoard = board("teacher");
+        long twinPulses0 = twinBoard.ReadHealth().TotalPulses;
+        float twinned = MortalComparison.Accuracy(MortalComparison.Copy(teacher, twinBoard, s, data.Train), data.Test);
+        yield return new HandoverOutcome(kind, factor, "teacher-twin", "copy-twin", twinned, taught, twinBoard.ReadHealth().TotalPulses - twinPulses0);
+        log.WriteLine($"{label}: copy onto the teacher's twin {twinned:P2}");
         for (int i = 1; i <= p.Students; i++)
         {
             string serial = $"student-{i}";
@@ -154,7 +167,7 @@ public static class ExperimentMortalCommand
             long pulses1 = distilBoard.ReadHealth().TotalPulses;
             var student = MortalComparison.Map(distilBoard, shape, s with { Seed = s.Seed + i }, data.Train);
             var st = TrainerFactory.Create(s.Algo, s.Trainer with { Seed = s.Seed + i, Temperature = s.Temperature }, chain);
-            MortalComparison.Distil(student, st, teacher, data.Train, s.TransferExamples ?? s.TrainExamples, s.Epochs, s.Batch, s.Temperature, s.Seed + i, s.LearningRateDecay);
+            MortalComparison.Distil(student, st, teacher, data.Train, s.TransferExamples ?? s.TrainExamples, s.DistilEpochs ?? s.Epochs, s.Batch, s.Temperature, s.Seed + i, s.LearningRateDecay);
             float distilled = MortalComparison.Accuracy(student, data.Test);
             yield return new HandoverOutcome(kind, factor, serial, "distil", distilled, taught, distilBoard.ReadHealth().TotalPulses - pulses1);
             log.WriteLine($"{label} {serial}: copy {copied:P2}, copy+retrain {retrained:P2}, distil {distilled:P2} (teacher {taught:P2}; {w.Elapsed.TotalSeconds:F0} s)");
@@ -192,7 +205,7 @@ public static class ExperimentMortalCommand
         }).ToList();
         var json = new
         {
-            size = p.Size, algo = p.Algo, students = p.Students, mismatch_factors = p.Factors, train_examples = p.TrainExamples, transfer_examples = p.TransferExamples ?? p.TrainExamples, epochs = p.Epochs,
+            size = p.Size, algo = p.Algo, students = p.Students, mismatch_factors = p.Factors, train_examples = p.TrainExamples, transfer_examples = p.TransferExamples ?? p.TrainExamples, epochs = p.Epochs, distil_epochs = p.DistilEpochs,
             retrain_examples = p.RetrainExamples, temperature = p.Temperature, seed = p.Seed, wall_seconds = seconds, arguments,
             summary = groups,
             outcomes = outcomes.Select(o => new { board = o.BoardKind, mismatch = double.IsNaN(o.Mismatch) ? (double?)null : o.Mismatch, serial = o.Serial, method = o.Method, accuracy = o.Accuracy, teacher = o.TeacherAccuracy, pulses = o.Pulses }),
@@ -202,7 +215,7 @@ public static class ExperimentMortalCommand
         Core.Files.StampedJson.Write(Path.Combine(outDir, "mortal.json"), text, "mortal", 2); // version 1 carried "version": 1 and no checksum
 
         var md = new StringBuilder();
-        md.AppendLine($"# experiment mortal ({p.Size}, {p.Algo}, {p.Students} students, {p.TrainExamples} examples x {p.Epochs} epochs, distillation on {p.TransferExamples ?? p.TrainExamples} unlabelled images)").AppendLine();
+        md.AppendLine($"# experiment mortal ({p.Size}, {p.Algo}, {p.Students} students, {p.TrainExamples} examples x {p.Epochs} epochs, distillation on {p.TransferExamples ?? p.TrainExamples} unlabelled images x {p.DistilEpochs} epochs, T = {p.Temperature:0.##})").AppendLine();
         md.AppendLine("| board | neuron mismatch | method | teacher | students mean | min | max | mean / teacher |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var g in groups)
@@ -222,7 +235,7 @@ public static class ExperimentMortalCommand
 
         var chainGroups = groups.Where(g => g.board == "chain").ToList();
         var series = new List<PlotSeries>();
-        foreach (var method in new[] { "copy", "copy+retrain", "distil" })
+        foreach (var method in new[] { "copy-twin", "copy", "copy+retrain", "distil" })
         {
             var pts = chainGroups.Where(g => g.method == method).OrderBy(g => g.mismatch).ToList();
             if (pts.Count > 0) series.Add(new PlotSeries($"chain {method}", pts.Select(g => g.mismatch ?? 0).ToArray(), pts.Select(g => (double)g.mean).ToArray()));

@@ -28,6 +28,7 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
     /// slow enough to average the converters' noise over a few hundred perturbed reads.
     /// </summary>
     public const float MirrorRate = 0.2f;
+    private const int OutputMirror = 0, ReadoutMirror = 1;
     private readonly SoftmaxCrossEntropy _loss = loss ?? new SoftmaxCrossEntropy();
     private readonly SeededRandom _rng = SeededRandom.For(options.Seed, localLosses ? "chain-local-losses" : "chain-node-perturbation");
     private readonly SeededRandom _trainRng = SeededRandom.For(options.Seed, "chain-latched-trains");
@@ -99,8 +100,14 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
             int head = readout is not null ? routing.ReadoutStages[l] : routing.PathStages[^1];
             if (mirror && chain.Stages[head].Source == routing.PathStages[l])
             {
-                if (readout is not null) MirrorHidden(net, routing, l, readout, _scores[l], _scoresP[l], _scoreDeltas[l], batch, k, sigma);
-                else MirrorHidden(net, routing, l, net.Layers[^1], _logits, _logitsP, _deltas[L - 1], batch, k, sigma);
+                if (readout is null) MirrorHidden(net, routing, l, OutputMirror, net.Layers[^1], _logits, _logitsP, _deltas[L - 1], batch, k, sigma, 1f, accumulate: false);
+                else
+                {
+                    MirrorHidden(net, routing, l, ReadoutMirror, readout, _scores[l], _scoresP[l], _scoreDeltas[l], batch, k, sigma, 1f, accumulate: false);
+                    // Deep supervision: the output head's error joins the local one when the output stage reads this layer.
+                    if (options.GlobalErrorWeight > 0 && chain.Stages[routing.PathStages[^1]].Source == routing.PathStages[l])
+                        MirrorHidden(net, routing, l, OutputMirror, net.Layers[^1], _logits, _logitsP, _deltas[L - 1], batch, k, sigma, options.GlobalErrorWeight, accumulate: true);
+                }
             }
             else EstimateHidden(net, l, readout, batch, k, sigma, chain.OffsetOf(routing.PathStages[l]), neurons);
         }
@@ -207,13 +214,14 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
     /// head's score gradient sent back through the mirror (<see cref="FeedbackMirror"/>), which the same perturbed
     /// reads keep fitted. δ_j = slope_j · (Mᵀ ∂L/∂y)_j: the chain rule with both factors measured on this board.
     /// </summary>
-    private void MirrorHidden(MappedNetwork net, ChainRouting routing, int l, MappedLayer head, float[] clean, float[] perturbed, float[] scoreGradient,
-        int batch, int k, float sigma)
+    private void MirrorHidden(MappedNetwork net, ChainRouting routing, int l, int headKind, MappedLayer head, float[] clean, float[] perturbed, float[] scoreGradient,
+        int batch, int k, float sigma, float weight, bool accumulate)
     {
         var chain = routing.Chain;
         int h = net.Layers[l].Outputs, o = head.Outputs, neurons = chain.NeuronCount, offset = chain.OffsetOf(routing.PathStages[l]), rows = batch * k;
         float inv = 1f / chain.Neurons.OutputFullScaleVolts;
-        if (!_mirrors.TryGetValue(l, out var m) || m.Outputs != o || m.Hidden != h) _mirrors[l] = m = new FeedbackMirror(o, h, MirrorRate);
+        int key = 2 * l + headKind;
+        if (!_mirrors.TryGetValue(key, out var m) || m.Outputs != o || m.Hidden != h) _mirrors[key] = m = new FeedbackMirror(o, h, MirrorRate);
         Ensure(ref _dh, rows * h);
         Ensure(ref _dy, rows * o);
         for (int b = 0; b < batch; b++)
@@ -232,10 +240,10 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
         }
         m.Update(_dh, _dy, rows, rows * 0.01f * sigma * sigma);
         var estimate = _deltas[l];
-        Array.Clear(estimate);
+        if (!accumulate) Array.Clear(estimate);
         Span<float> slope = h <= 1024 ? stackalloc float[h] : new float[h];
         Span<float> back = h <= 1024 ? stackalloc float[h] : new float[h];
-        float norm = 1f / (sigma * k);
+        float norm = weight / (sigma * k);
         for (int b = 0; b < batch; b++)
         {
             slope.Clear();
@@ -247,8 +255,8 @@ public sealed class ChainPerturbationTrainer(PerturbationOptions options, bool l
             back.Clear();
             m.AddBackward(scoreGradient.AsSpan(b * o, o), back);
             var est = estimate.AsSpan(b * h, h);
-            TensorPrimitives.Multiply(slope, back, est);
-            TensorPrimitives.Multiply(est, norm, est);
+            TensorPrimitives.Multiply(slope, back, slope);
+            TensorPrimitives.MultiplyAdd(slope, norm, est, est);
         }
     }
 

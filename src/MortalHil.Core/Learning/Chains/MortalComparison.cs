@@ -21,6 +21,8 @@ public sealed record MortalComparisonSettings
     /// </summary>
     public int? TransferExamples { get; init; }
     public required int Epochs { get; init; }
+    /// <summary>Passes of a distilled student over its transfer images. Null: <see cref="Epochs"/>.</summary>
+    public int? DistilEpochs { get; init; }
     public int Batch { get; init; } = 32;
     /// <summary>Labelled examples used to retrain a copy's last layer on the student (Yao et al., Nature 2020 practice).</summary>
     public required int RetrainExamples { get; init; }

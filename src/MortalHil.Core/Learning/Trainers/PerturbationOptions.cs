@@ -28,6 +28,11 @@ public sealed record PerturbationOptions
     public float TransferThreshold { get; init; } = 1f;
     /// <summary>Accumulated updates: program the board every this many steps (see <see cref="PulseWriter.TransferEvery"/>).</summary>
     public int TransferEvery { get; init; } = 1;
+    /// <summary>
+    /// ll only: weight of the output head's error in a hidden neuron's error, added to its local readout's error (deep
+    /// supervision: Lee, Xie, Gallagher, Zhang &amp; Tu, AISTATS 2015, "Deeply-supervised nets"). 0: purely local losses.
+    /// </summary>
+    public float GlobalErrorWeight { get; init; }
     /// <summary>Seed of perturbations and stochastic rounding.</summary>
     public int Seed { get; init; } = 1;
 }

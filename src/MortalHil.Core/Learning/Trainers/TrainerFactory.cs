@@ -25,6 +25,8 @@ public sealed record TrainerSettings
     public int Seed { get; init; } = 1;
     /// <summary>On an analog chain: how np and ll estimate hidden errors (see <see cref="Chains.ChainHiddenError"/>).</summary>
     public Chains.ChainHiddenError ChainHiddenError { get; init; } = Chains.ChainHiddenError.Mirror;
+    /// <summary>ll: weight of the output head's error added to the local readouts' (see <see cref="PerturbationOptions.GlobalErrorWeight"/>).</summary>
+    public float GlobalErrorWeight { get; init; }
     /// <summary>Softmax temperature of the loss (1 for labels; higher for distillation).</summary>
     public float Temperature { get; init; } = 1f;
 
@@ -33,6 +35,7 @@ public sealed record TrainerSettings
         HiddenLearningRate = HiddenLearningRate, OutputLearningRate = OutputLearningRate, BiasLearningRate = BiasLearningRate,
         Directions = Directions, PerturbationFraction = PerturbationFraction, UpdateMode = UpdateMode, Seed = Seed,
         SuperpositionReads = SuperpositionReads, TransferThreshold = TransferThreshold, TransferEvery = TransferEvery,
+        GlobalErrorWeight = GlobalErrorWeight,
     };
 }
 
