@@ -107,6 +107,35 @@ int64_t mh_hal_max_cell_pulses(void)
     return most;
 }
 
+/* ---- Operation costs (PROTOCOL.md §4.11) of this model board, for the host's energy ledger. Each number is cited or
+ * computed from the model's own constants, or says "assumed"; the same sources as the simulator's reram presets
+ * (sim/MortalHil.Sim/Presets/CostPresets.cs), taken at this board's converter resolutions. ---- */
+#define COST_READ_VOLTS 0.2             /* = info.max_read_volts */
+#define COST_INTEGRATION_SECONDS 100e-9 /* assumed */
+#define COST_PULSE_VOLTS 1.5            /* = info.nominal_pulse_volts */
+#define COST_PULSE_SECONDS 1e-6         /* = info.nominal_pulse_width_s */
+
+static const mh_costs costs = {
+    .dac_conversion_joules = 0.1e-12,
+    .adc_conversion_joules = 6.05e-12,
+    .chain_adc_conversion_joules = 2.2e-12,
+    .tap_conversion_joules = 0.3e-12,
+    .injection_conversion_joules = 0.2e-12,
+    .cell_read_joules = COST_READ_VOLTS * COST_READ_VOLTS * (0.5 * (G_MIN + G_MAX)) * COST_INTEGRATION_SECONDS,
+    .neuron_joules = 0.1e-12,
+    .pulse_joules = COST_PULSE_VOLTS * COST_PULSE_VOLTS * G_MAX * COST_PULSE_SECONDS,
+    .window_read_seconds = 1e-6,
+    .chain_stage_seconds = 130e-9,
+    .source = "Model board mh-ref-1. ADCs: Murmann's ADC survey, best designs about 0.8 pJ at 8 bits and 2.2 pJ at 10 bits: "
+              "2.2 pJ for the 10-bit output ADC; 6.05 pJ for the 12-bit column ADC, extrapolated at the same x2.75 per two bits "
+              "(assumed); 0.3 pJ for the 6-bit taps. Row DAC (8 bit) 0.1 pJ and injection DAC (8 bit) 0.2 pJ: assumed. "
+              "Cell read: V^2 G t with 0.2 V, 50.5 uS (mid window) and 100 ns integration (assumed) = 0.202 pJ. Neuron: 0.1 pJ, assumed. "
+              "Pulse: 1.5 V^2 x 100 uS (g_max) x 1 us = 225 pJ into the cell, driver losses not counted. Window read 1 us and "
+              "chain stage 130 ns: IBM HERMES, 256x256 MVM in about 130 ns plus ADC time (Le Gallo et al., Nat. Electron. 2023).",
+};
+
+const mh_costs *mh_hal_costs(void) { return &costs; }
+
 /* ---- The analog chain (PROTOCOL.md §4.8): 8 (+bias) inputs -> 4 neurons on tile 0, 4 (+bias) -> 2 outputs on
  * tile 1. Build with -DMH_MODEL_NO_CHAIN for a board without one (it says so in DESCRIBE). ---- */
 #ifndef MH_MODEL_NO_CHAIN

@@ -1,6 +1,6 @@
 /* The version-2 commands (PROTOCOL.md §4.8-4.11): the analog chain's description, the chain read with
  * perturbation injection and monitor taps, the update from latched activity (exactly once, like every
- * pulse), and the cost description (this firmware states no costs). Checks in the order of §5.1. */
+ * pulse), and the cost description (the HAL's, mh_hal_costs). Checks in the order of §5.1. */
 #include "mh_bytes.h"
 #include "mh_commands.h"
 #include "mh_config.h"
@@ -197,17 +197,48 @@ static uint16_t pulse_latched(const uint8_t *q, size_t length, mh_answer *a)
     return MH_OK;
 }
 
+/* PROTOCOL.md §4.11: 1, 7 reserved bytes, ten f64 (joules, then seconds), the source as u16 length + UTF-8, cut at a
+ * character boundary to fit the answer (the board's maxPayload). */
+static uint16_t describe_costs(size_t length, mh_answer *a)
+{
+    if (length != 0) return mh_fail(a, MH_MALFORMED_PAYLOAD, "DESCRIBE_COSTS takes no payload");
+    const mh_costs *c = mh_hal_costs();
+    if (!c) {
+        a->payload[0] = 0;
+        a->length = 1;
+        return MH_OK;
+    }
+    uint8_t *p = a->payload;
+    p[0] = 1;
+    for (int i = 1; i < 8; i++) p[i] = 0;
+    const double v[10] = {
+        c->dac_conversion_joules, c->adc_conversion_joules, c->chain_adc_conversion_joules, c->tap_conversion_joules,
+        c->injection_conversion_joules, c->cell_read_joules, c->neuron_joules, c->pulse_joules,
+        c->window_read_seconds, c->chain_stage_seconds,
+    };
+    for (int i = 0; i < 10; i++) mh_put_f64(p + 8 + 8 * i, v[i]);
+    size_t fixed = 8 + 10 * 8 + 2, n = 0;
+    const char *source = c->source ? c->source : "";
+    while (source[n] != '\0') n++;
+    size_t room = a->capacity - fixed;
+    if (room > 65535u) room = 65535u;
+    if (n > room) {
+        n = room;
+        while (n > 0 && ((uint8_t)source[n] & 0xC0u) == 0x80u) n--; /* never split a multi-byte character */
+    }
+    mh_put_u16(p + 88, (uint16_t)n);
+    for (size_t i = 0; i < n; i++) p[fixed + i] = (uint8_t)source[i];
+    a->length = fixed + n;
+    return MH_OK;
+}
+
 uint16_t mh_execute_chain(uint8_t command, const uint8_t *payload, size_t length, mh_answer *a)
 {
     switch (command) {
     case MH_CMD_DESCRIBE_CHAIN: return describe_chain(length, a);
     case MH_CMD_READ_CHAIN: return read_chain(payload, length, a);
     case MH_CMD_PULSE_LATCHED: return pulse_latched(payload, length, a);
-    case MH_CMD_DESCRIBE_COSTS:
-        if (length != 0) return mh_fail(a, MH_MALFORMED_PAYLOAD, "DESCRIBE_COSTS takes no payload");
-        a->payload[0] = 0; /* this firmware states no operation costs */
-        a->length = 1;
-        return MH_OK;
+    case MH_CMD_DESCRIBE_COSTS: return describe_costs(length, a);
     default: return mh_fail(a, MH_UNKNOWN_COMMAND, "unknown command");
     }
 }

@@ -84,8 +84,8 @@ static uint16_t describe(size_t length, mh_answer *a)
     mh_put_u32(p + 68, info->max_batch);
     mh_put_f64(p + 72, info->g_min_siemens);
     mh_put_f64(p + 80, info->g_max_siemens);
-    /* Bit 1: an analog chain (DESCRIBE_CHAIN). Bit 2 (costs) stays clear: this firmware states none. */
-    p[88] = (uint8_t)((info->outer_product ? 1u : 0u) | (mh_hal_chain() ? 2u : 0u));
+    /* Bit 1: an analog chain (DESCRIBE_CHAIN). Bit 2: operation costs stated (DESCRIBE_COSTS). */
+    p[88] = (uint8_t)((info->outer_product ? 1u : 0u) | (mh_hal_chain() ? 2u : 0u) | (mh_hal_costs() ? 4u : 0u));
     p[89] = (uint8_t)((info->relu ? 1u : 0u) | (info->tanh ? 2u : 0u));
     mh_put_f64(p + 92, info->nominal_pulse_volts);
     mh_put_f64(p + 100, info->nominal_pulse_width_s);

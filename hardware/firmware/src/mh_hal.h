@@ -101,4 +101,23 @@ void mh_hal_chain_read(uint32_t result_row, const float *input_volts, const floa
 /* The latched voltage of row `row` of stage `stage` in result row `result_row` of the last chain read. */
 float mh_hal_chain_latched(uint8_t stage, uint32_t result_row, uint16_t row);
 
+/* ---- Version 2: operation costs (PROTOCOL.md §4.11), as the board's datasheet states them. A board that states
+ * none returns NULL from mh_hal_costs (DESCRIBE clears capability bit 2; DESCRIBE_COSTS answers 0). ---- */
+typedef struct {
+    double dac_conversion_joules;       /* one row-DAC conversion */
+    double adc_conversion_joules;       /* one column-ADC conversion of a READ */
+    double chain_adc_conversion_joules; /* one output-ADC conversion of a READ_CHAIN (per pair) */
+    double tap_conversion_joules;       /* one monitor-tap conversion */
+    double injection_conversion_joules; /* one injection-DAC conversion */
+    double cell_read_joules;            /* one cell in one vector read */
+    double neuron_joules;               /* one analog neuron evaluating once */
+    double pulse_joules;                /* one programming pulse on one cell */
+    double window_read_seconds;         /* one vector read of one window, conversions included */
+    double chain_stage_seconds;         /* settling of one chain stage */
+    const char *source;                 /* where each number comes from, UTF-8 */
+} mh_costs;
+
+/* The board's operation costs, or NULL. Called for DESCRIBE and DESCRIBE_COSTS; return a pointer to static data. */
+const mh_costs *mh_hal_costs(void);
+
 #endif

@@ -29,6 +29,29 @@ public class FirmwareChainTests
     }
 
     [Fact]
+    public void The_firmware_states_its_model_boards_operation_costs_and_the_host_reads_them()
+    {
+        using var firmware = FirmwareHostProcess.Start(serial: "FW-COSTS-1");
+        using var board = SerialBoard.Open(firmware.PortPath, Options);
+        var c = board.Description.Costs;
+        Assert.NotNull(c);
+        // The model board's numbers (hal/crossbar_model.c), exactly as sent: f64 on the wire.
+        Assert.Equal(0.1e-12, c!.DacConversionJoules);
+        Assert.Equal(6.05e-12, c.AdcConversionJoules);
+        Assert.Equal(2.2e-12, c.ChainAdcConversionJoules);
+        Assert.Equal(0.3e-12, c.TapConversionJoules);
+        Assert.Equal(0.2e-12, c.InjectionConversionJoules);
+        Assert.Equal(0.2 * 0.2 * 50.5e-6 * 100e-9, c.CellReadJoules, 1e-20); // V^2 G t at mid window, computed from the model's constants
+        Assert.Equal(0.1e-12, c.NeuronJoules);
+        Assert.Equal(1.5 * 1.5 * 100e-6 * 1e-6, c.PulseJoules, 1e-20);
+        Assert.Equal(1e-6, c.WindowReadSeconds);
+        Assert.Equal(130e-9, c.ChainStageSeconds);
+        // Every number says where it comes from, whole (the text fits the board's payload limit).
+        foreach (var cited in new[] { "Murmann", "assumed", "HERMES", "Le Gallo" }) Assert.Contains(cited, c.Source);
+        Assert.EndsWith("2023).", c.Source);
+    }
+
+    [Fact]
     public void The_firmware_describes_its_chain_and_reads_it_through_the_converters_it_describes()
     {
         using var firmware = FirmwareHostProcess.Start(serial: "FW-CHAIN-1");
@@ -38,7 +61,6 @@ public class FirmwareChainTests
         Assert.NotNull(c);
         Assert.Equal((8, 4, 2, 2), (c!.InputCount, c.NeuronCount, c.OutputCount, c.Stages.Count));
         Assert.True(c.LatchedUpdates);
-        Assert.Null(board.Description.Costs); // this firmware states no costs
         c.Validate(board.Description); // the chain lies on the board
 
         var x = Inputs(3 * 8, 1);

@@ -263,9 +263,11 @@ public class WireAgreementTests
         // The version-2 commands do not exist in a version-1 frame.
         foreach (var command in new[] { ProtocolCommand.DescribeChain, ProtocolCommand.ReadChain, ProtocolCommand.PulseLatched, ProtocolCommand.DescribeCosts })
             Assert.Equal(ProtocolErrorCode.UnknownCommand, Code(t.Client.Exchange(command, t.NextSequence(), [])));
-        // Both state no costs; the virtual board here serves a crossbar without a chain, the firmware has one.
+        // The virtual board here serves an ideal crossbar without a chain or costs; the firmware's model board has both.
         var costs = t.Client.ExchangeWire(FrameCodec.Encode(ProtocolCommand.DescribeCosts, FrameFlags.None, t.NextSequence(), [], 2));
-        Assert.Equal([0], costs.Payload);
+        Assert.Equal(kind == "firmware", t.Identity.DescribesCosts);
+        if (t.Identity.DescribesCosts) Assert.NotNull(CostsMessage.Decode(costs.Payload));
+        else Assert.Equal([0], costs.Payload);
         var chain = t.Client.ExchangeWire(FrameCodec.Encode(ProtocolCommand.DescribeChain, FrameFlags.None, t.NextSequence(), [], 2));
         Assert.Equal(t.Identity.DescribesChain, chain.Payload[0] == 1);
         Assert.Equal(kind == "firmware", t.Identity.DescribesChain);

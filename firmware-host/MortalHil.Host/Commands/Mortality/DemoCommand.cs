@@ -2,6 +2,7 @@ using MortalHil.Host.Options;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MortalHil.Core.Devices;
 using MortalHil.Core.Learning.Mapping;
@@ -29,11 +30,15 @@ public static class DemoCommand
     {
         var output = SharedOptions.OutDir("Output folder: demo.json, timeline.png, handover.db");
         var d = new DemoSettings { OutDir = "" };
-        var preset = SharedOptions.Preset(d.Preset, "Board preset of both boards");
+        var boardKind = ChoiceOption.Create("--board-kind", $"Kind of board: mortal (an analog chain: no conversion between layers; default preset {DemoSettings.DefaultPreset(DemoBoardKind.Mortal)}) " +
+            $"or per-layer (an ADC after every layer; default preset {DemoSettings.DefaultPreset(DemoBoardKind.PerLayer)})",
+            [("mortal", DemoBoardKind.Mortal), ("per-layer", DemoBoardKind.PerLayer)], DemoSettings.DefaultBoardKind, hasDefault: true);
+        boardKind.HelpName = "mortal|per-layer";
+        var preset = SharedOptions.Preset(DemoSettings.DefaultPreset(DemoSettings.DefaultBoardKind), "Board preset of both boards (default: the board kind's)");
         var teacherSerial = SharedOptions.Serial("--teacher-serial", "Serial of the teacher board", d.TeacherSerial);
         var studentSerial = SharedOptions.Serial("--student-serial", "Serial of the replacement board", d.StudentSerial);
         var algo = SharedOptions.OnChipAlgorithm(d.Algo, "On-chip trainer: np, ll or wp");
-        var shape = SharedOptions.Shape("--shape", "Network (14x14 inputs)", d.Shape);
+        var shape = SharedOptions.Shape("--shape", "Network (per-layer boards; a mortal board's chain fixes its shape)", d.Shape);
         var teacherEpochs = SharedOptions.TeacherEpochs(d.TeacherEpochs, "Teacher training epochs (with labels, as 'mortalhil train')");
         var batch = SharedOptions.Batch(d.Batch, "Examples per training step");
         var transfer = SharedOptions.Transfer(d.Transfer, "Transfer examples the teacher is asked about (no labels)");
@@ -51,18 +56,24 @@ public static class DemoCommand
         var dataset = SharedOptions.Dataset();
         var dataRoot = SharedOptions.DataDir();
         var cmd = new Command("demo", "Train a board, age it until the predictor calls a handover, distil it into a new board, cut over; compare with copying and with labels.");
-        foreach (var o in new Option[] { output, preset, teacherSerial, studentSerial, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, ageStep, maxYears,
+        foreach (var o in new Option[] { output, boardKind, preset, teacherSerial, studentSerial, algo, shape, teacherEpochs, batch, transfer, studentSteps, temperature, ageStep, maxYears,
                      margin, budget, noPrime, hoursPerRound, test, timelineTest, seed, dataset, dataRoot })
             cmd.Options.Add(o);
-        cmd.SetAction(p => Run(new DemoSettings
+        cmd.SetAction(p =>
+        {
+            var kind = p.GetValue(boardKind);
+            bool shapeGiven = p.GetResult(shape) is { Implicit: false };
+            return Run(new DemoSettings
         {
             OutDir = Core.Files.OutputLocation.PrepareDirectory(p.GetValue(output)!, "--out"), // checked writable before any work
-            Preset = p.GetValue(preset)!, TeacherSerial = p.GetValue(teacherSerial)!, StudentSerial = p.GetValue(studentSerial)!,
+            BoardKind = kind, ShapeFromChain = kind == DemoBoardKind.Mortal && !shapeGiven,
+            Preset = p.GetResult(preset) is { Implicit: false } ? p.GetValue(preset)! : DemoSettings.DefaultPreset(kind), TeacherSerial = p.GetValue(teacherSerial)!, StudentSerial = p.GetValue(studentSerial)!,
             Algo = p.GetValue(algo)!, Shape = p.GetValue(shape)!.ToString(), TeacherEpochs = p.GetValue(teacherEpochs), Batch = p.GetValue(batch), Transfer = p.GetValue(transfer),
             StudentSteps = p.GetValue(studentSteps), Temperature = p.GetValue(temperature), AgeStepDays = p.GetValue(ageStep), MaxYears = p.GetValue(maxYears),
             PrimeLessons = !p.GetValue(noPrime), Policy = d.Policy with { Margin = TimeSpan.FromDays(p.GetValue(margin)), KnowledgeBudget = p.GetValue(budget) }, HoursPerRound = p.GetValue(hoursPerRound), Test = p.GetValue(test), TimelineTest = p.GetValue(timelineTest),
             Seed = p.GetValue(seed), Dataset = p.GetValue(dataset)!, DataRoot = p.GetValue(dataRoot),
-        }).ExitCode);
+        }).ExitCode;
+        });
         return cmd;
     }
 
@@ -86,13 +97,14 @@ public static class DemoCommand
         var log = s.Quiet ? TextWriter.Null : Console.Out;
         void Say(string text) { log.WriteLine($"[{wall.Elapsed:mm\\:ss}] {text}"); log.Flush(); }
         Directory.CreateDirectory(s.OutDir);
-        var shape = NetworkShape.Parse(s.Shape);
+        var boards = SimBoardSupply.ForPreset(s.Preset);
+        var (shape, costsSource) = ShapeFor(s, boards);
         var data = MnistForBoards.Load(s.Dataset, HandoverCommand.DownsampleFor(shape.Inputs), s.DataRoot, log);
         int usable = Math.Min(50_000, data.Train.Count - s.Canary);
         int sampleCount = Math.Min(256, usable);
         var setup = new LifecycleSetup
         {
-            Boards = SimBoardSupply.ForPreset(s.Preset), Shape = shape, Algo = s.Algo, Policy = s.Policy, Seed = s.Seed,
+            Boards = boards, Shape = shape, Algo = s.Algo, Policy = s.Policy, Seed = s.Seed,
             Canary = MnistForBoards.Labelled(data.Train, data.Train.Count - s.Canary, s.Canary),
             Transfer = new TransferSet(MnistForBoards.Unlabelled(data.Train, 0, usable), data.Features, s.Transfer, s.Seed, data.Width),
             Traffic = MnistForBoards.Labelled(data.Test, data.Test.Count / 2, Math.Min(1000, data.Test.Count / 2)),
@@ -115,9 +127,9 @@ public static class DemoCommand
         if (story.Handover is { HandedOver: true } h && h.Student.Board is SimulatedBoard sim)
             BoardBundle.Save(sim, h.Student.Network, Path.Combine(s.OutDir, "student.board"));
 
-        var json = ToJson(s, setup, story, wall.Elapsed);
+        var json = ToJson(s, setup, story, costsSource, wall.Elapsed);
         HandoverCommand.WriteJson(Path.Combine(s.OutDir, "demo.json"), json);
-        TimelinePlot.Save(Path.Combine(s.OutDir, "timeline.png"), $"{s.Preset} #{s.TeacherSerial} hands over to #{s.StudentSerial} ({s.Shape}, {s.Algo})",
+        TimelinePlot.Save(Path.Combine(s.OutDir, "timeline.png"), $"{s.Preset} #{s.TeacherSerial} hands over to #{s.StudentSerial} ({shape}, {s.Algo}, {KindName(s.BoardKind)} board)",
             story.Timeline, story.CalledAtYears is { } hs && story.HandoverEndYears is { } he ? (hs, he) : null, story.CalledAtYears, story.TeacherDiedAtYears,
             story.StudentDiedAtYears);
         if (!s.Quiet) PrintTable(json);
@@ -125,11 +137,41 @@ public static class DemoCommand
         return new DemoResult(0, json);
     }
 
-    private static JsonObject ToJson(DemoSettings s, LifecycleSetup setup, StoryResult r, TimeSpan wall)
+    /// <summary>The name of a board kind on the command line and in demo.json.</summary>
+    public static string KindName(DemoBoardKind kind) => kind == DemoBoardKind.Mortal ? "mortal" : "per-layer";
+
+    /// <summary>
+    /// The network's shape: a mortal board's chain fixes it (asked of the board through Core, as a learner sees it); a per-layer
+    /// board takes the settings'. The preset must be of the kind asked for. Also the source the board states for its operation costs.
+    /// </summary>
+    private static (NetworkShape Shape, string? CostsSource) ShapeFor(DemoSettings s, SimBoardSupply boards)
+    {
+        NetworkShape? chainShape;
+        string? costs;
+        using (var probe = boards.Make(s.TeacherSerial))
+        {
+            chainShape = OnChipTraining.ChainShape(probe);
+            costs = probe.Description.Costs?.Source;
+        }
+        if (s.BoardKind == DemoBoardKind.PerLayer)
+        {
+            if (chainShape is not null)
+                throw new Cli.CliUsageException($"preset '{s.Preset}' describes an analog chain (a mortal board); use --board-kind mortal, or a preset without a chain for --board-kind per-layer");
+            return (NetworkShape.Parse(s.Shape), costs);
+        }
+        if (chainShape is null)
+            throw new Cli.CliUsageException($"preset '{s.Preset}' describes no analog chain; --board-kind mortal needs one (e.g. {DemoSettings.DefaultPreset(DemoBoardKind.Mortal)}), or use --board-kind per-layer");
+        if (!s.ShapeFromChain && !NetworkShape.Parse(s.Shape).Sizes.SequenceEqual(chainShape.Sizes))
+            throw new Cli.CliUsageException($"preset '{s.Preset}' is an analog chain of shape {chainShape}; --shape must be {chainShape} or left out (got {s.Shape})");
+        return (chainShape, costs);
+    }
+
+    private static JsonObject ToJson(DemoSettings s, LifecycleSetup setup, StoryResult r, string? costsSource, TimeSpan wall)
     {
         var json = new JsonObject
         {
-            ["preset"] = s.Preset, ["teacher_serial"] = s.TeacherSerial, ["student_serial"] = s.StudentSerial, ["algo"] = s.Algo, ["shape"] = s.Shape,
+            ["board_kind"] = KindName(s.BoardKind),
+            ["preset"] = s.Preset, ["teacher_serial"] = s.TeacherSerial, ["student_serial"] = s.StudentSerial, ["algo"] = s.Algo, ["shape"] = setup.Shape.ToString(),
             ["teacher_best"] = r.TeacherBest,
             ["policy"] = new JsonObject
             {
@@ -186,6 +228,13 @@ public static class DemoCommand
             ["live_agrees_with_prime"] = r.Handover?.Result.PrimeAgreement is { } a && !double.IsNaN(a) ? Math.Round(a, 4) : null,
             ["note"] = "soft targets recorded from the teacher right after its schooling (journaled in prime-lessons.db); each student minibatch draws this share from them and the rest from live queries of the ageing teacher",
         } : null;
+        json["per_inference"] = new JsonObject
+        {
+            ["teacher"] = r.TeacherInference is { } ti ? JsonSerializer.SerializeToNode(ti.ToJson()) : null,
+            ["student"] = r.StudentInference is { } si ? JsonSerializer.SerializeToNode(si.ToJson()) : null,
+            ["note"] = "board work per test inference from the host's ledger of the network (counts, board seconds) and the board's stated operation costs (joules; sources in costs_source); teacher at its best, student after cut-over",
+            ["costs_source"] = costsSource,
+        };
         json["labels_only_pulses"] = r.LabelsOnlyPulses;
         json["test_examples"] = s.Test;
         json["wall_seconds"] = Math.Round(wall.TotalSeconds, 1);
@@ -216,6 +265,13 @@ public static class DemoCommand
         table.AddRow("copied weights onto the new board", Pct(j["copied"]));
         table.AddRow("new board trained from labels, same budget", Pct(j["labels_only"]));
         table.AddRow("teacher queries", j["teacher_queries"]?.ToString() ?? "-");
+        foreach (var who in new[] { "teacher", "student" })
+            if (j["per_inference"]?[who] is { } w)
+            {
+                var joules = w["energy_joules"]?["total"];
+                table.AddRow($"{who}: energy per inference", joules is null ? "- (board states no costs)" : ((double)joules * 1e9).ToString("0.00 'nJ'", CultureInfo.InvariantCulture));
+                table.AddRow($"{who}: board time per inference", ((double)w["board_seconds"]! * 1e6).ToString("0.00 'µs'", CultureInfo.InvariantCulture));
+            }
         table.AddRow("handover (simulated hours)", j["handover_sim_hours"]?.ToString() ?? "-");
         table.AddRow("outcome", Markup.Escape(j["outcome"]?.ToString() ?? "-"));
         AnsiConsole.Write(table);

@@ -120,7 +120,12 @@ public static class MappedNetworkStore
             var layers = file.Layers.Select(l => FromDto(l, d)).ToArray();
             var readouts = file.Readouts?.Select(r => r is null ? null : FromDto(r, d)).ToArray();
             var pulse = new PulseCalibration(file.Pulse.UpSiemens, file.Pulse.DownSiemens, file.Pulse.AmplitudeVolts, file.Pulse.WidthSeconds);
-            return new MappedNetwork(device, shape, layers, pulse, readouts is { Length: > 0 } ? readouts : null, file.ReadoutGroups);
+            // A network laid on an analog chain (its hidden layers are the board's own neurons) is read through that chain again.
+            bool onChain = layers.Any(l => l.Activation == LayerActivation.BoardNeurons);
+            if (onChain && !Chains.ChainMapper.HasChain(device))
+                throw new ArgumentException($"it was laid on an analog chain and board {d.Kind} #{d.SerialNumber} describes none");
+            var chain = onChain ? new Chains.ChainRouting((IAnalogChainDevice)device) : null;
+            return new MappedNetwork(device, shape, layers, pulse, readouts is { Length: > 0 } ? readouts : null, file.ReadoutGroups, chain: chain);
         }
         catch (Exception e) when (e is ArgumentException or NullReferenceException or DeviceLimitException)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MortalHil.Core.Data;
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Accounting;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Handover;
 using MortalHil.Core.Mortality.Health;
@@ -66,6 +67,10 @@ public sealed record StoryResult
     public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
     /// <summary>The lessons of the teacher's prime, when recorded.</summary>
     public PrimeLessons? Prime { get; init; }
+    /// <summary>Board work (energy from the board's stated costs, board time) per inference of the teacher, over its best-accuracy test.</summary>
+    public WorkReport? TeacherInference { get; init; }
+    /// <summary>The same for the distilled student, over its final test.</summary>
+    public WorkReport? StudentInference { get; init; }
 }
 
 /// <summary>
@@ -94,7 +99,7 @@ public static class BoardLifeStory
                 say(string.Create(CultureInfo.InvariantCulture, $"  teacher step {p.Step}/{p.StepsTotal}: running train accuracy {p.RunningTrainAccuracy:P1}"));
             });
         var teacher = new BoardNetwork(school.Board, school.Network);
-        double teacherBest = ClassifierEvaluation.Accuracy(teacher.Network, r.Test);
+        var (teacherBest, teacherInference) = MeasuredAccuracy(teacher.Network, r.Test);
         TimeSpan born = teacher.Board.ReadHealth().Uptime;
         double Years(TimeSpan t) => (t - born).TotalDays / 365.25;
         // The teacher's clock, kept here: a dead board cannot be asked for it.
@@ -134,6 +139,7 @@ public static class BoardLifeStory
         long? labelsPulses = null;
         ProgrammingReport? copyReport = null;
         HandoverOutcome? handover = null;
+        WorkReport? studentInference = null;
         StoryOutcome outcome;
         CopyBaseline.TeacherWeights? copySource = null;
 
@@ -179,7 +185,8 @@ public static class BoardLifeStory
         // 4. The replacement board: distilled, copied, labels only.
         if (handover is { HandedOver: true } h)
         {
-            student = ClassifierEvaluation.Accuracy(h.Student.Network, r.Test);
+            (double studentAccuracy, studentInference) = MeasuredAccuracy(h.Student.Network, r.Test);
+            student = studentAccuracy;
             say($"student (distilled, no labels): {student:P2}");
         }
         if (r.Baselines && copySource is not null)
@@ -238,7 +245,16 @@ public static class BoardLifeStory
             Health = watch.Series, HealthyCanary = watch.HealthyCanary, FailureLevel = watch.FailureLevel, CalledAtYears = calledAt, Call = life.Call,
             HandoverEndYears = handoverEnd, Handover = handover, Student = student, StudentDiedAtYears = studentDiedAt, StudentDeath = studentDeath,
             Copied = copied, CopyProgramming = copyReport, LabelsOnly = labelsOnly, LabelsOnlyPulses = labelsPulses, Timeline = timeline, Prime = prime,
+            TeacherInference = teacherInference, StudentInference = studentInference,
         };
+    }
+
+    /// <summary>Accuracy on <paramref name="set"/> and what the board did per inference for it, from the network's ledger and the board's stated costs.</summary>
+    private static (double Accuracy, WorkReport Work) MeasuredAccuracy(MappedNetwork net, LabelledSet set)
+    {
+        var before = net.Ledger.Snapshot();
+        double accuracy = ClassifierEvaluation.Accuracy(net, set);
+        return (accuracy, WorkReport.Of(net.Ledger.Snapshot() - before, set.Count, net.Description.Costs));
     }
 
     private static string? DeathOf(IDevice board)

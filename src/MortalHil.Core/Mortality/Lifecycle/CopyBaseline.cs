@@ -1,4 +1,5 @@
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Chains;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Mortality.Ports;
 
@@ -29,10 +30,14 @@ public static class CopyBaseline
     /// its target by program-and-verify, then a second pass that repairs pairs whose difference is off (a stuck or clipped
     /// cell) by moving the partner cell so the pair difference, which is the weight, comes out right.
     /// </summary>
+    /// On a board with an analog chain the weights are programmed as the chain is mapped (<see cref="ChainCopy.Programming"/>'s
+    /// goal); the report then counts the programming pulses the host's ledger saw.
     public static (IDevice Board, MappedNetwork Network, ProgrammingReport Report) Copy(TeacherWeights weights, IBoardSupply boards, string serial,
         NetworkShape shape, string algo, ReadOnlySpan<float> sample, int sampleCount, int seed)
     {
-        var (board, net) = TeacherSchool.Fresh(boards, serial, shape, algo, sample, sampleCount, seed);
+        var board = boards.Make(serial);
+        if (ChainMapper.HasChain(board)) return CopyOntoChain(weights, board, shape, algo, seed);
+        var net = OnChipTraining.Map(board, shape, algo, sample, sampleCount, seed);
         var programmer = WeightProgrammer.For(net);
         var report = ProgrammingReport.Empty;
         for (int l = 0; l < net.Layers.Count; l++)
@@ -48,6 +53,34 @@ public static class CopyBaseline
         }
         BoardCalibration.FitRanges(net, sample, sampleCount);
         return (board, net, report);
+    }
+
+    private static (IDevice Board, MappedNetwork Network, ProgrammingReport Report) CopyOntoChain(TeacherWeights weights, IDevice board,
+        NetworkShape shape, string algo, int seed)
+    {
+        var net = OnChipTraining.Map(board, shape, algo, default, 0, seed, weights.Weights, ChainCopy.Programming);
+        long pulses = net.Ledger.PulsesApplied;
+        for (int l = 0; l < net.Layers.Count; l++) weights.Biases[l].CopyTo(net.Layers[l].Bias, 0);
+        // How close the copy came, measured once per block against the same targets (the mapper programs and verifies but does not report).
+        var report = ProgrammingReport.Empty;
+        float tol = ChainCopy.Programming.ToleranceFraction * (net.Description.GMaxSiemens - net.Description.GMinSiemens);
+        for (int l = 0; l < net.Layers.Count; l++)
+            foreach (var block in net.Layers[l].Blocks)
+            {
+                var targets = WeightProgrammer.BlockTargets(net, net.Layers[l], block, weights.Weights[l]);
+                var g = new float[block.Window.CellCount];
+                net.Device.MeasureConductances(block.Window, g);
+                int within = 0;
+                double squares = 0;
+                for (int c = 0; c < g.Length; c++)
+                {
+                    float e = g[c] - targets[c];
+                    if (MathF.Abs(e) <= tol) within++;
+                    squares += (double)e * e;
+                }
+                report += new ProgrammingReport(0, 0, g.Length, within, (float)Math.Sqrt(squares / Math.Max(1, g.Length)));
+            }
+        return (board, net, report with { Pulses = pulses });
     }
 
     /// <summary>

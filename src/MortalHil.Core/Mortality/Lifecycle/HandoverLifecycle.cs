@@ -138,7 +138,7 @@ public static class HandoverLifecycle
         };
         if (setup.Prime is { } prime) fingerprint["prime_lessons"] = prime.Identity;
         var keeper = setup.Boards.Keeper;
-        var trainerFor = StudentTrainer(setup.Algo, plan, setup.StudentLearningRate);
+        var trainerFor = StudentTrainer(setup.Algo, plan, setup.StudentLearningRate, chain: student.Network.Chain is not null);
         var studentNet = student.Network;
         var studentBoard = student.Board;
         HandoverResult result;
@@ -182,7 +182,8 @@ public static class HandoverLifecycle
     /// <summary>
     /// The student's on-chip trainer at each step of a handover: the algorithm's trainer with the soft-target loss at the plan's
     /// temperature, seeded per step from the plan's seed (a resumed handover trains on as the killed one would have).
+    /// <paramref name="chain"/>: the student's network lives on an analog chain (the chain trainers and their defaults).
     /// </summary>
-    public static Func<long, IOnChipTrainer> StudentTrainer(string algo, HandoverPlan plan, float? learningRate = null, UpdateMode? update = null) =>
-        step => OnChipTraining.Trainer(algo, OnChipTraining.Settings(algo, SeedMixer.Mix(plan.Seed, step, 0x57d), plan.Temperature, learningRate, update));
+    public static Func<long, IOnChipTrainer> StudentTrainer(string algo, HandoverPlan plan, float? learningRate = null, UpdateMode? update = null, bool chain = false) =>
+        step => OnChipTraining.Trainer(algo, OnChipTraining.Settings(algo, SeedMixer.Mix(plan.Seed, step, 0x57d), plan.Temperature, learningRate, update, chain), chain);
 }

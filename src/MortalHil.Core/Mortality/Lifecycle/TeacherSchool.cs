@@ -28,9 +28,9 @@ public static class TeacherSchool
         int n = Math.Min(256, train.Count);
         var (board, net) = Fresh(boards, serial, shape, algo, train.Pixels.AsSpan(0, n * train.Features), n, seed);
         long before = board.ReadHealth().TotalPulses;
-        var trainer = OnChipTraining.Trainer(algo, OnChipTraining.Settings(algo, seed));
+        var trainer = OnChipTraining.TrainerFor(net, algo, seed);
         OnChipTraining.TrainOnLabels(net, trainer, train, usable, steps, batch, seed, onStep, excludeClasses);
-        BoardCalibration.FitRanges(net, train.Pixels.AsSpan(0, n * train.Features), n);
+        OnChipTraining.FitRanges(net, train.Pixels.AsSpan(0, n * train.Features), n);
         return new SchooledBoard(board, net, board.ReadHealth().TotalPulses - before);
     }
 
@@ -46,11 +46,11 @@ public static class TeacherSchool
         var sample = train.Pixels.AsSpan(0, n * train.Features).ToArray();
         var (board, net) = Fresh(boards, serial, shape, algo, sample, n, seed);
         long before = board.ReadHealth().TotalPulses;
-        var defaults = TrainDefaults.For(algo);
-        var trainer = OnChipTraining.Trainer(algo, OnChipTraining.Settings(algo, seed));
+        var defaults = TrainDefaults.For(algo, net.Chain is not null);
+        var trainer = OnChipTraining.TrainerFor(net, algo, seed);
         var schedule = new TrainingSchedule(epochs, batch, seed, defaults.LearningRateDecay, EvaluationsPerEpoch: 1, TestLimit: 500);
         TrainingLoop.Run((x, t, b) => trainer.Step(net, x, t, b), net, train, monitor, schedule, () => (0, 0, 0),
-            afterEpoch: _ => BoardCalibration.FitRanges(net, sample, n, widenOnly: true),
+            afterEpoch: _ => OnChipTraining.FitRanges(net, sample, n, widenOnly: true),
             setLearningRateScale: scale => trainer.LearningRateScale = scale, progress: progress);
         return new SchooledBoard(board, net, board.ReadHealth().TotalPulses - before);
     }
