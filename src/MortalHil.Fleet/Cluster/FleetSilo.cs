@@ -73,11 +73,12 @@ public sealed class FleetSilo : IAsyncDisposable
                 if (cluster.FastFailover) silo.Configure<ClusterMembershipOptions>(FastMembership);
             });
             var host = builder.Build();
-            await host.StartAsync(cancel).WaitAsync(TimeSpan.FromSeconds(60), cancel);
+            // Generous: on a loaded machine (or a silo pinned to one busy core) joining takes far longer than the ~1.3 s it takes idle.
+            await host.StartAsync(cancel).WaitAsync(TimeSpan.FromMinutes(4), cancel);
             var silo = new FleetSilo(host, node, boards, siloPort, gatewayPort);
             var registration = new NodeRegistration(node.Name, boards.Ids.Select(id => { boards.TryGet(id, out _, out var spec); return new NodeBoard(id, spec); }).ToList(),
                 Environment.ProcessorCount, DateTime.UtcNow);
-            await silo.Grains.GetGrain<IFleetRegistryGrain>(0).Register(registration).WaitAsync(TimeSpan.FromSeconds(30), cancel);
+            await silo.Grains.GetGrain<IFleetRegistryGrain>(0).Register(registration).WaitAsync(TimeSpan.FromMinutes(2), cancel);
             return silo;
         }
         catch

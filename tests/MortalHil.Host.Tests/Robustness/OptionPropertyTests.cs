@@ -74,6 +74,8 @@ public sealed class OptionPropertyTests : IDisposable
         ["demo"] = ["demo", "--out", Blocked("demo"), "--dataset", "idx:" + P("no-data")],
         ["node"] = ["node", P("none.json"), "--cluster", "127.0.0.1:1"],
         ["fleet status"] = ["fleet", "status", "--cluster", "127.0.0.1:1,nosuchsetting=1", "--cluster-id", "not a name!"], // refused before connecting (a refused port takes 23 s)
+        ["fleet handover"] = ["fleet", "handover", P("none.json"), "--teacher", "n1/1", "--student", "n1/1", "--journal-folder", P("journals"),
+            "--cluster", "127.0.0.1:1,nosuchsetting=1", "--cluster-id", "not a name!"], // four blockers, all before connecting
         ["dashboard"] = ["dashboard", "--urls", "ftp://127.0.0.1:0", "--dir", P("no-such-folder"), "--token", "short"], // three blockers: one value never opens a server
         ["dashboard bench"] = ["dashboard", "bench", "--out", Blocked("db"), "--chromium", P("no-chromium")],
     };

@@ -52,12 +52,15 @@ internal static class ClusterStress
         var table = new Table().AddColumns("configuration", "wall s", "silo cpu s", "board x generations / s", "vs in-process", "bytes sent / received", "same metrics", "load before");
         double inProcess = report.Points.First(p => p.Silos == 0).BoardGenerationsPerSecond;
         foreach (var p in report.Points)
-            table.AddRow(Markup.Escape(p.Config), p.WallSeconds.ToString("F1", CultureInfo.InvariantCulture), p.SiloCpuSeconds.ToString("F1", CultureInfo.InvariantCulture),
+            if (p.Error is { } error) table.AddRow(Markup.Escape(p.Config), "-", "-", "-", "-", "-", Markup.Escape("not measured: " + error), p.LoadAverageBefore.ToString("F1", CultureInfo.InvariantCulture));
+            else table.AddRow(Markup.Escape(p.Config), p.WallSeconds.ToString("F1", CultureInfo.InvariantCulture), p.SiloCpuSeconds.ToString("F1", CultureInfo.InvariantCulture),
                 p.BoardGenerationsPerSecond.ToString("F2", CultureInfo.InvariantCulture), (p.BoardGenerationsPerSecond / inProcess).ToString("P0", CultureInfo.InvariantCulture),
                 $"{p.BytesSent:N0} / {p.BytesReceived:N0}", p.SameMetricsAsInProcess?.ToString() ?? "-", p.LoadAverageBefore.ToString("F1", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
         Console.WriteLine($"wrote {Path.Combine(outDir, "silo-bench.json")}, silo-bench.csv and silo-bench.png");
-        return report.Points.Any(p => p.SameMetricsAsInProcess == false) ? StressCommand.InvariantBroken : 0;
+        if (report.Points.Any(p => p.SameMetricsAsInProcess == false)) return StressCommand.InvariantBroken;
+        // A configuration whose silos could not join was not measured: say so in the exit code too.
+        return report.Points.Any(p => p.Error is not null) ? ExitCodes.FleetUnreachable : 0;
     }
 
     /// <summary>How to start this program again as a node: the apphost, or dotnet with this assembly.</summary>

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace MortalHil.Host.Commands.Fleet;
 
-/// <summary><c>mortalhil fleet status --cluster HOST:PORT</c>: nodes, their silos, boards and health.</summary>
+/// <summary><c>mortalhil fleet status --cluster HOST:PORT</c>: nodes, their silos, boards and health; <c>fleet handover</c>: a handover across nodes.</summary>
 public static class FleetCommand
 {
     public static Command Create()
@@ -25,6 +25,7 @@ public static class FleetCommand
         });
         var cmd = new Command("fleet", "Look at a fleet of nodes (see 'mortalhil node').");
         cmd.Subcommands.Add(status);
+        cmd.Subcommands.Add(FleetHandoverCommand.Create());
         return cmd;
     }
 
