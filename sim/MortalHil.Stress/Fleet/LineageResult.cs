@@ -70,6 +70,8 @@ public sealed record HandoverRecord
     public double? TeacherAccuracy { get; set; }
     public double? StudentAccuracy { get; set; }
     public int SparesUsed { get; set; }
+    /// <summary>A handover done by promoting a standing-by apprentice (apprentice mode): no distillation at the call.</summary>
+    public bool Promotion { get; init; }
 }
 
 /// <summary>Everything one lineage (one service position) produced in one run.</summary>
@@ -81,6 +83,15 @@ public sealed class LineageResult
     public List<(double Seconds, double Accuracy)> Service { get; } = [];
     public List<GenerationRecord> Generations { get; } = [];
     public List<HandoverRecord> Handovers { get; } = [];
+    /// <summary>Apprentice mode: the distillations of apprentices (nothing cuts over at their end; they are not handovers).</summary>
+    public List<HandoverRecord> Apprentices { get; } = [];
+    /// <summary>Apprentices that took over when their teacher's handover was called, and when it died.</summary>
+    public int ApprenticesPromotedAtCall { get; set; }
+    public int ApprenticesPromotedAtDeath { get; set; }
+    /// <summary>Apprentices that did not pass the check at their teacher's call or death (their board then served the next handover or cold start).</summary>
+    public int ApprenticesUnfit { get; set; }
+    /// <summary>Apprentices that died standing by, or were left standing by when the lineage ended.</summary>
+    public int ApprenticesUnused { get; set; }
     /// <summary>Spare requests in order: (request index, request time, delivery time the run used).</summary>
     public List<(int Index, double RequestSeconds, double DeliverySeconds)> SpareRequests { get; } = [];
 

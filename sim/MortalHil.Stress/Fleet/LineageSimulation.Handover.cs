@@ -21,6 +21,7 @@ internal sealed partial class LineageSimulation
     {
         var h = new HandoverRecord { FromGeneration = teacher.Generation, RequestedSeconds = _t, Reason = reason, TeacherAccuracy = teacher.LastAccuracy };
         _result.Handovers.Add(h);
+        if (!reason.StartsWith("retry after", StringComparison.Ordinal)) teacher.LastCallReason = reason;
         var run = new HandoverRun(this, teacher, h);
         try
         {
@@ -30,6 +31,85 @@ internal sealed partial class LineageSimulation
         {
             run.Close();
         }
+    }
+
+    /// <summary>Apprentice mode: a delivered spare that is not serving (an apprentice that did not pass its check), used before any new one is asked for.</summary>
+    private ProvisionedBoard? _onHand;
+
+    /// <summary>The spare on hand, brought to the fleet clock; null when there is none or it died on the shelf.</summary>
+    private ProvisionedBoard? TakeOnHand()
+    {
+        var hand = _onHand;
+        _onHand = null;
+        if (hand is null) return null;
+        hand.SyncTo(_t);
+        if (!hand.IsDead) return hand;
+        Count(hand.DeathCause ?? "other");
+        _result.ApprenticesUnused++;
+        return null;
+    }
+
+    /// <summary>
+    /// Apprentice mode: distils the serving board into a spare while it serves (at its prime: it has just started), through the same journaled,
+    /// verified handover with the same faults, except that the student does not cut over but stands by. Returns the board serving next: the
+    /// teacher (with an apprentice, or with the failed apprentice's board on hand), or, when the teacher died on the way, the apprentice or a cold start.
+    /// </summary>
+    private ServingBoard? TrainApprentice(ServingBoard teacher)
+    {
+        var h = new HandoverRecord { FromGeneration = teacher.Generation, RequestedSeconds = _t, Reason = "apprentice: distilled while its teacher serves", TeacherAccuracy = teacher.LastAccuracy };
+        _result.Apprentices.Add(h);
+        var run = new HandoverRun(this, teacher, h, apprentice: true);
+        try
+        {
+            return run.Execute();
+        }
+        finally
+        {
+            run.Close();
+        }
+    }
+
+    /// <summary>
+    /// Apprentice mode: the standing-by apprentice of <paramref name="teacher"/> takes over now if it is alive and its canary accuracy passes the
+    /// verification a handover's student passes (within the knowledge budget of the teacher's healthy level, and of the lineage's best with a lineage
+    /// budget). Null when there is none or it does not pass; its board is then the spare on hand for what follows.
+    /// </summary>
+    private ServingBoard? Promote(ServingBoard teacher, string reason, bool atDeath)
+    {
+        if (teacher.Apprentice is not { } a) return null;
+        teacher.Apprentice = null;
+        a.Board.SyncTo(_t);
+        double canary = double.NaN;
+        var cost = new OperationCost(a.Board);
+        try { if (!a.Board.IsDead) canary = Accuracy(a.Model.Classifier, _task.Canary); }
+        catch (DeviceFailedException) { }
+        catch (IOException) { _result.LinkLosses++; }
+        Charge(cost);
+        a.Board.SyncTo(_t);
+        if (a.Board.IsDead)
+        {
+            Count(a.Board.DeathCause ?? "other");
+            _result.ApprenticesUnused++;
+            return null;
+        }
+        var policy = new MortalHil.Core.Mortality.Lifecycle.LifecyclePolicy { KnowledgeBudget = _scenario.Policy.KnowledgeBudget, LineageBudget = _scenario.Policy.LineageBudget };
+        double bar = (policy.VerifyReference(teacher.Monitor.HealthyCanary, _lineageBest) ?? double.NaN) - _scenario.Policy.KnowledgeBudget;
+        if (!(canary >= bar))
+        {
+            _result.ApprenticesUnfit++;
+            _onHand = a.Board;
+            return null;
+        }
+        var h = new HandoverRecord
+        {
+            FromGeneration = teacher.Generation, RequestedSeconds = _t, StartedSeconds = _t, EndedSeconds = _t, Reason = reason, Promotion = true,
+            TeacherAccuracy = teacher.LastAccuracy, Outcome = HandoverOutcome.Completed,
+        };
+        _result.Handovers.Add(h);
+        var next = StartServing(a.Board, a.Model, BoardOrigin.Distilled);
+        h.StudentAccuracy = next?.LastAccuracy;
+        if (atDeath) _result.ApprenticesPromotedAtDeath++; else _result.ApprenticesPromotedAtCall++;
+        return next;
     }
 
     /// <summary>Moves fleet time forward with no board serving; host crashes in that time cost nothing.</summary>
@@ -57,10 +137,10 @@ internal sealed partial class LineageSimulation
     }
 
     /// <summary>The state of one handover while it runs.</summary>
-    private sealed class HandoverRun(LineageSimulation lineage, ServingBoard teacher, HandoverRecord record)
+    private sealed class HandoverRun(LineageSimulation lineage, ServingBoard teacher, HandoverRecord record, bool apprentice = false)
     {
         private readonly LineageSimulation _l = lineage;
-        private readonly string _id = $"{teacher.Board.Serial}/handover-g{teacher.Generation}";
+        private readonly string _id = $"{teacher.Board.Serial}/{(apprentice ? "apprentice" : "handover")}-g{teacher.Generation}";
         private readonly int _seed = lineage.SeedOf("handover", teacher.Generation);
         private readonly Dictionary<string, HandoverAccount> _accounts = [];
         private IServingModel? _teacherModel = teacher.Model;
@@ -134,20 +214,24 @@ internal sealed partial class LineageSimulation
         private bool ProvideStudent()
         {
             _l._host.Restart();
-            double ready = _l.RequestSpare();
-            record.SparesUsed++;
-            if (!_teacherDead)
+            _student = _l.TakeOnHand();
+            if (_student is null)
             {
-                var (end, _) = _l.Serve(teacher, until: Math.Min(ready, _l._end));
-                if (end == ServeEnd.Died) NoteTeacherDeath(alreadyRecorded: true);
+                double ready = _l.RequestSpare();
+                record.SparesUsed++;
+                if (!_teacherDead)
+                {
+                    var (end, _) = _l.Serve(teacher, until: Math.Min(ready, _l._end));
+                    if (end == ServeEnd.Died) NoteTeacherDeath(alreadyRecorded: true);
+                }
+                if (_teacherDead) _l.WaitUnserved(ready);
+                if (_l._t >= _l._end || ready >= _l._end) return false;
+                _student = _l.NewBoard();
             }
-            if (_teacherDead) _l.WaitUnserved(ready);
-            if (_l._t >= _l._end || ready >= _l._end) return false;
-            _student = _l.NewBoard();
             record.StartedSeconds ??= _l._t;
             // A teacher that serves on after a failed handover is handed over again: each of its handovers has journals of its own.
             string attempt = teacher.FailedVerifications == 0 ? "" : $"-t{teacher.FailedVerifications}";
-            _journal = Path.Combine(_l._journalFolder, $"handover-g{teacher.Generation}{attempt}-s{_journals++}.db");
+            _journal = Path.Combine(_l._journalFolder, $"{(apprentice ? "apprentice" : "handover")}-g{teacher.Generation}{attempt}-s{_journals++}.db");
             Open();
             _studentKillPlanned = _l._faultRng.NextDouble() < _l._scenario.Faults.StudentDeathMidHandover;
             _callsAtStart = teacher.Board.Link.Calls + _student.Link.Calls;
@@ -247,7 +331,7 @@ internal sealed partial class LineageSimulation
 
         private void Open()
             => _process = _l._toolkit.OpenHandover(new HandoverOpening(_journal!, _id, _teacherDead ? null : _teacherModel, _student!.Device, _seed, _previousJournal,
-                teacher.Monitor.HealthyCanary, teacher.PrimeLessons));
+                teacher.Monitor.HealthyCanary, teacher.PrimeLessons, _l._lineageBest));
 
         /// <summary>Ends the process as a killed one ends: nothing more is written; the journal keeps what was committed.</summary>
         private void Abandon()
@@ -282,6 +366,14 @@ internal sealed partial class LineageSimulation
         {
             var model = _process!.Student ?? throw new InvalidOperationException("a retired handover must have a student model");
             FinishRecord(HandoverOutcome.Completed);
+            if (apprentice && !_teacherDead)
+            {
+                // The apprentice does not take over: it stands by, ageing beside its teacher, until the teacher's call or death.
+                teacher.Apprentice = (_student!, model);
+                _student = null;
+                return teacher;
+            }
+            if (apprentice) _l._result.ApprenticesPromotedAtDeath++; // its teacher died while it was taught: it takes over now
             var next = _l.StartServing(_student!, model, BoardOrigin.Distilled);
             record.StudentAccuracy = next?.LastAccuracy;
             _student = null;
@@ -294,10 +386,17 @@ internal sealed partial class LineageSimulation
             FinishRecord(HandoverOutcome.Failed);
             var student = _student!;
             _student = null;
+            if (apprentice && !_teacherDead && !teacher.Board.IsDead)
+            {
+                // No apprentice this time: the teacher serves on, and the board is the spare on hand for its handover.
+                _l._onHand = student;
+                return teacher;
+            }
             if (!_teacherDead && !teacher.Board.IsDead && ++teacher.FailedVerifications < _l._scenario.Policy.HandoverTries)
             {
                 // The teacher still knows more than this student learned: it keeps serving, and its next call tries another spare.
                 record.FailureCause += "; the teacher serves on";
+                teacher.RetryDue = _l._scenario.Policy.RetryAtOnce;
                 return teacher;
             }
             if (!_l._scenario.Policy.ColdStartFromLabels) return null;

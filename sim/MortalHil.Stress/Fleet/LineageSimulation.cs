@@ -42,6 +42,8 @@ internal sealed partial class LineageSimulation
     private int _spareRequests;
     private int _nextGeneration;
     private bool _stopped;
+    /// <summary>The best healthy canary level any board of this lineage reached (the host's own measurements); null before the first.</summary>
+    private double? _lineageBest;
 
     /// <param name="scenario">The scenario.</param>
     /// <param name="runSeed">The run's seed (one of the scenario's seeds).</param>
@@ -87,17 +89,33 @@ internal sealed partial class LineageSimulation
                     if (serving is null) break;
                     continue;
                 }
+                if (serving.RetryDue)
+                {
+                    // Its last student failed verification: the teacher's budget is spent, so the next student is asked for at once.
+                    serving.RetryDue = false;
+                    serving = HandOver(serving, "retry after a failed verification: " + serving.LastCallReason);
+                    continue;
+                }
+                if (_scenario.Policy.Apprentice && !serving.ApprenticeTried)
+                {
+                    serving.ApprenticeTried = true;
+                    serving = TrainApprentice(serving);
+                    continue;
+                }
                 var (end, reason) = Serve(serving, until: null);
                 if (end == ServeEnd.Died)
                 {
-                    _result.LostBeforeHandover++;
-                    serving = null;
+                    var promoted = Promote(serving, $"apprentice took over: its teacher died ({serving.Board.DeathCause ?? "other"})", atDeath: true);
+                    if (promoted is null) _result.LostBeforeHandover++;
+                    serving = promoted;
                 }
                 else if (end == ServeEnd.HandoverCalled)
                 {
-                    serving = HandOver(serving, reason!);
+                    serving = Promote(serving, "apprentice took over: " + reason, atDeath: false) ?? HandOver(serving, reason!);
                 }
             }
+            if (serving?.Apprentice is not null) _result.ApprenticesUnused++; // the lineage ended with it standing by
+            if (_onHand is not null) _result.ApprenticesUnused++;
             Finish();
             return _result;
         }
@@ -119,7 +137,8 @@ internal sealed partial class LineageSimulation
     {
         while (true)
         {
-            double next = Math.Min(_t + _interval, _end);
+            double interval = _scenario.Policy.EarlyCheckDays is double early && _t - s.Since < _interval ? Math.Min(_interval, early * 86400) : _interval;
+            double next = Math.Min(_t + interval, _end);
             if (until is double u) next = Math.Min(next, u);
             AdvanceServing(s, next);
             if (s.Board.IsDead) { RecordServingDeath(s); return (ServeEnd.Died, null); }
@@ -165,6 +184,7 @@ internal sealed partial class LineageSimulation
         try
         {
             s.Monitor.Check();
+            NoteLineageBest(s.Monitor);
             double accuracy = Accuracy(s.Model.Classifier, _task.Eval);
             s.LastAccuracy = accuracy;
             SetService(_t, accuracy);
@@ -210,9 +230,10 @@ internal sealed partial class LineageSimulation
         return d;
     }
 
-    /// <summary>Waits (serving nothing) for a spare, then trains it from labels.</summary>
+    /// <summary>Waits (serving nothing) for a spare, then trains it from labels; a spare already on hand is used at once.</summary>
     private ServingBoard? ColdStart()
     {
+        if (TakeOnHand() is { } hand) return Commission(hand, BoardOrigin.ColdStart);
         double d = RequestSpare();
         WaitUnserved(d);
         if (d >= _end) return null;
@@ -268,14 +289,15 @@ internal sealed partial class LineageSimulation
             }
         }
         if (double.IsNaN(accuracy)) accuracy = 0; // the link would not carry the measurement: counted as serving nothing useful
-        var monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600);
+        var monitor = _toolkit.CreateMonitor(model, HandoverNeedsSeconds, _scenario.Policy.MarginHours * 3600, _lineageBest);
         if (monitor.CommissioningCheckDue && !CommissioningCheck(board, monitor)) return null;
+        NoteLineageBest(monitor);
         int generation = _nextGeneration++;
         string? prime = _scenario.Policy.PrimeLessons ? RecordPrime(board, model, generation) : null;
         _result.Generations.Add(new GenerationRecord(generation, board.Serial, board.PresetName, origin, _t, accuracy, null, null));
         SetService(_t, accuracy);
         if (_scenario.Duration.MaxGenerations is int cap && generation >= cap - 1) _stopped = true;
-        return new ServingBoard(board, model, monitor, generation) { LastAccuracy = accuracy, PrimeLessons = prime };
+        return new ServingBoard(board, model, monitor, generation) { LastAccuracy = accuracy, PrimeLessons = prime, Since = _t };
     }
 
     /// <summary>The policy's first health check, as the board starts serving; false when the board died on the way.</summary>
@@ -339,6 +361,11 @@ internal sealed partial class LineageSimulation
         s.Add((t, accuracy));
     }
 
+    private void NoteLineageBest(IBoardMonitor monitor)
+    {
+        if (monitor.HealthyCanary is double h) _lineageBest = Math.Max(_lineageBest ?? double.NegativeInfinity, h);
+    }
+
     private void Count(string cause) => _result.DeathsByCause[cause] = _result.DeathsByCause.GetValueOrDefault(cause) + 1;
 
     private void Finish()
@@ -366,9 +393,18 @@ internal sealed partial class LineageSimulation
         public byte[] Snapshot { get; } = model.Snapshot();
         public IBoardMonitor Monitor => monitor;
         public int Generation => generation;
+        /// <summary>Fleet time it started serving.</summary>
+        public double Since { get; init; }
         /// <summary>Handovers from this board that ended with a student that did not match it.</summary>
         public int FailedVerifications { get; set; }
         public double LastAccuracy { get; set; }
+        /// <summary>Apprentice mode: the student distilled from this board that stands by, and whether one was tried.</summary>
+        public (ProvisionedBoard Board, IServingModel Model)? Apprentice { get; set; }
+        public bool ApprenticeTried { get; set; }
+        /// <summary>With <c>policy.retry_at_once</c>: a student of this board failed verification and the next try is due now.</summary>
+        public bool RetryDue { get; set; }
+        /// <summary>Why its latest handover was called.</summary>
+        public string LastCallReason { get; set; } = "";
         /// <summary>The archive of the lessons of its prime, or null.</summary>
         public string? PrimeLessons { get; init; }
     }

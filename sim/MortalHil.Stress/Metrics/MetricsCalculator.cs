@@ -24,6 +24,9 @@ public static class MetricsCalculator
             serving += s;
         }
         var handovers = lineages.SelectMany(l => l.Handovers).ToArray();
+        // An apprentice's distillation is not a handover (nothing cuts over at its end): it is counted apart, with its cost; its faults count with the rest.
+        var apprentices = lineages.SelectMany(l => l.Apprentices).ToArray();
+        var distillations = handovers.Concat(apprentices).ToArray();
         var completed = handovers.Where(h => h.Outcome == HandoverOutcome.Completed).ToArray();
         var generations = lineages.SelectMany(l => l.Generations).ToArray();
 
@@ -48,11 +51,11 @@ public static class MetricsCalculator
                 lineages.Sum(l => l.LostBeforeHandover),
                 generations.Count(g => g.Origin == BoardOrigin.ColdStart)),
             Faults = new FaultCounts(
-                handovers.Count(h => h.TeacherDiedMidHandover),
-                handovers.Count(h => h.TeacherDeathInjected),
-                handovers.Sum(h => h.StudentDeaths),
-                handovers.Sum(h => h.StudentDeathsInjected),
-                handovers.Sum(h => h.HostCrashes),
+                distillations.Count(h => h.TeacherDiedMidHandover),
+                distillations.Count(h => h.TeacherDeathInjected),
+                distillations.Sum(h => h.StudentDeaths),
+                distillations.Sum(h => h.StudentDeathsInjected),
+                distillations.Sum(h => h.HostCrashes),
                 lineages.Sum(l => l.HostCrashesWhileServing),
                 lineages.Sum(l => l.LinkErrors),
                 lineages.Sum(l => l.LinkRetries),
@@ -74,6 +77,22 @@ public static class MetricsCalculator
                 Summary.Of(lineages.SelectMany(l => l.SpareRequests).Where(q => double.IsFinite(q.DeliverySeconds))
                     .Select(q => (q.DeliverySeconds - q.RequestSeconds) / 3600))),
             AvailabilityOverTime = Curve(lineages, years, points),
+            Apprentices = new ApprenticeCounts(
+                apprentices.Length,
+                apprentices.Count(h => h.Outcome == HandoverOutcome.Completed),
+                lineages.Sum(l => l.ApprenticesPromotedAtCall),
+                lineages.Sum(l => l.ApprenticesPromotedAtDeath),
+                lineages.Sum(l => l.ApprenticesUnfit),
+                lineages.Sum(l => l.ApprenticesUnused),
+                apprentices.Sum(h => h.SparesUsed),
+                apprentices.Sum(h => h.TeacherQueries),
+                apprentices.Sum(h => h.StudentPulses)),
+            UnsuccessfulApprenticeCauses = new SortedDictionary<string, int>(apprentices.Where(h => h.Outcome != HandoverOutcome.Completed)
+                .GroupBy(h => CauseKind(h.FailureCause)).ToDictionary(g => g.Key, g => g.Count())),
+            DistillationTotals = new DistillationTotals(
+                distillations.Sum(h => h.SparesUsed),
+                distillations.Sum(h => h.TeacherQueries),
+                distillations.Sum(h => h.StudentPulses)),
         };
     }
 

@@ -33,7 +33,23 @@ public sealed record StressMetrics
     public required IReadOnlyList<GenerationStats> KnowledgeRetainedPerGeneration { get; init; }
     public required SpareStats Spares { get; init; }
     public required IReadOnlyList<AvailabilityPoint> AvailabilityOverTime { get; init; }
+    /// <summary>Apprentice mode: apprentices distilled and what became of them (all zero without it).</summary>
+    public ApprenticeCounts Apprentices { get; init; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    /// <summary>Apprentice distillations that failed or did not finish, by stated cause (as for handovers).</summary>
+    public SortedDictionary<string, int> UnsuccessfulApprenticeCauses { get; init; } = [];
+    /// <summary>Spares, teacher queries and student pulses of every distillation of the run, handovers and apprentices together.</summary>
+    public DistillationTotals DistillationTotals { get; init; } = new(0, 0, 0);
 }
+
+/// <summary>
+/// Apprentices whose distillation started and completed; promoted at their teacher's call or death; that did not pass the check then (their
+/// board served what followed); that died standing by or were left when the lineage ended; and what their distillations cost.
+/// </summary>
+public sealed record ApprenticeCounts(int Started, int Distilled, int PromotedAtCall, int PromotedAtDeath, int Unfit, int Unused, int SparesUsed,
+    long TeacherQueries, long StudentPulses);
+
+/// <summary>Spares asked for, teacher queries and student pulses of all distillations of a run (handovers and apprentices).</summary>
+public sealed record DistillationTotals(int SparesUsed, long TeacherQueries, long StudentPulses);
 
 /// <summary>Handovers by outcome.</summary>
 /// <param name="Started">Handovers called (by the predictor, a failed self test or the preventive age).</param>

@@ -20,6 +20,9 @@ public interface IBoardMonitor
     /// <summary>The board's healthy canary accuracy once the monitor knows it; null before (or when it does not say).</summary>
     double? HealthyCanary => null;
 
+    /// <summary>The best healthy canary level of the board's lineage, its own included, once known; null when the monitor does not say.</summary>
+    double? LineageBest => null;
+
     /// <summary>True when the policy wants a check as the board starts serving, before it ages.</summary>
     bool CommissioningCheckDue => false;
 

@@ -23,8 +23,9 @@ public enum HandoverEnd
 /// <param name="InheritLessonFrom">The journal of an earlier attempt whose student died: its teacher outputs teach this student.</param>
 /// <param name="PrimeLessonsPath">Lessons recorded from the teacher at its prime, learnt beside live queries; null: none.</param>
 /// <param name="TeacherHealthyCanary">The teacher's healthy canary level from its monitor, when known: the student is verified against it.</param>
+/// <param name="LineageBestCanary">The best healthy canary level of the teacher's lineage, when known (the lineage budget's reference).</param>
 public sealed record HandoverOpening(string JournalPath, string HandoverId, IServingModel? Teacher, IDevice Student, int Seed, string? InheritLessonFrom = null,
-    double? TeacherHealthyCanary = null, string? PrimeLessonsPath = null);
+    double? TeacherHealthyCanary = null, string? PrimeLessonsPath = null, double? LineageBestCanary = null);
 
 /// <summary>One journaled batch of teacher outputs: a hash of its content and how many transfer examples it answers.</summary>
 public readonly record struct JournaledBatch(ulong Hash, int Examples);

@@ -22,7 +22,8 @@ public interface IStressToolkit
     /// <param name="model">The serving model.</param>
     /// <param name="handoverSeconds">Board time a handover needs, provisioning a spare included.</param>
     /// <param name="marginSeconds">Extra time the policy keeps in reserve.</param>
-    IBoardMonitor CreateMonitor(IServingModel model, double handoverSeconds, double marginSeconds);
+    /// <param name="lineageBest">The best healthy canary level of the boards that served this position before; null when none.</param>
+    IBoardMonitor CreateMonitor(IServingModel model, double handoverSeconds, double marginSeconds, double? lineageBest = null);
 
     /// <summary>Board time one handover takes when it runs to the end of its budget.</summary>
     double ExpectedHandoverSeconds { get; }

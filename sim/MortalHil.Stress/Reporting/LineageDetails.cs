@@ -39,13 +39,19 @@ public static class LineageDetails
                 }),
                 handovers = l.Handovers.Select(h => new
                 {
-                    from_generation = h.FromGeneration, reason = h.Reason, outcome = h.Outcome, failure_cause = h.FailureCause,
+                    from_generation = h.FromGeneration, promotion = h.Promotion, reason = h.Reason, outcome = h.Outcome, failure_cause = h.FailureCause,
                     requested_years = h.RequestedSeconds / Year, started_years = h.StartedSeconds / Year, ended_years = h.EndedSeconds / Year,
                     hours = h.StartedSeconds is { } a && h.EndedSeconds is { } b ? (b - a) / 3600 : (double?)null,
                     teacher_accuracy = h.TeacherAccuracy, student_accuracy = h.StudentAccuracy,
                     resumes = h.Resumes, host_crashes = h.HostCrashes, link_losses = h.LinkLosses,
                     teacher_died = h.TeacherDiedMidHandover, student_deaths = h.StudentDeaths, journals = h.Journals,
                     teacher_queries = h.TeacherQueries, student_pulses = h.StudentPulses, outputs = h.TeacherOutputsJournaled,
+                }),
+                apprentices = l.Apprentices.Select(h => new
+                {
+                    from_generation = h.FromGeneration, outcome = h.Outcome, failure_cause = h.FailureCause,
+                    requested_years = h.RequestedSeconds / Year, ended_years = h.EndedSeconds / Year,
+                    teacher_queries = h.TeacherQueries, student_pulses = h.StudentPulses, spares = h.SparesUsed,
                 }),
                 deaths = l.DeathsByCause,
                 lost_before_handover = l.LostBeforeHandover,

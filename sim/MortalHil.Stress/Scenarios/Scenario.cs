@@ -120,11 +120,25 @@ public sealed record SparePoolSpec(int? InitialStock, double ProvisioningDelayHo
 /// <param name="CommissioningMaxSteps">Training from labels (generation 0, cold starts) goes on past <c>training.steps</c>, a chunk of that
 /// many steps at a time, while the canary still gains at least the knowledge budget per chunk, up to this many steps in all; null: exactly
 /// <c>training.steps</c>.</param>
+/// <param name="LineageBudget">Core's <c>LifecyclePolicy.LineageBudget</c>: canary accuracy a board may trail the best healthy level of its
+/// lineage before it counts as failing, and the least a student must reach; null: off.</param>
+/// <param name="RetryAtOnce">After a student failed verification and its teacher serves on, the next try starts at once (a spare is asked
+/// for right away) instead of at the teacher's next check: its budget is already spent.</param>
+/// <param name="PrimeShare">Share of each student minibatch drawn from the teacher's prime lessons when there are live lessons too
+/// (Mortality's <c>HandoverPlan.PrimeShare</c>); null: the plan's default.</param>
+/// <param name="Apprentice">Apprentice mode: as soon as a board serves, a spare is distilled from it (at its prime, while it serves, through the
+/// same journaled and verified handover with the same faults) and stands by. When the board's handover is called or it dies, the apprentice
+/// takes over at once if its canary accuracy still passes the verification a student passes; otherwise it is the spare on hand for the
+/// handover (or the cold start) that follows, so no spare is awaited.</param>
+/// <param name="EarlyCheckDays">During a board's first <c>monitor.interval_days</c> of service the host checks it every this many days instead
+/// (null: at the monitor's interval): phase-change cells drift fastest right after they are programmed, and a board that falls in its first
+/// days otherwise serves below its level until its first regular check.</param>
 public sealed record HandoverPolicy(
     double MarginHours, double Temperature, int TeacherQueries, int StudentSteps, int QueryBatch, int StepsPerRound, int EvaluateEveryRounds,
     double HoursPerRound, double KnowledgeBudget, double ExtraStudentBudget, double StuckThreshold, double? PreventiveAgeYears, bool ColdStartFromLabels,
     bool PrimeLessons = false, bool HardLessons = false, bool KnowledgeByLevel = true, bool BaselineAtCommissioning = true,
-    int HandoverTries = 1, int? CommissioningMaxSteps = null);
+    int HandoverTries = 1, int? CommissioningMaxSteps = null, double? LineageBudget = null, bool RetryAtOnce = false, double? PrimeShare = null,
+    bool Apprentice = false, double? EarlyCheckDays = null);
 
 /// <summary>The network every board carries: task features, these hidden widths, task classes.</summary>
 /// <param name="Hidden">Hidden layer widths (empty: a single layer).</param>

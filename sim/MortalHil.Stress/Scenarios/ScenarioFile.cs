@@ -141,6 +141,11 @@ internal sealed class PolicyFile
     public bool? BaselineAtCommissioning { get; set; }
     public int? HandoverTries { get; set; }
     public int? CommissioningMaxSteps { get; set; }
+    public double? LineageBudget { get; set; }
+    public bool? RetryAtOnce { get; set; }
+    public double? PrimeShare { get; set; }
+    public bool? Apprentice { get; set; }
+    public double? EarlyCheckDays { get; set; }
 }
 
 internal sealed class NetworkFile

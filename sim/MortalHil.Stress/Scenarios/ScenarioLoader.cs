@@ -317,7 +317,12 @@ public static partial class ScenarioLoader
             p.KnowledgeByLevel ?? Defaults.KnowledgeByLevel,
             p.BaselineAtCommissioning ?? Defaults.BaselineAtCommissioning,
             IntAtLeast("policy.handover_tries", p.HandoverTries ?? 1, 1, 100),
-            p.CommissioningMaxSteps is int cms ? IntAtLeast("policy.commissioning_max_steps", cms, 1, 10_000_000) : null);
+            p.CommissioningMaxSteps is int cms ? IntAtLeast("policy.commissioning_max_steps", cms, 1, 10_000_000) : null,
+            p.LineageBudget is double lb ? Above("policy.lineage_budget", lb, 0, 0.99) : null,
+            p.RetryAtOnce ?? false,
+            p.PrimeShare is double ps ? Between("policy.prime_share", ps, 0, 1) : null,
+            p.Apprentice ?? false,
+            p.EarlyCheckDays is double ecd ? Above("policy.early_check_days", ecd, 0, 1e5) : null);
     }
 
     private static ScenarioFieldException FromJson(JsonException e)

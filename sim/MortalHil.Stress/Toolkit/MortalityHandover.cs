@@ -61,9 +61,12 @@ internal sealed class MortalityHandover : IHandoverProcess
         }
     }
 
-    /// <summary>The toolkit's plan for this handover: its seed, and verification against the teacher's healthy level when the monitor knew it.</summary>
+    /// <summary>
+    /// The toolkit's plan for this handover: its seed, and verification against the teacher's healthy level when the monitor knew it (raised
+    /// to the lineage's best minus the lineage budget, when the policy has one).
+    /// </summary>
     private static HandoverPlan PlanFor(MortalityToolkit toolkit, HandoverOpening o) =>
-        toolkit.Plan with { Seed = o.Seed, VerifyReference = o.TeacherHealthyCanary };
+        toolkit.Plan with { Seed = o.Seed, VerifyReference = toolkit.Lifecycle.VerifyReference(o.TeacherHealthyCanary, o.LineageBestCanary) };
 
     /// <summary>What makes this handover this handover (Mortality's plan fingerprint plus the boards).</summary>
     private static Dictionary<string, string> Fingerprint(HandoverPlan plan, HandoverOpening o) => new(plan.Fingerprint())

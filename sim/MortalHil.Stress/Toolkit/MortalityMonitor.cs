@@ -18,6 +18,8 @@ internal sealed class MortalityMonitor(LifecycleWatch watch) : IBoardMonitor
 
     public double? HealthyCanary => watch.HealthyCanary;
 
+    public double? LineageBest => watch.LineageBest;
+
     public bool CommissioningCheckDue => watch.CommissioningCheckDue;
 
     public HandoverCall Assess() => watch.LastDecision is { } d

@@ -43,6 +43,7 @@ public sealed class MortalityToolkit : IStressToolkit
             ServeRequestsPerRound = 0,
             Lesson = p.HardLessons ? LessonKind.TeacherHard : LessonKind.Soft,
         };
+        if (p.PrimeShare is double share) Plan = Plan with { PrimeShare = share };
         Plan = Lifecycle.Verified(Plan);
         Plan.Validate();
     }
@@ -62,6 +63,7 @@ public sealed class MortalityToolkit : IStressToolkit
         Margin = TimeSpan.FromHours(_scenario.Policy.MarginHours), ExtraStudentBudget = _scenario.Policy.ExtraStudentBudget,
         PreventiveAge = _scenario.Policy.PreventiveAgeYears is double years ? TimeSpan.FromSeconds(years * BoardFactory.SecondsPerYear) : null,
         KnowledgeByLevel = _scenario.Policy.KnowledgeByLevel, BaselineAtCommissioning = _scenario.Policy.BaselineAtCommissioning,
+        LineageBudget = _scenario.Policy.LineageBudget,
     };
 
     /// <summary>The handover plan (its seed is set per handover).</summary>
@@ -115,7 +117,7 @@ public sealed class MortalityToolkit : IStressToolkit
 
     public IServingModel RestoreModel(IDevice board, byte[] snapshot) => new MappedServingModel(NetworkBytes.Load(board, snapshot));
 
-    public IBoardMonitor CreateMonitor(IServingModel model, double handoverSeconds, double marginSeconds)
+    public IBoardMonitor CreateMonitor(IServingModel model, double handoverSeconds, double marginSeconds, double? lineageBest = null)
     {
         var net = ((MappedServingModel)model).Network;
         CrossbarWindow? probe = null;
@@ -127,7 +129,8 @@ public sealed class MortalityToolkit : IStressToolkit
         }
         ulong ids = SeedTree.Derive(SeedTree.Of(net.Description.SerialNumber), "monitor-pulse-ids") | 1;
         var policy = Lifecycle with { Margin = TimeSpan.FromSeconds(marginSeconds) };
-        return new MortalityMonitor(new LifecycleWatch(net, Task.Canary, policy, TimeSpan.FromSeconds(handoverSeconds), probe, new PulseIdSource(ids)));
+        return new MortalityMonitor(new LifecycleWatch(net, Task.Canary, policy, TimeSpan.FromSeconds(handoverSeconds), probe, new PulseIdSource(ids),
+            lineageBest: lineageBest));
     }
 
     /// <summary>A <paramref name="side"/> x <paramref name="side"/> window of cells the network does not use, for the monitor's write probe; null if none.</summary>

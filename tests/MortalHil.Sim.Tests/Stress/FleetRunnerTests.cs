@@ -74,7 +74,8 @@ public class FleetRunnerTests
     {
         public IServingModel TrainFromLabels(MortalHil.Core.Devices.IDevice board, int seed) => inner.TrainFromLabels(board, seed);
         public IServingModel RestoreModel(MortalHil.Core.Devices.IDevice board, byte[] snapshot) => inner.RestoreModel(board, snapshot);
-        public IBoardMonitor CreateMonitor(IServingModel model, double handoverSeconds, double marginSeconds) => inner.CreateMonitor(model, handoverSeconds, marginSeconds);
+        public IBoardMonitor CreateMonitor(IServingModel model, double handoverSeconds, double marginSeconds, double? lineageBest = null)
+            => inner.CreateMonitor(model, handoverSeconds, marginSeconds, lineageBest);
         public double ExpectedHandoverSeconds => inner.ExpectedHandoverSeconds;
         public JournalView ReadJournal(string journalPath) => inner.ReadJournal(journalPath);
 

@@ -68,6 +68,14 @@ public sealed record LifecyclePolicy
     /// </summary>
     public bool KnowledgeByLevel { get; init; } = true;
 
+    /// <summary>
+    /// Canary accuracy (absolute) a board may trail the best healthy level of its lineage (the boards that served the same position before
+    /// it, and itself) before it counts as failing, and the least a student must reach at cut-over; null: off. The knowledge budget alone
+    /// measures each board against itself, so a board that starts two points under its lineage's best (a distillation gap, a weaker
+    /// cold start) may lose its budget and more before anything calls, while the service it gives is judged against the lineage's best.
+    /// </summary>
+    public double? LineageBudget { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public void Validate()
     {
@@ -77,12 +85,35 @@ public sealed record LifecyclePolicy
         if (Margin < TimeSpan.Zero) throw new ArgumentException("margin must not be negative");
         if (!(ExtraStudentBudget >= 0) || !double.IsFinite(ExtraStudentBudget)) throw new ArgumentException($"extra student budget must be >= 0, got {ExtraStudentBudget}");
         if (PreventiveAge is { } age && age <= TimeSpan.Zero) throw new ArgumentException("preventive age must be positive");
+        if (LineageBudget is { } lb && !(lb > 0 && lb < 1)) throw new ArgumentException($"lineage budget must be in (0, 1), got {lb}");
     }
 
-    /// <summary>The indicators of a board whose healthy canary accuracy is <paramref name="healthyCanary"/>.</summary>
-    public IReadOnlyList<HealthIndicator> Indicators(double healthyCanary, bool probe)
+    /// <summary>
+    /// The canary level below which a board whose healthy level is <paramref name="healthyCanary"/> counts as failing: its healthy level
+    /// minus <see cref="KnowledgeBudget"/>, or with <see cref="LineageBudget"/> and a known <paramref name="lineageBest"/>, the lineage's
+    /// best minus that budget when it is higher.
+    /// </summary>
+    public double FailureLevel(double healthyCanary, double? lineageBest = null)
+        => LineageBudget is { } lb && lineageBest is { } best ? Math.Max(healthyCanary - KnowledgeBudget, best - lb) : healthyCanary - KnowledgeBudget;
+
+    /// <summary>
+    /// The canary level a student is verified against (it must come within <see cref="KnowledgeBudget"/> of it): its teacher's healthy
+    /// level, raised with <see cref="LineageBudget"/> so that the student also reaches the lineage's best minus that budget. Null when
+    /// neither is known.
+    /// </summary>
+    public double? VerifyReference(double? teacherHealthy, double? lineageBest)
     {
-        List<HealthIndicator> list = [new(Health.HealthSignals.CanaryAccuracy, AgeingDirection.Falling, healthyCanary - KnowledgeBudget, healthyCanary) { Level = KnowledgeByLevel }];
+        double? lineage = LineageBudget is { } lb && lineageBest is { } best ? best - lb + KnowledgeBudget : null;
+        return teacherHealthy is { } t ? Math.Max(t, lineage ?? double.NegativeInfinity) : lineage;
+    }
+
+    /// <summary>
+    /// The indicators of a board whose healthy canary accuracy is <paramref name="healthyCanary"/> (in a lineage whose best healthy level
+    /// is <paramref name="lineageBest"/>, when known).
+    /// </summary>
+    public IReadOnlyList<HealthIndicator> Indicators(double healthyCanary, bool probe, double? lineageBest = null)
+    {
+        List<HealthIndicator> list = [new(Health.HealthSignals.CanaryAccuracy, AgeingDirection.Falling, FailureLevel(healthyCanary, lineageBest), healthyCanary) { Level = KnowledgeByLevel }];
         if (probe) list.Add(new HealthIndicator(Health.HealthSignals.StuckFraction, AgeingDirection.Rising, StuckLimit));
         return list;
     }

@@ -22,6 +22,7 @@ public sealed class LifecycleWatch
     private readonly List<double> _afterBaseline = [];
     private readonly MappedNetwork _network;
     private readonly LabelledSet _canary;
+    private readonly double? _lineageBest;
     private HandoverWatch? _watch;
     private int _checks;
 
@@ -32,9 +33,12 @@ public sealed class LifecycleWatch
     /// <param name="probeWindow">Spare cells for the write probe, or null for none.</param>
     /// <param name="ids">Pulse ids of the write probe (null: the network's own source).</param>
     /// <param name="healthyCanary">The board's healthy canary accuracy when already known; null: the mean of its first checks.</param>
+    /// <param name="lineageBest">The best healthy canary level of the boards that served this position before (for
+    /// <see cref="LifecyclePolicy.LineageBudget"/>); null when unknown or none.</param>
     public LifecycleWatch(MappedNetwork network, LabelledSet canary, LifecyclePolicy policy, TimeSpan handoverDuration, CrossbarWindow? probeWindow,
-        PulseIdSource? ids = null, double? healthyCanary = null)
+        PulseIdSource? ids = null, double? healthyCanary = null, double? lineageBest = null)
     {
+        _lineageBest = lineageBest;
         policy.Validate();
         var census = network.AllLayers.SelectMany(l => l.Blocks).Select(b => b.Window).ToArray();
         _monitor = new HealthMonitor(network.Device, network, canary, new HealthMonitorOptions { CensusWindows = census, ProbeWindow = probeWindow },
@@ -60,8 +64,14 @@ public sealed class LifecycleWatch
     /// <summary>The healthy canary accuracy once known.</summary>
     public double? HealthyCanary { get; private set; }
 
-    /// <summary>The canary level below which the board counts as failing (healthy minus the knowledge budget), once known.</summary>
-    public double? FailureLevel => HealthyCanary - _policy.KnowledgeBudget;
+    /// <summary>
+    /// The canary level below which the board counts as failing (healthy minus the knowledge budget, or the lineage's best minus the
+    /// lineage budget when higher), once known.
+    /// </summary>
+    public double? FailureLevel => HealthyCanary is { } h ? _policy.FailureLevel(h, LineageBest) : null;
+
+    /// <summary>The best healthy canary level of this position's lineage, this board's included once known (null: unknown).</summary>
+    public double? LineageBest => _lineageBest is { } l ? Math.Max(l, HealthyCanary ?? double.NegativeInfinity) : HealthyCanary;
 
     /// <summary>True while the policy's check at commissioning is still to be taken (no check yet, healthy level not given).</summary>
     public bool CommissioningCheckDue => _policy.CheckAtCommissioning && _checks == 0 && HealthyCanary is null;
@@ -108,9 +118,10 @@ public sealed class LifecycleWatch
         int k = Math.Min(_policy.BaselineChecks, _afterBaseline.Count);
         double mean = 0;
         for (int i = _afterBaseline.Count - k; i < _afterBaseline.Count; i++) mean += _afterBaseline[i] / k;
-        return mean < level
-            ? string.Create(CultureInfo.InvariantCulture, $"knowledge budget spent: canary mean of the last {k} checks {mean:F4} < healthy {HealthyCanary:F4} - {_policy.KnowledgeBudget:F4}")
-            : null;
+        if (!(mean < level)) return null;
+        return level > HealthyCanary - _policy.KnowledgeBudget
+            ? string.Create(CultureInfo.InvariantCulture, $"knowledge budget spent: canary mean of the last {k} checks {mean:F4} < lineage best {LineageBest:F4} - {_policy.LineageBudget:F4}")
+            : string.Create(CultureInfo.InvariantCulture, $"knowledge budget spent: canary mean of the last {k} checks {mean:F4} < healthy {HealthyCanary:F4} - {_policy.KnowledgeBudget:F4}");
     }
 
     /// <summary>The reason of a handover called because the board reached the policy's preventive age (it starts "preventive age").</summary>
@@ -120,7 +131,7 @@ public sealed class LifecycleWatch
     private void Arm(double healthy)
     {
         HealthyCanary = healthy;
-        _watch = new HandoverWatch(_monitor, new RemainingLifePredictor(), _handoverPolicy, _policy.Indicators(healthy, _probe));
+        _watch = new HandoverWatch(_monitor, new RemainingLifePredictor(), _handoverPolicy, _policy.Indicators(healthy, _probe, LineageBest));
     }
 }
 

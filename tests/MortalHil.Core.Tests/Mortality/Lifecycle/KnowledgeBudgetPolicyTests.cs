@@ -12,9 +12,10 @@ public class KnowledgeBudgetPolicyTests
     private static Func<double, double> Decline(double pointsPer100Hours) => h => 0.95 - pointsPer100Hours / 100 * h / 100;
 
     /// <summary>Board time of the first handover call of the lifecycle policy on a series sampled every 2 h with reading noise <paramref name="noise"/>.</summary>
-    private static double? FirstCall(LifecyclePolicy policy, Func<double, double> signal, int seed, double noise = 0.001, double untilHours = 2000)
+    private static double? FirstCall(LifecyclePolicy policy, Func<double, double> signal, int seed, double noise = 0.001, double untilHours = 2000,
+        double? lineageBest = null)
     {
-        var indicators = policy.Indicators(0.95, probe: false);
+        var indicators = policy.Indicators(0.95, probe: false, lineageBest);
         var handoverPolicy = policy.HandoverPolicy(Handover);
         var predictor = new RemainingLifePredictor();
         var seen = new List<TimedValue>();
@@ -81,10 +82,38 @@ public class KnowledgeBudgetPolicyTests
     }
 
     [Fact]
+    public void A_board_below_its_lineages_best_is_called_earlier_under_a_lineage_budget_and_not_at_all_without_one_in_its_lineage()
+    {
+        var plain = new LifecyclePolicy { KnowledgeBudget = 0.01, Margin = TimeSpan.FromHours(5) };
+        var lineage = plain with { LineageBudget = 0.02 };
+        // The board's own healthy level is 0.95; its lineage once reached 0.975, so the lineage floor 0.955 is already above it.
+        Assert.Equal(0.94, plain.FailureLevel(0.95, 0.975), 9);
+        Assert.Equal(0.955, lineage.FailureLevel(0.95, 0.975), 9);
+        Assert.Equal(0.94, lineage.FailureLevel(0.95, null), 9); // no lineage known: the knowledge budget alone
+        double? alone = FirstCall(plain, Decline(0.5), 9, lineageBest: 0.975);
+        double? judged = FirstCall(lineage, Decline(0.5), 9, lineageBest: 0.975);
+        Assert.NotNull(alone);
+        Assert.NotNull(judged);
+        Assert.True(judged < alone, $"with the lineage budget called at {judged} h, without at {alone} h");
+    }
+
+    [Theory]
+    [InlineData(0.95, 0.96, 0.95)]   // the lineage floor (0.96 - 0.02 + 0.01 = 0.95) is not above the teacher: the teacher's level
+    [InlineData(0.93, 0.98, 0.97)]   // a teacher 5 points under its lineage's best: the student must reach the floor
+    public void A_student_is_verified_against_its_teacher_or_its_lineages_floor_whichever_is_higher(double teacher, double lineageBest, double expected)
+    {
+        var policy = new LifecyclePolicy { KnowledgeBudget = 0.01, LineageBudget = 0.02 };
+        Assert.Equal(expected, policy.VerifyReference(teacher, lineageBest)!.Value, 9);
+        Assert.Equal(teacher, new LifecyclePolicy { KnowledgeBudget = 0.01 }.VerifyReference(teacher, lineageBest));
+        Assert.Null(new LifecyclePolicy().VerifyReference(null, null));
+    }
+
+    [Fact]
     public void The_policy_refuses_a_budget_outside_zero_to_one()
     {
         Assert.Throws<ArgumentException>(() => new LifecyclePolicy { KnowledgeBudget = 0 }.Validate());
         Assert.Throws<ArgumentException>(() => new LifecyclePolicy { KnowledgeBudget = 1.5 }.Validate());
         Assert.Throws<ArgumentException>(() => new LifecyclePolicy { ExtraStudentBudget = -1 }.Validate());
+        Assert.Throws<ArgumentException>(() => new LifecyclePolicy { LineageBudget = 0 }.Validate());
     }
 }
