@@ -88,7 +88,7 @@ public static class StressCommand
             var file = parse.GetValue(benchScenario)!;
             var scenario = Load(file, null, parse.GetValue(benchSeed));
             if (parse.GetValue(silos) is string siloList)
-                return ClusterStress.Bench(scenario.WithFleetSize(ParseSizes(parse.GetValue(sizes)!)[0]), file.FullName, ParseSizes(siloList), Core.Files.OutputLocation.PrepareDirectory(parse.GetValue(benchOut)!, "--out"));
+                return ClusterStress.Bench(scenario.WithFleetSize(ParseSizes(parse.GetValue(sizes)!)[0]), file.FullName, ParseCounts(siloList, "--silos", "silo process counts", MaxBenchSilos), Core.Files.OutputLocation.PrepareDirectory(parse.GetValue(benchOut)!, "--out"));
             var boards = ParseSizes(parse.GetValue(sizes)!);
             int? threads = Threads(parse.GetValue(benchThreads));
             string outDir = Core.Files.OutputLocation.PrepareDirectory(parse.GetValue(benchOut)!, "--out");
@@ -129,17 +129,22 @@ public static class StressCommand
         return threads;
     }
 
-    private static List<int> ParseSizes(string text)
+    /// <summary>Each silo of the bench is a process on this machine: more than this is a typing error, not a bench.</summary>
+    private const int MaxBenchSilos = 16;
+
+    private static List<int> ParseSizes(string text) => ParseCounts(text, "--boards", "fleet sizes", ScenarioLoader.MaxFleetSize);
+
+    private static List<int> ParseCounts(string text, string option, string what, int max)
     {
-        var sizes = new List<int>();
+        var counts = new List<int>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 1 || n > ScenarioLoader.MaxFleetSize)
-                throw new CliUsageException($"--boards must list fleet sizes in [1, {ScenarioLoader.MaxFleetSize}] separated by commas (got '{part}')");
-            sizes.Add(n);
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 1 || n > max)
+                throw new CliUsageException($"{option} must list {what} in [1, {max}] separated by commas (got '{part}')");
+            counts.Add(n);
         }
-        if (sizes.Count == 0) throw new CliUsageException("--boards must list at least one fleet size");
-        return sizes;
+        if (counts.Count == 0) throw new CliUsageException($"{option} must list at least one of its {what}");
+        return counts;
     }
 
     private static void RunWithProgress(string title, Action<Action<FleetProgress>> body) =>
