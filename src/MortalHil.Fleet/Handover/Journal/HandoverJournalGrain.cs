@@ -1,4 +1,3 @@
-using MortalHil.Core.Files;
 using MortalHil.Core.Mortality.Handover;
 using MortalHil.Fleet.Placement;
 using Orleans.Runtime;
@@ -16,7 +15,7 @@ namespace MortalHil.Fleet.Handover.Journal;
 /// is what survives the handover, and it is useless without that node anyway), and only its calls travel. The grain is
 /// placed only on that node (<see cref="OnNodePlacementAttribute"/>): when the node is gone the journal is unreachable, never
 /// re-created empty elsewhere. The file's own guarantees hold unchanged, because every step is still one local transaction.
-/// What crossing the network adds is handled here: (1) one writer: <see cref="Open"/> starts a session and ends the one
+/// What crossing the network adds is handled here (<see cref="JournalSessions"/>): (1) one writer: <see cref="Open"/> starts a session and ends the one
 /// before it, and calls of an ended session are refused (a coordinator presumed dead that still runs cannot interleave its
 /// steps with its successor's); (2) exactly-once writes: each write carries its number in the session, and a write sent
 /// again because its answer was lost is answered from its first outcome instead of being journaled twice; (3) a restart of
@@ -26,83 +25,36 @@ namespace MortalHil.Fleet.Handover.Journal;
 [OnNodePlacement]
 internal sealed class HandoverJournalGrain(NodeJournalFolder folder, ILocalSiloDetails silo) : Grain, IHandoverJournalGrain
 {
-    private HandoverJournal? _journal;
-    private Guid _session;
-    private long _lastWrite;
-    private string? _lastWriteRefusal;
+    private JournalSessions? _sessions;
 
     private string Key => this.GetPrimaryKeyString();
     private string Id => Key[(OnNodePlacementDirector.NodeOf(Key).Length + 1)..];
+    private JournalSessions Sessions => _sessions ??= new JournalSessions($"journal of handover {Id} on node {silo.Name}");
 
     public Task<JournalOpening> Open(Dictionary<string, string> fingerprint)
     {
         if (Id.Length == 0 || Id.Contains('/') || Id.Any(char.IsWhiteSpace)) throw new JournalRefusedException($"'{Id}' cannot name a handover journal");
-        CloseFile();
-        try
-        {
-            _journal = HandoverJournal.Open(folder.JournalOf(Id), fingerprint);
-        }
-        catch (Exception e) when (e is InvalidDataException or FileLockedException or FileAccessFailedException or DirectoryNotFoundException)
-        {
-            throw new JournalRefusedException($"journal on node {silo.Name}: {e.Message}");
-        }
-        _session = Guid.NewGuid();
-        _lastWrite = 0;
-        _lastWriteRefusal = null;
-        return Task.FromResult(new JournalOpening(_session, silo.Name, _journal.Path, _journal.Attempt, _journal.Resumed));
+        return Task.FromResult(Sessions.Open(folder.JournalOf(Id), fingerprint, silo.Name));
     }
 
     public Task Close(Guid session)
     {
-        if (session == _session) CloseFile();
+        Sessions.Close(session);
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        CloseFile();
+        _sessions?.Dispose();
         return Task.CompletedTask;
     }
 
-    private void CloseFile()
-    {
-        _journal?.Dispose();
-        _journal = null;
-        _session = Guid.Empty;
-    }
+    private Task<T> Read<T>(Guid session, Func<HandoverJournal, T> read) => Task.FromResult(Sessions.Read(session, read));
 
-    /// <summary>The journal of a live session, or <see cref="JournalSessionLostException"/>.</summary>
-    private HandoverJournal In(Guid session) => _journal is not null && session == _session && session != Guid.Empty ? _journal
-        : throw new JournalSessionLostException($"journal of handover {Id} on node {silo.Name}: that session ended (another coordinator opened the journal, or the node restarted)");
-
-    private Task<T> Read<T>(Guid session, Func<HandoverJournal, T> read)
-    {
-        var journal = In(session);
-        try { return Task.FromResult(read(journal)); }
-        catch (InvalidDataException e) { throw new JournalRefusedException(e.Message); }
-    }
-
-    /// <summary>Applies write number <paramref name="write"/> once: the next number is applied, the last one answered again from its outcome.</summary>
     private Task Write(Guid session, long write, Action<HandoverJournal> apply)
     {
-        var journal = In(session);
-        if (write == _lastWrite)
-            return _lastWriteRefusal is null ? Task.CompletedTask : throw new JournalRefusedException(_lastWriteRefusal);
-        if (write != _lastWrite + 1)
-            throw new JournalSessionLostException($"journal of handover {Id} on node {silo.Name}: write {write} arrived after write {_lastWrite}");
-        _lastWrite = write;
-        _lastWriteRefusal = null;
-        try
-        {
-            apply(journal);
-            return Task.CompletedTask;
-        }
-        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
-        {
-            // Refused by the journal itself (an impossible transition, a batch journaled twice): nothing was committed.
-            _lastWriteRefusal = $"journal of handover {Id} on node {silo.Name}: {e.Message}";
-            throw new JournalRefusedException(_lastWriteRefusal);
-        }
+        Sessions.Write(session, write, apply);
+        return Task.CompletedTask;
     }
 
     public Task<int> AttemptCount(Guid session) => Read(session, j => j.AttemptCount);
