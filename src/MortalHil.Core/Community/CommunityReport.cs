@@ -80,6 +80,32 @@ public static class CommunityReport
         return StampedCsv.Stamp(rows.ToString(), "community", Version);
     }
 
+    /// <summary>
+    /// The points of a <c>community.csv</c> this code wrote (checked by <see cref="Verify"/> first), so a finished run can be
+    /// plotted and read at other targets again without running it.
+    /// </summary>
+    public static IReadOnlyList<CommunityPoint> ReadCsv(string path, string text)
+    {
+        Verify(path, text);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length < 2 || lines[1] != CsvHeader) throw new CorruptFileException(path, "community CSV header is not the one this version writes");
+        var methods = Enum.GetValues<SharingMethod>().ToDictionary(m => m.Name());
+        var kinds = Enum.GetValues<ShardKind>().ToDictionary(Name);
+        var points = new List<CommunityPoint>();
+        foreach (var line in lines.Skip(2))
+        {
+            var f = line.Split(',');
+            if (f.Length != 12 || !methods.TryGetValue(f[0], out var method) || !kinds.TryGetValue(f[1], out var kind))
+                throw new CorruptFileException(path, $"community CSV row '{line}' does not parse");
+            points.Add(new CommunityPoint(method, kind, int.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture),
+                int.Parse(f[4], CultureInfo.InvariantCulture), Real(f[5]), Real(f[6]), (float)Real(f[7]), (float)Real(f[8]), (float)Real(f[9]),
+                long.Parse(f[10], CultureInfo.InvariantCulture), f[11].Length == 0 ? null : Real(f[11])));
+        }
+        return points;
+
+        static double Real(string v) => v.Length == 0 ? double.NaN : double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Writes both files into <paramref name="directory"/>, each atomically.</summary>
     public static void Write(string directory, IReadOnlyList<CommunityPoint> points, CommunitySettings s, string arguments, double wallSeconds,
         IReadOnlyList<double>? reach = null, double? processorSeconds = null, string? board = null)

@@ -10,6 +10,7 @@ namespace MortalHil.Host.Tests.Community;
 /// digital replicas get too, conductance averaging programs one board's measured weights onto the others' chains, and
 /// the files carry the bits-to-accuracy table read at the asked targets.
 /// </summary>
+[Collection(ConsoleOutputCollection.Name)]
 public sealed class ChainCommunityTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("community-chain-").FullName;
@@ -60,5 +61,19 @@ public sealed class ChainCommunityTests : IDisposable
             Assert.Equal(0, r["bits_sent"]!.GetValue<double>());
         });
         Assert.Contains("bits exchanged when the boards' mean accuracy first reached each target", stdout.ToString());
+        Assert.True(File.Exists(Path.Combine(outDir, "community.png")));
+
+        // A finished run read again at another target: plots and the table, nothing run, nothing else written.
+        var again = Path.Combine(_dir, "again");
+        var replay = new StringWriter();
+        Console.SetOut(replay);
+        try
+        {
+            code = CliRunner.Run(Program.BuildRoot(), ["experiment", "community", "--from", Path.Combine(outDir, "community.csv"), "--reach", "2", "--out", again], stderr);
+        }
+        finally { Console.SetOut(saved); }
+        Assert.True(code == 0, $"--from: exit {code}: {stderr}");
+        Assert.Equal(["community.png"], Directory.GetFiles(again).Select(Path.GetFileName));
+        Assert.Equal(CommunityExperiment.Methods.Count, replay.ToString().Split('\n').Count(l => l.Contains("K=2 2 %: round 0, 0 bits")));
     }
 }

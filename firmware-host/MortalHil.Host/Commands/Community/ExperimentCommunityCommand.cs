@@ -49,9 +49,10 @@ public static class ExperimentCommunityCommand
         var seed = SharedOptions.Seed();
         var dataDir = SharedOptions.DataDir();
         var dataset = SharedOptions.Dataset();
+        var from = new Option<FileInfo?>("--from") { Description = "Run nothing: read a finished run's community.csv (checked), write its plots into --out and print its bits-to-accuracy table at --reach" };
         var fleet = new FleetOptions(required: false);
         foreach (var o in new Option[] { output, boards, shards, preset, algo, downsample, hidden, shardExamples, transferExamples, rounds, localEpochs, distilEpochs,
-                     lrDecay, reach, batch, temperature, bits, skew, testLimit, seed, dataDir, dataset })
+                     lrDecay, reach, from, batch, temperature, bits, skew, testLimit, seed, dataDir, dataset })
             cmd.Options.Add(o);
         fleet.AddTo(cmd);
         cmd.SetAction(parse =>
@@ -61,6 +62,14 @@ public static class ExperimentCommunityCommand
             var outDir = OutputLocation.PrepareDirectory(parse.GetValue(output)!, "--out");
             var targets = ParseList<double>(parse.GetValue(reach)!, "--reach", t =>
                 double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r) && r is > 0 and <= 100 ? r / 100 : (double?)null);
+            if (parse.GetValue(from) is { } finished)
+            {
+                if (!finished.Exists) throw new CliUsageException($"--from: {finished.FullName} does not exist");
+                var read = CommunityReport.ReadCsv(finished.FullName, File.ReadAllText(finished.FullName));
+                SavePlots(outDir, read);
+                PrintBitsToAccuracy(read, targets);
+                return 0;
+            }
             string presetName = parse.GetValue(preset)!;
             NetworkShape? chainShape;
             using (var probe = BoardOpener.Open($"sim:{presetName}:probe")) // a bad preset fails here, before any data is read
@@ -98,15 +107,31 @@ public static class ExperimentCommunityCommand
             double processorSeconds = (Process.GetCurrentProcess().TotalProcessorTime - processor).TotalSeconds;
             CommunityReport.Write(outDir, points, settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), wall.Elapsed.TotalSeconds, targets,
                 processorSeconds, $"sim:{presetName}");
-            CommunityPlot.Save(Path.Combine(outDir, "community.png"), points);
-            Console.WriteLine("bits exchanged when the boards' mean accuracy first reached each target:");
-            foreach (var r in BitsToAccuracy.Read(points, targets))
-                Console.WriteLine(FormattableString.Invariant($"  {r.Method.Name(),-26} {CommunityReport.Name(r.Shards),-8} K={r.Boards} {r.Target:P0}: ") +
-                    (r.Round is int round ? FormattableString.Invariant($"round {round}, {r.BitsSent:G4} bits") : FormattableString.Invariant($"not reached (best {r.BestMean:P2})")));
+            SavePlots(outDir, points);
+            PrintBitsToAccuracy(points, targets);
             Console.WriteLine(FormattableString.Invariant($"experiment community: {points.Count} board scores in {wall.Elapsed.TotalMinutes:F1} min ({processorSeconds:F0} processor seconds in this process); outputs in {outDir}"));
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>community.png (every series) and, when the run has both kinds of shard, one plot per kind.</summary>
+    private static void SavePlots(string outDir, IReadOnlyList<CommunityPoint> points)
+    {
+        CommunityPlot.Save(Path.Combine(outDir, "community.png"), points);
+        var kinds = points.Select(p => p.Shards).Distinct().ToList();
+        if (kinds.Count > 1)
+            foreach (var kind in kinds) CommunityPlot.Save(Path.Combine(outDir, $"community-{CommunityReport.Name(kind)}.png"), points, kind);
+    }
+
+    private static void PrintBitsToAccuracy(IReadOnlyList<CommunityPoint> points, IReadOnlyList<double> targets)
+    {
+        Console.WriteLine("bits exchanged when the boards' mean accuracy first reached each target:");
+        foreach (var r in BitsToAccuracy.Read(points, targets))
+            Console.WriteLine(FormattableString.Invariant($"  {r.Method.Name(),-26} {CommunityReport.Name(r.Shards),-8} K={r.Boards} {r.Target:P0}: ") +
+                (r.Round is int round
+                    ? FormattableString.Invariant($"round {round}, {r.BitsSent:G4} bits") + (r.NetworkBits is double nb ? FormattableString.Invariant($" ({nb:G4} on the network)") : "")
+                    : FormattableString.Invariant($"not reached (best {r.BestMean:P2})")));
     }
 
     private static T[] ParseList<T>(string text, string option, Func<string, T?> parse) where T : struct
