@@ -146,15 +146,11 @@ static uint16_t pulse_latched(const uint8_t *q, size_t length, mh_answer *a)
     if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
     if (example >= latched_rows) return mh_fail(a, MH_LIMIT_REFUSED, "the result row was not in the last chain read");
     if (!(probability >= 0.0f && probability <= 1.0f)) return mh_fail(a, MH_LIMIT_REFUSED, "the row probability is outside 0..1");
-    if (slots < 1 || slots > 64) return mh_fail(a, MH_LIMIT_REFUSED, "slot count outside 1..64");
-    if (slots > info->max_pulses_per_cell) return mh_fail(a, MH_LIMIT_REFUSED, "slot count exceeds the per-cell pulse limit");
-    uint64_t mask = slots == 64 ? ~(uint64_t)0 : (((uint64_t)1 << slots) - 1u);
+    uint64_t mask = 0;
+    why = mh_slots_refusal(slots, info, &mask);
     const uint8_t *column_trains = q + 32, *column_polarity = column_trains + 8u * columns;
-    for (uint16_t k = 0; k < columns; k++) {
-        if (mh_get_u64(column_trains + 8u * k) & ~mask) return mh_fail(a, MH_LIMIT_REFUSED, "a column train uses a slot beyond the slot count");
-        int8_t p = (int8_t)column_polarity[k];
-        if (p < -1 || p > 1) return mh_fail(a, MH_LIMIT_REFUSED, "a column polarity is not -1, 0 or +1");
-    }
+    if (!why) why = mh_trains_refusal(column_trains, column_polarity, columns, mask, 0);
+    if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
     if (!mh_hal_alive()) return mh_fail(a, MH_DEVICE_FAILED, "the board has failed");
     uint8_t duplicate = 0;
     int64_t total = 0;

@@ -52,6 +52,25 @@ const char *mh_pulse_refusal(float amplitude, float width, const mh_board_info *
     return NULL;
 }
 
+const char *mh_slots_refusal(uint8_t slots, const mh_board_info *info, uint64_t *mask)
+{
+    if (slots < 1 || slots > 64) return "slot count outside 1..64";
+    if (slots > info->max_pulses_per_cell) return "slot count exceeds the per-cell pulse limit";
+    *mask = slots == 64 ? ~(uint64_t)0 : (((uint64_t)1 << slots) - 1u);
+    return NULL;
+}
+
+const char *mh_trains_refusal(const uint8_t *trains, const uint8_t *polarity, uint16_t n, uint64_t mask, int rows)
+{
+    for (uint16_t k = 0; k < n; k++) {
+        if (mh_get_u64(trains + 8u * k) & ~mask)
+            return rows ? "a row train uses a slot beyond the slot count" : "a column train uses a slot beyond the slot count";
+        int8_t p = (int8_t)polarity[k];
+        if (p < -1 || p > 1) return rows ? "a row polarity is not -1, 0 or +1" : "a column polarity is not -1, 0 or +1";
+    }
+    return NULL;
+}
+
 static size_t put_string(uint8_t *p, const char *s)
 {
     size_t n = strlen(s);
@@ -206,23 +225,16 @@ static uint16_t pulse_outer(const uint8_t *q, size_t length, mh_answer *a)
     const char *why = window_refusal(&w, info);
     if (!why) why = mh_pulse_refusal(amplitude, width, info);
     if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
-    if (slots < 1 || slots > 64) return mh_fail(a, MH_LIMIT_REFUSED, "slot count outside 1..64");
-    if (slots > info->max_pulses_per_cell) return mh_fail(a, MH_LIMIT_REFUSED, "slot count exceeds the per-cell pulse limit");
-    uint64_t mask = slots == 64 ? ~(uint64_t)0 : (((uint64_t)1 << slots) - 1u);
+    uint64_t mask = 0;
+    why = mh_slots_refusal(slots, info, &mask);
+    if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
     const uint8_t *row_trains = q + 28;
     const uint8_t *row_polarity = row_trains + 8u * w.rows;
     const uint8_t *column_trains = row_polarity + w.rows;
     const uint8_t *column_polarity = column_trains + 8u * w.columns;
-    for (uint16_t r = 0; r < w.rows; r++) {
-        if (mh_get_u64(row_trains + 8u * r) & ~mask) return mh_fail(a, MH_LIMIT_REFUSED, "a row train uses a slot beyond the slot count");
-        int8_t p = (int8_t)row_polarity[r];
-        if (p < -1 || p > 1) return mh_fail(a, MH_LIMIT_REFUSED, "a row polarity is not -1, 0 or +1");
-    }
-    for (uint16_t c = 0; c < w.columns; c++) {
-        if (mh_get_u64(column_trains + 8u * c) & ~mask) return mh_fail(a, MH_LIMIT_REFUSED, "a column train uses a slot beyond the slot count");
-        int8_t p = (int8_t)column_polarity[c];
-        if (p < -1 || p > 1) return mh_fail(a, MH_LIMIT_REFUSED, "a column polarity is not -1, 0 or +1");
-    }
+    why = mh_trains_refusal(row_trains, row_polarity, w.rows, mask, 1);
+    if (!why) why = mh_trains_refusal(column_trains, column_polarity, w.columns, mask, 0);
+    if (why) return mh_fail(a, MH_LIMIT_REFUSED, why);
     if (!mh_hal_alive()) return mh_fail(a, MH_DEVICE_FAILED, "the board has failed");
     uint8_t duplicate = 0;
     int64_t total = 0;

@@ -25,6 +25,11 @@ void mh_chain_reset(void);
 uint16_t mh_fail(mh_answer *a, uint16_t code, const char *message);
 const char *mh_pulse_refusal(float amplitude, float width, const mh_board_info *info);
 int mh_popcount64(uint64_t x);
+/* The pulse-train checks of PULSE_OUTER and CHAIN_PULSE (PROTOCOL.md): a slot count in 1..64 within the board's per-cell
+ * limit (sets *mask to its slots), and n trains of 8 bytes followed by n polarities, each train within the mask and
+ * each polarity -1, 0 or +1. `rows` names the trains in the refusal (row or column). NULL if allowed. */
+const char *mh_slots_refusal(uint8_t slots, const mh_board_info *info, uint64_t *mask);
+const char *mh_trains_refusal(const uint8_t *trains, const uint8_t *polarity, uint16_t n, uint64_t mask, int rows);
 void mh_wear_add(int64_t pulses, int64_t reads, uint32_t duplicates);
 
 /* Board-wide counters HEALTH reports (besides the link counters). */

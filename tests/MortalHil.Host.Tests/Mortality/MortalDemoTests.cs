@@ -56,6 +56,14 @@ public class MortalDemoTests(MortalityFixture fx) : IClassFixture<MortalityFixtu
             Assert.Equal((double)e["total"]!, (double)e["converters"]! + (double)e["injection"]! + (double)e["array"]! + (double)e["neurons"]! + (double)e["programming"]!, 1e-15);
             Assert.True((double)w["board_seconds"]! > 0);
         }
+        foreach (var who in new[] { "teacher", "student" })
+        {
+            // A training step is a minibatch of perturbed reads and pulses: it costs more than one inference, and it programs cells.
+            var step = j["per_training_step"]![who]!;
+            double stepJoules = (double)step["energy_joules"]!["total"]!, inferenceJoules = (double)j["per_inference"]![who]!["energy_joules"]!["total"]!;
+            Assert.True(stepJoules > 4 * inferenceJoules, $"{who}: step {stepJoules} J, inference {inferenceJoules} J");
+            Assert.True((double)step["pulses"]! > 0, $"{who}: {step}");
+        }
         Assert.True(File.Exists(Path.Combine(dir, "student.board.net.json")));
     }
 

@@ -235,6 +235,12 @@ public static class DemoCommand
             ["note"] = "board work per test inference from the host's ledger of the network (counts, board seconds) and the board's stated operation costs (joules; sources in costs_source); teacher at its best, student after cut-over",
             ["costs_source"] = costsSource,
         };
+        json["per_training_step"] = new JsonObject
+        {
+            ["teacher"] = r.TeacherTrainingStep is { } tt ? JsonSerializer.SerializeToNode(tt.ToJson()) : null,
+            ["student"] = r.StudentTrainingStep is { } stt ? JsonSerializer.SerializeToNode(stt.ToJson()) : null,
+            ["note"] = "board work per training step from the trainers' own accounts (test and canary evaluations excluded) and the board's stated costs: the teacher's schooling from labels, the student's distillation from soft targets; a step is one minibatch",
+        };
         json["labels_only_pulses"] = r.LabelsOnlyPulses;
         json["test_examples"] = s.Test;
         json["wall_seconds"] = Math.Round(wall.TotalSeconds, 1);
@@ -272,6 +278,9 @@ public static class DemoCommand
                 table.AddRow($"{who}: energy per inference", joules is null ? "- (board states no costs)" : ((double)joules * 1e9).ToString("0.00 'nJ'", CultureInfo.InvariantCulture));
                 table.AddRow($"{who}: board time per inference", ((double)w["board_seconds"]! * 1e6).ToString("0.00 'µs'", CultureInfo.InvariantCulture));
             }
+        foreach (var who in new[] { "teacher", "student" })
+            if (j["per_training_step"]?[who] is { } w && w["energy_joules"]?["total"] is { } joules)
+                table.AddRow($"{who}: energy per training step", ((double)joules * 1e6).ToString("0.00 'µJ'", CultureInfo.InvariantCulture));
         table.AddRow("handover (simulated hours)", j["handover_sim_hours"]?.ToString() ?? "-");
         table.AddRow("outcome", Markup.Escape(j["outcome"]?.ToString() ?? "-"));
         AnsiConsole.Write(table);

@@ -47,29 +47,16 @@ internal sealed class LessonPool
     {
         if (b.Classes != _classes) throw new InvalidDataException($"journaled batch {b.Batch} has {b.Classes} classes, the student has {_classes}");
         if (!_batches.Add(b.Batch)) return;
-        var input = new float[_transfer.InputCount];
-        var p = new float[_classes];
-        var sent = new float[_classes];
-        var levels = new ushort[_classes];
-        for (int i = 0; i < b.Count; i++)
+        Append(b, _inputs, _targets, (index, levels, argmax) =>
         {
-            _transfer.Fill(b.FirstIndex + i, input);
-            _inputs.AddRange(input);
-            var logits = b.Logits.AsSpan(i * _classes, _classes);
-            SoftTargets.Softmax(logits, _plan.Temperature, p);
-            _codec.Encode(p, levels);
-            int argmax = ClassifierEvaluation.ArgMax(logits);
             Information.Add(levels, argmax);
-            if (_primeArgMax.TryGetValue(b.FirstIndex + i, out int prime))
+            if (_primeArgMax.TryGetValue(index, out int prime))
             {
                 _compared++;
                 if (prime == argmax) _agreeing++;
             }
-            if (_plan.Lesson == LessonKind.Soft) SoftTargetCodec.Decode(levels, sent);
-            else SoftTargets.HardTarget(logits, sent);
-            _targets.AddRange(sent);
             Count++;
-        }
+        });
     }
 
     /// <summary>
@@ -79,6 +66,21 @@ internal sealed class LessonPool
     public void AddPrime(TeacherBatch b)
     {
         if (b.Classes != _classes) throw new InvalidDataException($"prime lesson batch {b.Batch} has {b.Classes} classes, the student has {_classes}");
+        Append(b, _primeInputs, _primeTargets, (index, _, argmax) =>
+        {
+            _primeArgMax[index] = argmax;
+            PrimeCount++;
+        });
+    }
+
+    private delegate void LessonAdded(long transferIndex, ushort[] sentLevels, int teacherArgMax);
+
+    /// <summary>
+    /// Appends each example of <paramref name="b"/>: its transfer input, and the target the student receives (the soft target as
+    /// the codec sends it, or the teacher's hard label); then tells <paramref name="added"/> what was sent.
+    /// </summary>
+    private void Append(TeacherBatch b, List<float> inputs, List<float> targets, LessonAdded added)
+    {
         var input = new float[_transfer.InputCount];
         var p = new float[_classes];
         var sent = new float[_classes];
@@ -86,15 +88,14 @@ internal sealed class LessonPool
         for (int i = 0; i < b.Count; i++)
         {
             _transfer.Fill(b.FirstIndex + i, input);
-            _primeInputs.AddRange(input);
+            inputs.AddRange(input);
             var logits = b.Logits.AsSpan(i * _classes, _classes);
             SoftTargets.Softmax(logits, _plan.Temperature, p);
             _codec.Encode(p, levels);
             if (_plan.Lesson == LessonKind.Soft) SoftTargetCodec.Decode(levels, sent);
             else SoftTargets.HardTarget(logits, sent);
-            _primeTargets.AddRange(sent);
-            _primeArgMax[b.FirstIndex + i] = ClassifierEvaluation.ArgMax(logits);
-            PrimeCount++;
+            targets.AddRange(sent);
+            added(b.FirstIndex + i, levels, ClassifierEvaluation.ArgMax(logits));
         }
     }
 

@@ -71,6 +71,10 @@ public sealed record StoryResult
     public WorkReport? TeacherInference { get; init; }
     /// <summary>The same for the distilled student, over its final test.</summary>
     public WorkReport? StudentInference { get; init; }
+    /// <summary>Board work per training step of the teacher's schooling (labels), from its trainer's account.</summary>
+    public WorkReport? TeacherTrainingStep { get; init; }
+    /// <summary>Board work per training step of the student's distillation (soft targets), from its trainers' accounts.</summary>
+    public WorkReport? StudentTrainingStep { get; init; }
 }
 
 /// <summary>
@@ -246,8 +250,12 @@ public static class BoardLifeStory
             HandoverEndYears = handoverEnd, Handover = handover, Student = student, StudentDiedAtYears = studentDiedAt, StudentDeath = studentDeath,
             Copied = copied, CopyProgramming = copyReport, LabelsOnly = labelsOnly, LabelsOnlyPulses = labelsPulses, Timeline = timeline, Prime = prime,
             TeacherInference = teacherInference, StudentInference = studentInference,
+            TeacherTrainingStep = PerStep(school.Training, teacher.Network), StudentTrainingStep = handover is { } done ? PerStep(done.StudentTraining, done.Student.Network) : null,
         };
     }
+
+    private static WorkReport? PerStep(TrainingWork? work, MappedNetwork net) =>
+        work is { Steps: > 0 } w ? WorkReport.Of(w.Board, w.Steps, net.Description.Costs) : null;
 
     /// <summary>Accuracy on <paramref name="set"/> and what the board did per inference for it, from the network's ledger and the board's stated costs.</summary>
     private static (double Accuracy, WorkReport Work) MeasuredAccuracy(MappedNetwork net, LabelledSet set)

@@ -60,7 +60,11 @@ public sealed record HandoverBoards(Func<TimeSpan?, IHandoverBoard> OpenTeacher,
 public sealed record HandoverWatchers(Action<HandoverProgress>? Progress = null, Action<HandoverState, string>? StateChanged = null);
 
 /// <summary>What one handover produced: the journaled result and the student (its board may differ from the one passed in after a resume).</summary>
-public sealed record HandoverOutcome(HandoverResult Result, BoardNetwork Student)
+/// <param name="Result">What the handover achieved, read back from its journal.</param>
+/// <param name="Student">The student board and its network (restored from the latest checkpoint after a resume).</param>
+/// <param name="StudentTraining">What the student's training steps cost on its board in this process (its trainers' accounts;
+/// canary checks and evaluations excluded).</param>
+public sealed record HandoverOutcome(HandoverResult Result, BoardNetwork Student, TrainingWork? StudentTraining = null)
 {
     public bool HandedOver => Result.State == HandoverState.Retired;
 }
@@ -138,7 +142,14 @@ public static class HandoverLifecycle
         };
         if (setup.Prime is { } prime) fingerprint["prime_lessons"] = prime.Identity;
         var keeper = setup.Boards.Keeper;
-        var trainerFor = StudentTrainer(setup.Algo, plan, setup.StudentLearningRate, chain: student.Network.Chain is not null);
+        var trainers = new List<IOnChipTrainer>();
+        var studentTrainer = StudentTrainer(setup.Algo, plan, setup.StudentLearningRate, chain: student.Network.Chain is not null);
+        Func<long, IOnChipTrainer> trainerFor = step =>
+        {
+            var trainer = studentTrainer(step);
+            trainers.Add(trainer);
+            return trainer;
+        };
         var studentNet = student.Network;
         var studentBoard = student.Board;
         HandoverResult result;
@@ -157,7 +168,8 @@ public static class HandoverLifecycle
             var watchers = new HandoverWatchers(observe is null ? null : p => observe(p, studentNet), stateChanged);
             result = Run(journal, plan, setup.Transfer, setup.Canary, boards, callReason, setup.Prime, setup.Traffic, watchers);
         }
-        return new HandoverOutcome(result, new BoardNetwork(studentBoard, studentNet));
+        var work = trainers.Aggregate(new TrainingWork(default, 0), (w, t) => new TrainingWork(w.Board + t.Account.Board, w.Steps + t.Account.Steps));
+        return new HandoverOutcome(result, new BoardNetwork(studentBoard, studentNet), work);
     }
 
     /// <summary>

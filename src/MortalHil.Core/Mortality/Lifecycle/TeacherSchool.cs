@@ -1,5 +1,6 @@
 using MortalHil.Core.Data;
 using MortalHil.Core.Devices;
+using MortalHil.Core.Learning.Accounting;
 using MortalHil.Core.Learning.Mapping;
 using MortalHil.Core.Learning.Trainers;
 using MortalHil.Core.Learning.Training;
@@ -8,7 +9,15 @@ using MortalHil.Core.Mortality.Ports;
 namespace MortalHil.Core.Mortality.Lifecycle;
 
 /// <summary>A board trained on-chip from labels: the teacher of a handover, or the labels-only baseline.</summary>
-public sealed record SchooledBoard(IDevice Board, MappedNetwork Network, long Pulses);
+/// <param name="Board">The trained board.</param>
+/// <param name="Network">Its mapped network.</param>
+/// <param name="Pulses">Programming pulses the training applied.</param>
+/// <param name="Training">What the training steps alone cost on the board (the trainer's account: no test evaluations),
+/// and how many steps there were; null where it was not kept.</param>
+public sealed record SchooledBoard(IDevice Board, MappedNetwork Network, long Pulses, TrainingWork? Training = null);
+
+/// <summary>Board work of a number of training steps (the trainers' own accounts, without evaluations between them).</summary>
+public readonly record struct TrainingWork(LedgerSnapshot Board, long Steps);
 
 /// <summary>Maps and trains boards from a <see cref="IBoardSupply"/> for the lifecycle and its baselines.</summary>
 public static class TeacherSchool
@@ -52,7 +61,7 @@ public static class TeacherSchool
         TrainingLoop.Run((x, t, b) => trainer.Step(net, x, t, b), net, train, monitor, schedule, () => (0, 0, 0),
             afterEpoch: _ => OnChipTraining.FitRanges(net, sample, n, widenOnly: true),
             setLearningRateScale: scale => trainer.LearningRateScale = scale, progress: progress);
-        return new SchooledBoard(board, net, board.ReadHealth().TotalPulses - before);
+        return new SchooledBoard(board, net, board.ReadHealth().TotalPulses - before, new TrainingWork(trainer.Account.Board, trainer.Account.Steps));
     }
 
     /// <summary>Accuracy of a board's network; NaN if the board has died.</summary>
