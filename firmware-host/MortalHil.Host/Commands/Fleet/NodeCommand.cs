@@ -42,6 +42,9 @@ public static class NodeCommand
     private static int Run(FleetClusterOptions options, NodeSpec node)
     {
         using var stop = new CancellationTokenSource();
+        // The node stops itself: it leaves the fleet (so the others need not wait for the failure detector to declare it dead)
+        // and closes its boards and journals; the CLI's own safe stop would end the process at once.
+        using var own = Stopping.SafeStop.CommandHandlesSignals();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         FleetSilo silo;
