@@ -104,8 +104,7 @@ public static class VerifyCommand
             }
             if (text.Contains("\"body\"", StringComparison.Ordinal) && text.Contains("\"checksum\"", StringComparison.Ordinal))
             {
-                CommunityReport.Verify(file, text);
-                return ("community", CommunityReport.Version);
+                return ("community", CommunityReport.Verify(file, text));
             }
             return (null, 0);
         }

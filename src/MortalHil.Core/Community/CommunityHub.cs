@@ -158,16 +158,6 @@ public sealed class CommunityHub(CommunitySettings s, ShardKind kind, int classe
         for (int i = 1; i < levels.Length; i++) if (levels[i] > levels[best]) best = i;
         return best;
     }
-
-    /// <summary>Shapes of the weights and biases of <paramref name="shape"/>'s layers, filled from a weights message.</summary>
-    public static (float[][] Weights, float[][] Biases) WeightsOf(NetworkShape shape, byte[] message)
-    {
-        var widths = shape.Sizes;
-        var weights = Enumerable.Range(0, widths.Count - 1).Select(l => new float[widths[l] * widths[l + 1]]).ToArray();
-        var biases = Enumerable.Range(0, widths.Count - 1).Select(l => new float[widths[l + 1]]).ToArray();
-        CommunityMessages.ReadWeights(message, weights, biases);
-        return (weights, biases);
-    }
 }
 
 /// <summary>Hub-side helpers on peers.</summary>

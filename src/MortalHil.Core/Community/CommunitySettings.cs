@@ -28,6 +28,11 @@ public sealed record CommunitySettings
     /// <summary>On-chip trainer of the mortal boards ("np", "ll" or "wp").</summary>
     public string Algo { get; init; } = "np";
     public required TrainerSettings Trainer { get; init; }
+    /// <summary>
+    /// Factor on the mortal boards' learning rates per round: round r learns at decay^r of the trainer's rates (as
+    /// <c>mortalhil train</c> decays them per epoch). 1: no decay.
+    /// </summary>
+    public float LearningRateDecay { get; init; } = 1f;
     public required MappingOptions Mapping { get; init; }
     /// <summary>Learning rate of the digital replicas (plain SGD with momentum, <see cref="DigitalBackpropTrainer"/>).</summary>
     public float DigitalLearningRate { get; init; } = 0.05f;
@@ -43,6 +48,7 @@ public sealed record CommunitySettings
         if (Rounds < 1) throw new ArgumentException("at least one exchange round");
         if (LocalEpochs < 1 || DistilEpochs < 1) throw new ArgumentException("epochs must be at least 1");
         if (!(Temperature > 0)) throw new ArgumentException("temperature must be positive");
+        if (!(LearningRateDecay > 0 && LearningRateDecay <= 1)) throw new ArgumentException("learning-rate decay must be in (0, 1]");
         if (QuantisationBits is < 1 or > 16) throw new ArgumentException("quantisation bits must be 1..16");
     }
 }

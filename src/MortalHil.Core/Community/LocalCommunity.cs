@@ -25,8 +25,7 @@ public static class CommunityPeers
     public static ICommunityPeer Create(SharingMethod method, CommunityTask task, CommunitySettings s, int index, byte[]? startWeights, Func<IDevice> openBoard)
     {
         if (method == SharingMethod.DigitalWeightAveraging) return new DigitalPeer(index, task, s);
-        var (weights, biases) = startWeights is null ? (null, null) : CommunityHub.WeightsOf(s.Shape, startWeights);
-        return new MortalPeer(MortalMember.Join(openBoard(), index, s, task.Shards[index], weights, biases), task, s);
+        return new MortalPeer(MortalMember.Join(openBoard(), index, s, task.Shards[index], startWeights), task, s);
     }
 
     /// <summary>The name a community's boards carry: fresh boards per way of sharing, except the control, which gets mutual distillation's boards (so both start alike).</summary>

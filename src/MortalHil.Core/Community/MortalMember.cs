@@ -39,18 +39,49 @@ public sealed class MortalMember
     /// <summary>Pulses the board has taken since it joined (mapping excluded).</summary>
     public long Pulses => Device.ReadHealth().TotalPulses - _pulsesAtStart;
 
-    /// <summary>Maps a fresh network onto <paramref name="device"/>, or programs <paramref name="weights"/> (and copies <paramref name="biases"/>) onto it.</summary>
-    public static MortalMember Join(IDevice device, int index, CommunitySettings s, LabeledImageSet shard, float[][]? weights = null, float[][]? biases = null)
+    /// <summary>
+    /// Maps a fresh network onto <paramref name="device"/> (its chain if it has one, whose stages then fix the shape) and,
+    /// when <paramref name="startWeights"/> is given, programs that weights message onto it (<see cref="Program"/>).
+    /// </summary>
+    public static MortalMember Join(IDevice device, int index, CommunitySettings s, LabeledImageSet shard, byte[]? startWeights = null)
     {
         var comparison = new MortalComparisonSettings
         {
             TrainExamples = shard.Count, Epochs = s.LocalEpochs, Batch = s.Batch, RetrainExamples = 0, Temperature = s.Temperature,
             Trainer = s.Trainer, Mapping = s.Mapping with { Seed = DigitalWeightAveraging.SeedFor(s.Mapping.Seed, 2000, index) }, Algo = s.Algo, Seed = s.Seed,
         };
-        var net = MortalComparison.Map(device, s.Shape, comparison, shard, weights);
-        if (biases is not null)
-            for (int l = 0; l < net.Layers.Count; l++) biases[l].CopyTo(net.Layers[l].Bias, 0);
-        return new MortalMember(device, net, index, s, shard);
+        var member = new MortalMember(device, MortalComparison.Map(device, s.Shape, comparison, shard), index, s, shard);
+        if (startWeights is not null) member.Program(startWeights);
+        return member;
+    }
+
+    /// <summary>
+    /// Programs a weights message (<see cref="CommunityMessages.Weights"/>, laid out as this board's mapped layers) onto the
+    /// board by program-and-verify and takes its host-side biases; a per-layer board's ranges are then fitted again on
+    /// its shard (a chain's neurons have fixed ranges).
+    /// </summary>
+    public void Program(byte[] message)
+    {
+        var net = Network;
+        var weights = net.Layers.Select(l => new float[l.Inputs * l.Outputs]).ToArray();
+        var biases = net.Layers.Select(l => new float[l.Bias.Length]).ToArray();
+        CommunityMessages.ReadWeights(message, weights, biases);
+        var programmer = WeightProgrammer.For(net);
+        for (int l = 0; l < net.Layers.Count; l++)
+        {
+            programmer.ProgramLayer(net, net.Layers[l], weights[l], ChainCopy.Programming);
+            biases[l].CopyTo(net.Layers[l].Bias, 0);
+        }
+        if (net.Chain is not null) return;
+        int n = Math.Min(512, Shard.Count);
+        BoardCalibration.FitRanges(net, Shard.Pixels.AsSpan(0, n * Shard.Features), n);
+    }
+
+    /// <summary>Scales both trainers' learning rates (the per-round decay of <see cref="CommunitySettings.LearningRateDecay"/>).</summary>
+    public void ScaleLearningRates(float scale)
+    {
+        LabelTrainer.LearningRateScale = scale;
+        SoftTrainer.LearningRateScale = scale;
     }
 
     /// <summary>

@@ -38,6 +38,7 @@ public sealed class MortalPeer : ICommunityPeer
     {
         int seed = DigitalWeightAveraging.SeedFor(_s.Seed, round, Index);
         var lesson = Take();
+        Member.ScaleLearningRates(MathF.Pow(_s.LearningRateDecay, round));
         if (lesson is null) Member.Learn(_s.LocalEpochs, _s.Batch, seed);
         else Member.Learn(_s.LocalEpochs, _s.Batch, seed, _task.Transfer, Targets(lesson), _s.DistilEpochs);
         return Task.CompletedTask;
@@ -90,17 +91,7 @@ public sealed class MortalPeer : ICommunityPeer
     public Task AdoptAsync()
     {
         var message = Take() ?? throw new InvalidOperationException($"board {Index} was asked to adopt weights it never received");
-        var net = Member.Network;
-        var weights = net.Layers.Select(l => new float[l.Inputs * l.Outputs]).ToArray();
-        var biases = net.Layers.Select(l => new float[l.Bias.Length]).ToArray();
-        CommunityMessages.ReadWeights(message, weights, biases);
-        for (int l = 0; l < net.Layers.Count; l++)
-        {
-            WeightProgrammer.For(net).ProgramLayer(net, net.Layers[l], weights[l], ChainCopy.Programming);
-            biases[l].CopyTo(net.Layers[l].Bias, 0);
-        }
-        int n = Math.Min(512, Member.Shard.Count);
-        BoardCalibration.FitRanges(net, Member.Shard.Pixels.AsSpan(0, n * Member.Shard.Features), n);
+        Member.Program(message);
         return Task.CompletedTask;
     }
 

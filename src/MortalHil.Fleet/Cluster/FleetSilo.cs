@@ -13,8 +13,9 @@ using Orleans.Configuration;
 
 namespace MortalHil.Fleet.Cluster;
 
-/// <summary>What one node runs: its name, its boards, the ports its silo listens on (0 = any free port).</summary>
-public sealed record NodeSpec(string Name, IReadOnlyList<string> Boards, int SiloPort = 0, int GatewayPort = 0);
+/// <summary>What one node runs: its name, its boards, the ports its silo listens on (0 = any free port), and the folder on its own
+/// disk for the handover journals it keeps (null: <see cref="Handover.Journal.NodeJournalFolder.Default"/>).</summary>
+public sealed record NodeSpec(string Name, IReadOnlyList<string> Boards, int SiloPort = 0, int GatewayPort = 0, string? JournalFolder = null);
 
 /// <summary>A running silo of the fleet and the boards attached to it.</summary>
 public sealed class FleetSilo : IAsyncDisposable
@@ -60,6 +61,7 @@ public sealed class FleetSilo : IAsyncDisposable
             builder.Services.AddSingleton(toolkits ?? StressToolkits.Default);
             builder.Services.AddSingleton(lineageSlots ?? Stress.LineageSlots.Default);
             builder.Services.AddSingleton(new Community.NodeBoardOpener(openBoard));
+            builder.Services.AddSingleton(new Handover.Journal.NodeJournalFolder(node.Name, node.JournalFolder));
             Network.OrleansTraffic.Start();
             builder.UseOrleans(silo =>
             {

@@ -32,4 +32,22 @@ public class CommunityReportTests
         }
         finally { dir.Delete(recursive: true); }
     }
+
+    [Fact]
+    public void A_written_csv_reads_back_as_the_same_points_and_a_tampered_one_is_refused()
+    {
+        var points = Points.Append(new CommunityPoint(SharingMethod.MortalAlone, ShardKind.Balanced, 2, 0, 2, 0, 0, 0.61f, 0.61f, float.NaN, 7, 1234)).ToArray();
+        string csv = CommunityReport.Csv(points);
+
+        var read = CommunityReport.ReadCsv("community.csv", csv);
+
+        Assert.Equal(points.Length, read.Count);
+        foreach (var (a, b) in points.Zip(read))
+        {
+            Assert.Equal((a.Method, a.Shards, a.Boards, a.Board, a.Round, a.BitsSent, a.InformationBits, a.Accuracy, a.Pulses, a.NetworkBits),
+                (b.Method, b.Shards, b.Boards, b.Board, b.Round, b.BitsSent, b.InformationBits, b.Accuracy, b.Pulses, b.NetworkBits));
+            Assert.Equal(float.IsNaN(a.AwayAccuracy), float.IsNaN(b.AwayAccuracy));
+        }
+        Assert.Throws<CorruptFileException>(() => CommunityReport.ReadCsv("community.csv", csv.Replace("0.61", "0.71")));
+    }
 }

@@ -10,8 +10,10 @@ namespace MortalHil.Host.Commands.Community;
 /// </summary>
 public static class CommunityPlot
 {
-    public static void Save(string path, IReadOnlyList<CommunityPoint> points)
+    /// <summary>Writes the plot of <paramref name="points"/> (only those on <paramref name="shards"/> when given).</summary>
+    public static void Save(string path, IReadOnlyList<CommunityPoint> points, ShardKind? shards = null)
     {
+        if (shards is ShardKind only) points = points.Where(p => p.Shards == only).ToList();
         // On a fleet the x axis is what was measured on the network; in one process, the bits the messages hold.
         bool measured = points.Any(p => p.NetworkBits is not null);
         double X(CommunityReport.SummaryRow r) => measured ? r.NetworkBits ?? 0 : r.BitsSent;
@@ -22,8 +24,11 @@ public static class CommunityPlot
             .Select(g => new PlotSeries($"{Short(g.Key.Method)} K={g.Key.Boards} {CommunityReport.Name(g.Key.Shards)}",
                 g.OrderBy(r => r.Round).Select(X).ToArray(), g.OrderBy(r => r.Round).Select(r => r.Mean).ToArray()))
             .ToList();
-        LinePlots.Save(path, "A community of boards: mean test accuracy vs bits exchanged", measured ? "bits that crossed the network (measured)" : "bits exchanged by the community", "test accuracy (mean over boards)",
-            series, logX: true, yRange: (0, 1), width: 1100, height: 700);
+        // The y axis starts at the tenth below the lowest mean plotted, so the differences near the top stay visible.
+        double low = series.Count == 0 ? 0 : Math.Max(0, Math.Floor(series.Min(s => s.Y.Min()) * 10) / 10 - 0.05);
+        string title = "A community of boards: mean test accuracy vs bits exchanged" + (shards is ShardKind k ? $" ({CommunityReport.Name(k)} shards)" : "");
+        LinePlots.Save(path, title, measured ? "bits that crossed the network (measured)" : "bits exchanged by the community", "test accuracy (mean over boards)",
+            series, logX: true, yRange: (low, 1), width: 1100, height: 700);
     }
 
     private static string Short(SharingMethod m) => m switch

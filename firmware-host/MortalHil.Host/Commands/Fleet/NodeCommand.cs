@@ -19,14 +19,25 @@ public static class NodeCommand
         var fleet = new FleetOptions(required: true);
         var slots = MortalHil.Host.Options.SharedOptions.OptionalCount("--lineage-slots",
             "Stress lineages this node simulates at once (default: its cores; fewer when several nodes share one machine's cores).", 1, 1024);
+        var journals = new Option<string?>("--journal-folder")
+        {
+            Description = "Folder on this machine's own disk for the handover journals this node keeps (overrides the node file's journal_folder; " +
+                "default: the user's local data folder, mortalhil/journals/NODE).",
+        };
         var cmd = new Command("node", "Join a fleet as a silo that hosts this machine's boards (runs until SIGINT/SIGTERM).");
         cmd.Arguments.Add(file);
+        cmd.Options.Add(journals);
         fleet.AddTo(cmd);
         cmd.Options.Add(slots);
         cmd.SetAction(parse =>
         {
             var options = fleet.From(parse)!;
             var node = NodeFile.Load(parse.GetValue(file)!.FullName);
+            if (parse.GetValue(journals) is { } folder) node = node with { JournalFolder = Path.GetFullPath(folder) };
+            // Checked writable now, not at the first handover: a node that cannot keep a journal says so at once.
+            string journalFolder = Core.Files.OutputLocation.PrepareDirectory(node.JournalFolder ?? MortalHil.Fleet.Handover.Journal.NodeJournalFolder.Default(node.Name),
+                "--journal-folder");
+            node = node with { JournalFolder = Path.GetFullPath(journalFolder) };
             return Run(options, node, parse.GetValue(slots) is int n ? new LineageSlots(n) : LineageSlots.Default); // an unreachable fleet: exit 5 through ErrorClassifier
         });
         return cmd;
