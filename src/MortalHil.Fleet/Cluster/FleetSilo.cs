@@ -42,7 +42,7 @@ public sealed class FleetSilo : IAsyncDisposable
     /// fleet through Redis) and registers the node and its boards in the fleet registry.
     /// </summary>
     public static async Task<FleetSilo> StartAsync(FleetClusterOptions cluster, NodeSpec node, Func<string, IDevice> openBoard,
-        StressToolkitFactory? toolkits = null, TextWriter? log = null, CancellationToken cancel = default)
+        StressToolkitFactory? toolkits = null, TextWriter? log = null, Stress.LineageSlots? lineageSlots = null, CancellationToken cancel = default)
     {
         if (string.IsNullOrWhiteSpace(node.Name) || node.Name.Contains('/'))
             throw new ArgumentException($"node name '{node.Name}' must be non-empty and contain no '/'");
@@ -59,6 +59,7 @@ public sealed class FleetSilo : IAsyncDisposable
             if (log is not null) builder.Logging.AddProvider(new WriterLoggerProvider(log, LogLevel.Error));
             builder.Services.AddSingleton(boards);
             builder.Services.AddSingleton(toolkits ?? StressToolkits.Default);
+            builder.Services.AddSingleton(lineageSlots ?? Stress.LineageSlots.Default);
             builder.Services.AddSingleton(new Community.NodeBoardOpener(openBoard));
             builder.Services.AddSingleton(new Handover.Journal.NodeJournalFolder(node.Name, node.JournalFolder));
             Network.OrleansTraffic.Start();
