@@ -38,13 +38,16 @@ internal sealed class LocalFleet : IDisposable
         var started = nodes.AsParallel().Select(n =>
         {
             string file = Path.Combine(_dir, n.Name + ".node.json");
-            File.WriteAllText(file, JsonSerializer.Serialize(new { node = n.Name, boards = n.Boards }));
+            File.WriteAllText(file, JsonSerializer.Serialize(new { node = n.Name, boards = n.Boards, journal_folder = JournalFolder(n.Name) }));
             return NodeProcess.Start(Command(), n.Name, file, Cluster.Redis, Cluster.ClusterId, fastFailover: true, joinTimeout: TimeSpan.FromSeconds(120));
         }).ToList();
         Nodes.AddRange(started.OrderBy(n => n.Name, StringComparer.Ordinal));
     }
 
     public NodeProcess Node(string name) => Nodes.Single(n => n.Name == name);
+
+    /// <summary>The folder of node <paramref name="node"/>'s own handover journals (each node has its own; none is shared).</summary>
+    public string JournalFolder(string node) => Path.Combine(_dir, "journals-" + node);
 
     public void Dispose()
     {

@@ -13,8 +13,9 @@ using Orleans.Configuration;
 
 namespace MortalHil.Fleet.Cluster;
 
-/// <summary>What one node runs: its name, its boards, the ports its silo listens on (0 = any free port).</summary>
-public sealed record NodeSpec(string Name, IReadOnlyList<string> Boards, int SiloPort = 0, int GatewayPort = 0);
+/// <summary>What one node runs: its name, its boards, the ports its silo listens on (0 = any free port), and the folder on its own
+/// disk for the handover journals it keeps (null: <see cref="Handover.Journal.NodeJournalFolder.Default"/>).</summary>
+public sealed record NodeSpec(string Name, IReadOnlyList<string> Boards, int SiloPort = 0, int GatewayPort = 0, string? JournalFolder = null);
 
 /// <summary>A running silo of the fleet and the boards attached to it.</summary>
 public sealed class FleetSilo : IAsyncDisposable
@@ -41,7 +42,7 @@ public sealed class FleetSilo : IAsyncDisposable
     /// fleet through Redis) and registers the node and its boards in the fleet registry.
     /// </summary>
     public static async Task<FleetSilo> StartAsync(FleetClusterOptions cluster, NodeSpec node, Func<string, IDevice> openBoard,
-        StressToolkitFactory? toolkits = null, TextWriter? log = null, CancellationToken cancel = default)
+        StressToolkitFactory? toolkits = null, TextWriter? log = null, Stress.LineageSlots? lineageSlots = null, CancellationToken cancel = default)
     {
         if (string.IsNullOrWhiteSpace(node.Name) || node.Name.Contains('/'))
             throw new ArgumentException($"node name '{node.Name}' must be non-empty and contain no '/'");
@@ -58,7 +59,9 @@ public sealed class FleetSilo : IAsyncDisposable
             if (log is not null) builder.Logging.AddProvider(new WriterLoggerProvider(log, LogLevel.Error));
             builder.Services.AddSingleton(boards);
             builder.Services.AddSingleton(toolkits ?? StressToolkits.Default);
+            builder.Services.AddSingleton(lineageSlots ?? Stress.LineageSlots.Default);
             builder.Services.AddSingleton(new Community.NodeBoardOpener(openBoard));
+            builder.Services.AddSingleton(new Handover.Journal.NodeJournalFolder(node.Name, node.JournalFolder));
             Network.OrleansTraffic.Start();
             builder.UseOrleans(silo =>
             {

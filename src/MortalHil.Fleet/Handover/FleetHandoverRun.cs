@@ -6,6 +6,7 @@ using MortalHil.Core.Mortality.Handover;
 using MortalHil.Core.Mortality.Lifecycle;
 using MortalHil.Core.Mortality.Ports;
 using MortalHil.Fleet.Boards;
+using MortalHil.Fleet.Handover.Journal;
 using MortalHil.Fleet.Stress;
 using MortalHil.Hardware.Serial;
 using MortalHil.Stress.Scenarios;
@@ -17,9 +18,11 @@ namespace MortalHil.Fleet.Handover;
 /// <summary>
 /// One handover between boards on any nodes, run by whichever silo coordinates it: the boards are driven over the fleet's
 /// board link (<see cref="GrainBoardLink"/>, the board protocol carried by grain calls), and the handover is Core's one
-/// journaled path (<see cref="HandoverLifecycle.Run"/>), with the stress toolkit's task, trainer and plan. A coordinator
-/// that took over after another died opens the same journal and goes on from it: what the journal holds is never asked of
-/// the teacher again, and the student board, which kept its state on its node, is re-attached from the last checkpoint.
+/// journaled path (<see cref="HandoverLifecycle.Run"/>), with the stress toolkit's task, trainer and plan. The journal is kept
+/// on the disk of the order's journal node and reached through it (<see cref="RemoteHandoverJournal"/>), so no folder needs to
+/// be shared between machines. A coordinator that took over after another died opens the same journal and goes on from it:
+/// what the journal holds is never asked of the teacher again, and the student board, which kept its state on its node, is
+/// re-attached from the last checkpoint.
 /// </summary>
 public sealed class FleetHandoverRun
 {
@@ -70,8 +73,11 @@ public sealed class FleetHandoverRun
             var fingerprint = new Dictionary<string, string>(plan.Fingerprint())
             {
                 ["handover"] = _order.Id, ["teacher"] = "fleet:" + _order.TeacherBoard, ["student"] = "fleet:" + _order.StudentBoard,
+                // A teacher commissioned again (its network lost with a Redis that came back empty) is another teacher: its
+                // journal is refused rather than continued with outputs of two different networks.
+                ["teacher_network"] = Convert.ToHexStringLower(System.IO.Hashing.XxHash64.Hash(teacherNetwork)),
             };
-            using var journal = HandoverJournal.Open(_order.JournalPath, fingerprint);
+            using var journal = RemoteHandoverJournal.Open(_grains, _order.JournalNode, _order.Id, fingerprint);
             int attempt = journal.Attempt;
             Func<long, Core.Learning.Trainers.IOnChipTrainer> trainerFor = step => _toolkit.Trainer(SeedMixer.Mix(_order.Seed, step, 0x57d), plan.Temperature);
             var boards = new HandoverBoards(
@@ -88,7 +94,7 @@ public sealed class FleetHandoverRun
                     return new MappedStudent(student, net, keeper, trainerFor, ownsDevice: false);
                 });
             var last = new HandoverReport(_order.Id, _node, journal.State.Name(), false, attempt, journal.TeacherOutputs().Sum(b => (long)b.Count),
-                journal.LatestCheckpoint()?.TrainerStep ?? 0, null, null, "resuming", null);
+                journal.LatestCheckpoint()?.TrainerStep ?? 0, null, null, "resuming", null, journal.Path);
             _progress(last);
             var watchers = new HandoverWatchers(
                 p => _progress(last = last with
@@ -99,7 +105,7 @@ public sealed class FleetHandoverRun
                 (s, why) => _progress(last = last with { State = s.Name(), Reason = why }));
             var result = HandoverLifecycle.Run(journal, plan, transfer, _toolkit.Task.Canary, boards, "ordered through the fleet", watchers: watchers);
             return new HandoverReport(_order.Id, _node, result.State.Name(), true, attempt, result.CollectedExamples, result.StudentSteps, result.StudentCanary,
-                result.TeacherCanaryLast, result.Reason, null);
+                result.TeacherCanaryLast, result.Reason, null, journal.Path);
         }
         finally
         {

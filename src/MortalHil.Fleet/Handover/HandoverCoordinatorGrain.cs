@@ -1,4 +1,6 @@
 using MortalHil.Fleet.Cluster;
+using MortalHil.Fleet.Handover.Journal;
+using Orleans.Storage;
 using MortalHil.Fleet.Placement;
 using Orleans.Runtime;
 
@@ -20,6 +22,7 @@ internal sealed class HandoverCoordinatorGrain(
 
     private Task? _run;
     private HandoverReport? _report;
+    private string? _waiting;
 
     private string Key => this.GetPrimaryKeyString();
     private string Id => OnNodePlacementDirector.NodeOf(Key) is var node && Key.Length > node.Length ? Key[(node.Length + 1)..] : Key;
@@ -33,12 +36,8 @@ internal sealed class HandoverCoordinatorGrain(
     public async Task<HandoverReport> Start(HandoverOrder order)
     {
         if (order.Id != Id) throw new ArgumentException($"handover order '{order.Id}' sent to the coordinator of '{Id}'");
-        if (state.State.Order is null)
-        {
-            state.State.Order = order;
-            await Persist();
-        }
-        else if (!state.State.Order.SameAs(order))
+        if (state.State.Order is null) await Persist("the order", s => s.Order ??= order);
+        if (!state.State.Order!.SameAs(order))
             throw new ArgumentException($"handover '{Id}' was ordered before with other boards or settings");
         StartRun();
         return Report();
@@ -50,8 +49,9 @@ internal sealed class HandoverCoordinatorGrain(
         return Task.FromResult(Report());
     }
 
-    private HandoverReport Report() => state.State.Final ?? Volatile.Read(ref _report)
-        ?? new HandoverReport(Id, silo.Name, state.State.Order is null ? "not ordered" : "commissioning", false, 0, 0, 0, null, null, null, null);
+    private HandoverReport Report() => (state.State.Final ?? Volatile.Read(ref _report)
+        ?? new HandoverReport(Id, silo.Name, state.State.Order is null ? "not ordered" : "commissioning", false, 0, 0, 0, null, null, null, null))
+        with { Waiting = Volatile.Read(ref _waiting) };
 
     private void StartRun()
     {
@@ -67,37 +67,68 @@ internal sealed class HandoverCoordinatorGrain(
             if (state.State.TeacherNetwork is null)
             {
                 var network = await Task.Run(run.CommissionTeacher);
-                state.State.TeacherNetwork = network;
-                await Persist();
+                await Persist("the teacher's network", s => s.TeacherNetwork ??= network);
             }
-            var teacher = state.State.TeacherNetwork;
+            var teacher = state.State.TeacherNetwork!;
             var final = await Task.Run(() => run.Handover(teacher));
-            state.State.Final = final;
             Volatile.Write(ref _report, final);
-            await Persist();
+            await Persist("the final report", s => s.Final ??= final);
         }
         catch (Exception e)
         {
-            // Reported, and tried again at the next call: a board's node or Redis may be back by then.
-            Volatile.Write(ref _report, Report() with { Coordinator = silo.Name, Error = $"{e.GetType().Name}: {e.Message}" });
+            // Reported, and tried again at the next call: a board's node, the journal's node or Redis may be back by then.
+            string why = e is JournalUnreachableException or JournalSessionLostException or JournalRefusedException or CoordinatorStoreException
+                ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            Volatile.Write(ref _report, Report() with { Coordinator = silo.Name, Error = why, Waiting = null });
         }
     }
 
-    /// <summary>Writes the state, waiting for Redis while it restarts.</summary>
-    private async Task Persist()
+    /// <summary>
+    /// Makes <paramref name="change"/> to the state and writes it, waiting for Redis while it restarts. The state only ever
+    /// gains fields (order, then the teacher's network, then the final report), so a write whose answer was lost with Redis and
+    /// that did land (the next write then fails on its stale version: <see cref="InconsistentStateException"/>) is recovered by
+    /// reading the stored state back and making the same change to it. Redis away for longer than
+    /// <see cref="StorePatience"/>: <see cref="CoordinatorStoreException"/>, and the run is tried again at the next call.
+    /// </summary>
+    private async Task Persist(string what, Action<HandoverCoordinatorState> change)
     {
+        change(state.State);
         var until = DateTime.UtcNow + StorePatience;
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                await state.WriteStateAsync();
-                return;
+                try
+                {
+                    await state.WriteStateAsync();
+                    return;
+                }
+                catch (Exception e)
+                {
+                    if (DateTime.UtcNow >= until)
+                        throw new CoordinatorStoreException($"the fleet's store (Redis) did not take {what} for {StorePatience.TotalSeconds:F0} s " +
+                            $"({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); the handover's journal is untouched and it goes on once Redis is back");
+                    Volatile.Write(ref _waiting, $"waiting for the fleet's store (Redis) to keep {what}: {e.GetType().Name}");
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    if (e is InconsistentStateException)
+                    {
+                        try
+                        {
+                            await state.ReadStateAsync();
+                            change(state.State);
+                        }
+                        catch (Exception) { /* Redis still away: the next write fails again and we come back here */ }
+                    }
+                }
             }
-            catch (Exception) when (DateTime.UtcNow < until)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
+        }
+        finally
+        {
+            Volatile.Write(ref _waiting, null);
         }
     }
 }
+
+/// <summary>The fleet's store (Redis) stayed away for longer than the coordinator waits for it.</summary>
+[GenerateSerializer]
+public sealed class CoordinatorStoreException(string message) : Exception(message);

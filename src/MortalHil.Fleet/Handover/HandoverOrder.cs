@@ -10,8 +10,8 @@ namespace MortalHil.Fleet.Handover;
 /// handover uses; the teacher is commissioned on that task first when it has no network yet.</param>
 /// <param name="TeacherBoard">The teacher, NODE/SERIAL.</param>
 /// <param name="StudentBoard">The student, NODE/SERIAL.</param>
-/// <param name="JournalFolder">Where the handover journal lives: a folder every node that may coordinate can reach (on one
-/// machine, any folder).</param>
+/// <param name="JournalNode">The node whose own disk keeps the handover journal (in its journal folder); the coordinator, wherever
+/// it runs, journals through that node (see <see cref="Journal.HandoverJournalGrain"/>). Usually the student's node.</param>
 /// <param name="Seed">Seed of the teacher's commissioning, the transfer set and the student's mapping and trainer.</param>
 /// <param name="Pace">Wall time each handover round waits (a real handover is paced by live traffic; 0: none).</param>
 [GenerateSerializer, Immutable]
@@ -20,16 +20,13 @@ public sealed record HandoverOrder(
     [property: Id(1)] byte[] Scenario,
     [property: Id(2)] string TeacherBoard,
     [property: Id(3)] string StudentBoard,
-    [property: Id(4)] string JournalFolder,
+    [property: Id(4)] string JournalNode,
     [property: Id(5)] int Seed,
     [property: Id(6)] TimeSpan Pace)
 {
-    /// <summary>The journal of this handover.</summary>
-    public string JournalPath => Path.Combine(JournalFolder, $"handover-{Id}.db");
-
     /// <summary>True when <paramref name="other"/> asks for the same handover.</summary>
     public bool SameAs(HandoverOrder other) => Id == other.Id && Scenario.AsSpan().SequenceEqual(other.Scenario) && TeacherBoard == other.TeacherBoard
-        && StudentBoard == other.StudentBoard && JournalFolder == other.JournalFolder && Seed == other.Seed && Pace == other.Pace;
+        && StudentBoard == other.StudentBoard && JournalNode == other.JournalNode && Seed == other.Seed && Pace == other.Pace;
 }
 
 /// <summary>Where a fleet handover stands, as its coordinator reports it.</summary>
@@ -44,6 +41,8 @@ public sealed record HandoverOrder(
 /// <param name="TeacherCanary">The teacher's latest canary accuracy.</param>
 /// <param name="Reason">Why the latest state was entered.</param>
 /// <param name="Error">Why the latest run stopped short (it is tried again at the next call), or null.</param>
+/// <param name="Journal">Where the journal is kept, NODE:FILE (null until the coordinator opened it).</param>
+/// <param name="Waiting">What the coordinator is waiting for right now (the fleet's store while Redis is down), or null.</param>
 [GenerateSerializer, Immutable]
 public sealed record HandoverReport(
     [property: Id(0)] string Id,
@@ -56,7 +55,9 @@ public sealed record HandoverReport(
     [property: Id(7)] double? StudentCanary,
     [property: Id(8)] double? TeacherCanary,
     [property: Id(9)] string? Reason,
-    [property: Id(10)] string? Error);
+    [property: Id(10)] string? Error,
+    [property: Id(11)] string? Journal = null,
+    [property: Id(12)] string? Waiting = null);
 
 /// <summary>The coordinator's durable state (in Redis): the order, the teacher's network once commissioned, the final report.</summary>
 [GenerateSerializer]

@@ -58,6 +58,14 @@ public sealed class RedisProcess : IDisposable
         _process = Launch(FindServer()!, Port, _dataFolder);
     }
 
+    /// <summary>Starts the server again on the same port after <see cref="Kill"/> (with its data if it has a data folder).</summary>
+    public void StartAgain()
+    {
+        if (!_process.HasExited) throw new InvalidOperationException("redis-server is still running");
+        _process.Dispose();
+        _process = Launch(FindServer()!, Port, _dataFolder);
+    }
+
     public void Kill()
     {
         try

@@ -61,11 +61,13 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
     private async Task RunAsync(Scenario scenario, IReadOnlyList<LineageJob> jobs, Action<LineageJob, LineageResult> done, CancellationToken cancel)
     {
         byte[] wire = LineageWire.Scenario(scenario);
+        ulong hash = LineageWire.Hash(wire);
         var queue = new ConcurrentQueue<LineageJob>(jobs);
         int remaining = jobs.Count;
         var failed = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var inFlight = new ConcurrentDictionary<Guid, InFlight>();
         var silentAudits = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var holders = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal); // nodes that answered a call of this run: they hold the scenario
         var waitingSince = DateTime.UtcNow;
         while (Volatile.Read(ref remaining) > 0)
         {
@@ -177,9 +179,19 @@ public sealed class ClusterLineageExecutor(IClusterClient client, TimeSpan? call
                 inFlight[call] = flight;
                 try
                 {
-                    Interlocked.Add(ref _sent, wire.Length + request.Length);
                     using var any = CancellationTokenSource.CreateLinkedTokenSource(cancel, gone, flight.Lost.Token);
-                    byte[] response = await worker.RunLineage(wire, request, call).WaitAsync(_bound, any.Token);
+                    // The scenario travels with a node's first call of the run, then only its hash; a node that does not
+                    // hold it (restarted under the same name, or it dropped the scenario) answers null and gets it again.
+                    bool sendScenario = !holders.ContainsKey(node);
+                    Interlocked.Add(ref _sent, (sendScenario ? wire.Length : 0) + sizeof(ulong) + request.Length);
+                    byte[]? response = await worker.RunLineage(hash, sendScenario ? wire : null, request, call).WaitAsync(_bound, any.Token);
+                    if (response is null)
+                    {
+                        Interlocked.Add(ref _sent, wire.Length + sizeof(ulong) + request.Length);
+                        response = await worker.RunLineage(hash, wire, request, call).WaitAsync(_bound, any.Token)
+                            ?? throw new InvalidOperationException($"node {node} refused lineage {job.Lineage} with its scenario attached");
+                    }
+                    holders[node] = true;
                     Interlocked.Add(ref _received, response.Length);
                     done(job, LineageWire.Result(response));
                     _perNode.AddOrUpdate(node, 1, (_, n) => n + 1);

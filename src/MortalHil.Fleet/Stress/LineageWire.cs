@@ -21,6 +21,8 @@ public static class LineageWire
     };
 
     public static byte[] Scenario(Scenario s) => JsonSerializer.SerializeToUtf8Bytes(s, Options);
+    /// <summary>What names a scenario on the wire once a node holds it: the 64-bit XXH64 of its JSON.</summary>
+    public static ulong Hash(byte[] scenario) => System.IO.Hashing.XxHash64.HashToUInt64(scenario);
     public static Scenario Scenario(byte[] b) => JsonSerializer.Deserialize<Scenario>(b, Options) ?? throw new InvalidDataException("empty scenario");
     public static byte[] Job(LineageJob j) => JsonSerializer.SerializeToUtf8Bytes(new JobWire(j.SeedIndex, j.Lineage,
         j.Deliveries?.Select(kv => new DeliveryWire(kv.Key, kv.Value.Request, kv.Value.Delivery)).ToList()), Options);

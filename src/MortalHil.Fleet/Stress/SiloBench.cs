@@ -19,7 +19,11 @@ public sealed record SiloBenchConfig(int Silos, bool Pinned)
 /// configuration could not be measured (its numbers are then 0), e.g. a silo that did not join in time. SameMetricsAsInProcess: stress.json's metrics section equals the in-process run's, bit for bit (null for the in-process run).</summary>
 public sealed record SiloBenchPoint(string Config, int Silos, bool Pinned, int Boards, double WallSeconds, double ClientCpuSeconds, double SiloCpuSeconds,
     int BoardGenerations, double BoardGenerationsPerSecond, long BytesSent, long BytesReceived, IReadOnlyDictionary<string, int> LineagesPerNode,
-    bool? SameMetricsAsInProcess, double LoadAverageBefore, int WarmupLineages = 0, string? Error = null);
+    bool? SameMetricsAsInProcess, double LoadAverageBefore, int WarmupLineages = 0, string? Error = null, int LineageSimulations = 0)
+{
+    /// <summary>The client's processor time per lineage simulated, in milliseconds (silo runs only; in-process the client does the simulating).</summary>
+    public double? ClientCpuMillisecondsPerLineage => Silos > 0 && LineageSimulations > 0 ? 1000 * ClientCpuSeconds / LineageSimulations : null;
+}
 
 /// <summary>The content of <c>silo-bench.json</c>.</summary>
 public sealed record SiloBenchReport(string Scenario, string? File, int Boards, int Cores, IReadOnlyList<SiloBenchPoint> Points);
@@ -57,7 +61,7 @@ public static class SiloBench
                 reference = MetricsJson(o.Report);
                 var t = o.Report.Timing;
                 point = new SiloBenchPoint(config.Label, 0, false, scenario.FleetSize, t.WallSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, 0,
-                    t.BoardGenerations, t.BoardGenerationsPerSecond, 0, 0, new Dictionary<string, int>(), null, load, warmup);
+                    t.BoardGenerations, t.BoardGenerationsPerSecond, 0, 0, new Dictionary<string, int>(), null, load, warmup, LineageSimulations: t.LineageSimulations);
             }
             else
             {
@@ -83,7 +87,7 @@ public static class SiloBench
 
     private static void Write(SiloBenchReport report, string outFolder)
     {
-        StampedJson.Write(Path.Combine(outFolder, "silo-bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions), "silo-bench", 2);
+        StampedJson.Write(Path.Combine(outFolder, "silo-bench.json"), JsonSerializer.Serialize(report, StressReport.JsonOptions), "silo-bench", 3);
         SiloBenchTable.Write(report, outFolder);
     }
 
@@ -122,7 +126,7 @@ public static class SiloBench
             return new SiloBenchPoint(config.Label, config.Silos, config.Pinned, scenario.FleetSize, t.WallSeconds,
                 (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds, siloCpu, t.BoardGenerations, t.BoardGenerationsPerSecond,
                 executor.BytesSent, executor.BytesReceived, new SortedDictionary<string, int>(executor.JobsPerNode.ToDictionary(), StringComparer.Ordinal),
-                reference is null ? null : MetricsJson(outcome.Report) == reference, load, warmup);
+                reference is null ? null : MetricsJson(outcome.Report) == reference, load, warmup, LineageSimulations: t.LineageSimulations);
         }
         finally
         {

@@ -12,12 +12,13 @@ public static class SiloBenchTable
     {
         double inProcess = report.Points.FirstOrDefault(p => p.Silos == 0)?.BoardGenerationsPerSecond ?? double.NaN;
         double onePinned = report.Points.FirstOrDefault(p => p.Silos == 1 && p.Pinned)?.BoardGenerationsPerSecond ?? double.NaN;
-        var csv = new StringBuilder("config,silos,pinned,boards,wall_s,client_cpu_s,silo_cpu_s,board_generations,board_generations_per_s,vs_in_process,vs_one_pinned_silo,bytes_sent,bytes_received,same_metrics_as_in_process,load_before,warmup_lineages\n");
+        var csv = new StringBuilder("config,silos,pinned,boards,wall_s,client_cpu_s,silo_cpu_s,board_generations,board_generations_per_s,vs_in_process,vs_one_pinned_silo,bytes_sent,bytes_received,same_metrics_as_in_process,load_before,warmup_lineages,lineage_simulations,client_cpu_ms_per_lineage\n");
         foreach (var p in report.Points)
             csv.AppendLine(string.Join(',', Quote(p.Config), I(p.Silos), p.Pinned ? "true" : "false", I(p.Boards), F(p.WallSeconds), F(p.ClientCpuSeconds), F(p.SiloCpuSeconds),
                 I(p.BoardGenerations), F(p.BoardGenerationsPerSecond), F(p.BoardGenerationsPerSecond / inProcess), F(p.BoardGenerationsPerSecond / onePinned),
-                I(p.BytesSent), I(p.BytesReceived), p.SameMetricsAsInProcess switch { null => "", true => "true", false => "false" }, F(p.LoadAverageBefore), I(p.WarmupLineages)));
-        StampedCsv.Write(Path.Combine(outFolder, "silo-bench.csv"), csv.ToString(), "silo-bench", 2);
+                I(p.BytesSent), I(p.BytesReceived), p.SameMetricsAsInProcess switch { null => "", true => "true", false => "false" }, F(p.LoadAverageBefore), I(p.WarmupLineages),
+                I(p.LineageSimulations), p.ClientCpuMillisecondsPerLineage is double ms ? F(ms) : ""));
+        StampedCsv.Write(Path.Combine(outFolder, "silo-bench.csv"), csv.ToString(), "silo-bench", 3);
 
         var plot = new Plot();
         var values = report.Points.Select(p => p.BoardGenerationsPerSecond).ToArray();

@@ -1,38 +1,47 @@
 using System.Collections.Concurrent;
-using System.IO.Hashing;
 using MortalHil.Fleet.Placement;
-using MortalHil.Stress.Fleet;
 using MortalHil.Stress.Ports;
-using MortalHil.Stress.Scenarios;
-using MortalHil.Stress.Tasks;
 using Orleans.Concurrency;
 
 namespace MortalHil.Fleet.Stress;
 
 /// <summary>
-/// A node's lineage runner. Reentrant: the fleet client keeps one call per core in flight, and each runs on the
-/// thread pool (simulation is CPU work, not grain work). Scenarios are parsed once per content hash.
+/// A node's lineage runner. Reentrant: the fleet client keeps one call per slot in flight, and each runs on the
+/// thread pool (simulation is CPU work, not grain work). A scenario travels once per node and run, and is parsed once
+/// per content hash; the node keeps the few it used last (<see cref="PreparedScenarios"/>).
 /// </summary>
 [OnNodePlacement, Reentrant]
-internal sealed class StressWorkerGrain(StressToolkitFactory toolkits) : Grain, IStressWorkerGrain
+internal sealed class StressWorkerGrain(StressToolkitFactory toolkits, LineageSlots slots) : Grain, IStressWorkerGrain
 {
-    private static readonly ConcurrentDictionary<ulong, Lazy<Prepared>> Scenarios = new();
+    private static readonly PreparedScenarios Scenarios = new();
     private readonly string _work = MortalHil.Stress.Reporting.ScratchFolder.For(
         Path.Combine(Path.GetTempPath(), "mortalhil-fleet", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static readonly ConcurrentDictionary<Guid, byte> InProgress = new();
 
-    public Task<int> Slots() => Task.FromResult(Environment.ProcessorCount);
+    public Task<int> Slots() => Task.FromResult(slots.Count);
 
     public Task<Guid[]> Running() => Task.FromResult(InProgress.Keys.ToArray());
 
-    public async Task<byte[]> RunLineage(byte[] scenario, byte[] job, Guid call)
+    public async Task<byte[]?> RunLineage(ulong scenarioHash, byte[]? scenario, byte[] job, Guid call)
     {
+        PreparedScenario? prepared;
+        if (scenario is null)
+        {
+            prepared = Scenarios.Find(scenarioHash);
+            if (prepared is null) return null; // not held here (a new node, or dropped): the caller sends it
+        }
+        else
+        {
+            ulong hash = LineageWire.Hash(scenario);
+            if (hash != scenarioHash) throw new ArgumentException($"the scenario sent hashes to {hash:x16}, not to the {scenarioHash:x16} it was sent as");
+            prepared = Scenarios.GetOrAdd(hash, () => PreparedScenario.Of(LineageWire.Scenario(scenario), toolkits));
+        }
         // Listed from arrival until the answer is handed back to Orleans (a call still listed is alive here).
         InProgress[call] = 0;
         try
         {
-            return await Run(scenario, job);
+            return await Run(scenarioHash, prepared, job);
         }
         finally
         {
@@ -40,12 +49,10 @@ internal sealed class StressWorkerGrain(StressToolkitFactory toolkits) : Grain, 
         }
     }
 
-    private Task<byte[]> Run(byte[] scenario, byte[] job)
+    private Task<byte[]?> Run(ulong hash, PreparedScenario prepared, byte[] job)
     {
-        ulong hash = XxHash64.HashToUInt64(scenario);
-        var prepared = Scenarios.GetOrAdd(hash, _ => new Lazy<Prepared>(() => Prepared.Of(LineageWire.Scenario(scenario), toolkits))).Value;
         var j = LineageWire.Job(job);
-        return Task.Run(() =>
+        return Task.Run<byte[]?>(() =>
         {
             string folder = Path.Combine(_work, $"{hash:x16}-{j.SeedIndex}-{j.Lineage}-{Guid.NewGuid():N}");
             try
@@ -58,14 +65,5 @@ internal sealed class StressWorkerGrain(StressToolkitFactory toolkits) : Grain, 
                 if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             }
         });
-    }
-
-    private sealed record Prepared(Scenario Scenario, SyntheticTask[] Tasks, IStressToolkit[] Toolkits)
-    {
-        public static Prepared Of(Scenario s, StressToolkitFactory factory)
-        {
-            var tasks = s.Seeds.Select(seed => new SyntheticTask(s.Task, seed)).ToArray();
-            return new Prepared(s, tasks, tasks.Select(t => factory(s, t)).ToArray());
-        }
     }
 }

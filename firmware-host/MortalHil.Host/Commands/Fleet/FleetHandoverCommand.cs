@@ -11,9 +11,10 @@ using MortalHil.Stress.Scenarios;
 namespace MortalHil.Host.Commands.Fleet;
 
 /// <summary>
-/// <c>mortalhil fleet handover SCENARIO --teacher NODE/SERIAL --student NODE/SERIAL --journal-folder DIR --cluster C</c>: a handover
-/// between boards on any nodes, coordinated by the fleet (see <see cref="IHandoverCoordinatorGrain"/>); the command orders it and
-/// follows it to its end. Run it again with the same arguments to follow a handover already ordered.
+/// <c>mortalhil fleet handover SCENARIO --teacher NODE/SERIAL --student NODE/SERIAL [--journal-node NODE] [--on NODE] --cluster C</c>: a
+/// handover between boards on any nodes, coordinated by the fleet (see <see cref="IHandoverCoordinatorGrain"/>), its journal kept on
+/// one node's own disk (the student's by default); the command orders it and follows it to its end. Run it again with the same
+/// arguments to follow a handover already ordered.
 /// </summary>
 internal static class FleetHandoverCommand
 {
@@ -23,16 +24,16 @@ internal static class FleetHandoverCommand
         var scenario = new Argument<FileInfo>("scenario") { Description = "Stress scenario JSON whose task, network, policy and budgets the handover uses." };
         var teacher = new Option<string>("--teacher") { Description = "Teacher board, NODE/SERIAL (see 'fleet status').", Required = true }.NotEmpty();
         var student = new Option<string>("--student") { Description = "Student board, NODE/SERIAL.", Required = true }.NotEmpty();
-        var journals = new Option<string>("--journal-folder")
+        var journalNode = new Option<string?>("--journal-node")
         {
-            Description = "Folder of the handover journal; every node that may coordinate must reach it (on one machine: any folder).", Required = true,
-        }.NotEmpty();
+            Description = "Node that keeps the handover journal on its own disk, in its journal folder (default: the student's node).",
+        };
         var id = new Option<string>("--id") { Description = "Names the handover and its journal.", DefaultValueFactory = _ => "handover" }.NotEmpty();
         var on = new Option<string?>("--on") { Description = "Node to coordinate from while it is up (default: the student's node)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the teacher's commissioning, the transfer set and the student's trainer.", DefaultValueFactory = _ => 1 };
         var cmd = new Command("handover", "Distil a teacher board into a student board on another node (or the same); the coordination moves to another node if its own dies.");
         cmd.Arguments.Add(scenario);
-        foreach (var o in new Option[] { teacher, student, journals, id, on, seed }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { teacher, student, journalNode, id, on, seed }) cmd.Options.Add(o);
         fleet.AddTo(cmd);
         cmd.SetAction(parse =>
         {
@@ -43,9 +44,10 @@ internal static class FleetHandoverCommand
             if (handover.Contains('/') || handover.Any(char.IsWhiteSpace)) throw new CliUsageException($"--id '{handover}' must contain no '/' and no spaces");
             string node = parse.GetValue(on) ?? BoardKeys.Parse(s).Node;
             if (node.Contains('/')) throw new CliUsageException($"--on '{node}' must be a node name");
-            string folder = Core.Files.OutputLocation.PrepareDirectory(parse.GetValue(journals)!, "--journal-folder");
+            string keeper = parse.GetValue(journalNode) ?? BoardKeys.Parse(s).Node;
+            if (keeper.Length == 0 || keeper.Contains('/') || keeper.Any(char.IsWhiteSpace)) throw new CliUsageException($"--journal-node '{keeper}' must be a node name");
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!.ToString());
-            var order = new HandoverOrder(handover, LineageWire.Scenario(loaded), t, s, Path.GetFullPath(folder), parse.GetValue(seed), TimeSpan.Zero);
+            var order = new HandoverOrder(handover, LineageWire.Scenario(loaded), t, s, keeper, parse.GetValue(seed), TimeSpan.Zero);
             return Run(options, node, order);
         });
         return cmd;
@@ -94,7 +96,8 @@ internal static class FleetHandoverCommand
                 lastError = report.Error;
                 if (sameError >= 10) throw new FleetHandoverFailedException($"handover {order.Id}: {report.Error}");
                 string line = string.Create(CultureInfo.InvariantCulture,
-                    $"{report.State} on {report.Coordinator} (attempt {report.Attempt}): {report.CollectedExamples} teacher outputs, {report.StudentSteps} student steps{(report.Error is { } problem ? "; " + problem : "")}");
+                    $"{report.State} on {report.Coordinator} (attempt {report.Attempt}): {report.CollectedExamples} teacher outputs, {report.StudentSteps} student steps" +
+                    $"{(report.Waiting is { } waiting ? "; " + waiting : "")}{(report.Error is { } problem ? "; " + problem : "")}");
                 if (line != last) Console.Error.WriteLine(line);
                 last = line;
                 if (report.Final) return report;
@@ -112,7 +115,7 @@ internal static class FleetHandoverCommand
         }).GetAwaiter().GetResult();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"handover {final.Id}: {final.State} on {final.Coordinator} after {final.Attempt} attempt(s); student canary {final.StudentCanary:F4}, teacher canary {final.TeacherCanary:F4}; {final.Reason}"));
-        Console.WriteLine($"journal: {order.JournalPath}");
+        Console.WriteLine($"journal: {final.Journal ?? "on node " + order.JournalNode}");
         return final.State == "retired" ? ExitCodes.Success : ExitCodes.Failed;
     }
 }

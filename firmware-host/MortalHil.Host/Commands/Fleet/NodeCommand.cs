@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using MortalHil.Fleet.Cluster;
+using MortalHil.Fleet.Stress;
 using MortalHil.Host.Boards;
 using MortalHil.Host.Cli;
 
@@ -16,19 +17,33 @@ public static class NodeCommand
     {
         var file = new Argument<FileInfo>("node-file") { Description = "Node file: { \"node\": NAME, \"boards\": [SPEC, ...] } (specs as in 'mortalhil boards')." };
         var fleet = new FleetOptions(required: true);
+        var slots = MortalHil.Host.Options.SharedOptions.OptionalCount("--lineage-slots",
+            "Stress lineages this node simulates at once (default: its cores; fewer when several nodes share one machine's cores).", 1, 1024);
+        var journals = new Option<string?>("--journal-folder")
+        {
+            Description = "Folder on this machine's own disk for the handover journals this node keeps (overrides the node file's journal_folder; " +
+                "default: the user's local data folder, mortalhil/journals/NODE).",
+        };
         var cmd = new Command("node", "Join a fleet as a silo that hosts this machine's boards (runs until SIGINT/SIGTERM).");
         cmd.Arguments.Add(file);
+        cmd.Options.Add(journals);
         fleet.AddTo(cmd);
+        cmd.Options.Add(slots);
         cmd.SetAction(parse =>
         {
             var options = fleet.From(parse)!;
             var node = NodeFile.Load(parse.GetValue(file)!.FullName);
-            return Run(options, node); // an unreachable fleet: exit 5 through ErrorClassifier
+            if (parse.GetValue(journals) is { } folder) node = node with { JournalFolder = Path.GetFullPath(folder) };
+            // Checked writable now, not at the first handover: a node that cannot keep a journal says so at once.
+            string journalFolder = Core.Files.OutputLocation.PrepareDirectory(node.JournalFolder ?? MortalHil.Fleet.Handover.Journal.NodeJournalFolder.Default(node.Name),
+                "--journal-folder");
+            node = node with { JournalFolder = Path.GetFullPath(journalFolder) };
+            return Run(options, node, parse.GetValue(slots) is int n ? new LineageSlots(n) : LineageSlots.Default); // an unreachable fleet: exit 5 through ErrorClassifier
         });
         return cmd;
     }
 
-    private static int Run(FleetClusterOptions options, NodeSpec node)
+    private static int Run(FleetClusterOptions options, NodeSpec node, LineageSlots slots)
     {
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
@@ -36,7 +51,7 @@ public static class NodeCommand
         FleetSilo silo;
         try
         {
-            silo = FleetSilo.StartAsync(options, node, spec => BoardOpener.Open(spec), log: Console.Error, cancel: stop.Token).GetAwaiter().GetResult();
+            silo = FleetSilo.StartAsync(options, node, spec => BoardOpener.Open(spec), log: Console.Error, lineageSlots: slots, cancel: stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or StackExchange.Redis.RedisException)
         {

@@ -17,7 +17,7 @@ namespace MortalHil.Core.Mortality.Handover;
 /// stored zlib-compressed. The journal records which handover it belongs to (its
 /// fingerprint: boards, seed, plan); reopening it for a different handover is refused.
 /// </remarks>
-public sealed class HandoverJournal : IDisposable
+public sealed class HandoverJournal : IHandoverJournal
 {
     /// <summary>Schema version; a journal of another version is refused rather than misread.</summary>
     public const int SchemaVersion = 1;

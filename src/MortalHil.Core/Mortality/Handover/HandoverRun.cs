@@ -18,7 +18,7 @@ public sealed class HandoverRun
     /// <summary>Journal event kind written when the teacher board dies.</summary>
     public const string TeacherDiedEvent = "teacher_died";
 
-    private readonly HandoverJournal _journal;
+    private readonly IHandoverJournal _journal;
     private readonly HandoverPlan _plan;
     private readonly TransferSet _transfer;
     private readonly LabelledSet _canary;
@@ -47,7 +47,7 @@ public sealed class HandoverRun
     /// simulated teacher is aged to it); null on a fresh start.</param>
     /// <param name="openStudent">Opens the student: from a checkpoint when given, else fresh.</param>
     /// <param name="traffic">Live requests (with labels, to score the service); null: none served.</param>
-    public HandoverRun(HandoverJournal journal, HandoverPlan plan, TransferSet transfer, LabelledSet canary,
+    public HandoverRun(IHandoverJournal journal, HandoverPlan plan, TransferSet transfer, LabelledSet canary,
         Func<TimeSpan?, IHandoverBoard> openTeacher, Func<HandoverCheckpoint?, IStudentLearner> openStudent, LabelledSet? traffic = null)
     {
         plan.Validate();

@@ -178,7 +178,7 @@ public static class HandoverLifecycle
     /// teacher's prime beside live queries when there are any. <paramref name="plan"/> should come from
     /// <see cref="LifecyclePolicy.Verified"/>, so that the student cuts over only when it matches its teacher.
     /// </summary>
-    public static HandoverResult Run(HandoverJournal journal, HandoverPlan plan, TransferSet transfer, LabelledSet canary, HandoverBoards boards,
+    public static HandoverResult Run(IHandoverJournal journal, HandoverPlan plan, TransferSet transfer, LabelledSet canary, HandoverBoards boards,
         string callReason, PrimeLessons? prime = null, LabelledSet? traffic = null, HandoverWatchers? watchers = null)
     {
         var run = new HandoverRun(journal, plan, transfer, canary, boards.OpenTeacher, boards.OpenStudent, traffic)
