@@ -17,7 +17,10 @@ internal sealed class WriterLoggerProvider(TextWriter writer, LogLevel minimum) 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
-            lock (writer) writer.WriteLine($"{logLevel.ToString().ToLowerInvariant()}: {category}: {formatter(state, exception)}");
+            // "orleans error: ...", never "error: ...": a command's own failure is its one "error:" line (exit code non-zero);
+            // what Orleans logs on the way (a gateway refresh failing while Redis restarts) is a note about the fleet.
+            string text = formatter(state, exception).ReplaceLineEndings(" ");
+            lock (writer) writer.WriteLine($"orleans {logLevel.ToString().ToLowerInvariant()}: {category}: {text}");
         }
     }
 }

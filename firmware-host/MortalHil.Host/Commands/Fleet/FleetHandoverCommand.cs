@@ -114,7 +114,7 @@ internal static class FleetHandoverCommand
             }
         }).GetAwaiter().GetResult();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"handover {final.Id}: {final.State} on {final.Coordinator} after {final.Attempt} attempt(s); student canary {final.StudentCanary:F4}, teacher canary {final.TeacherCanary:F4}; {final.Reason}"));
+            $"handover {final.Id}: {final.State} on {final.Coordinator} after {final.Attempt} attempt(s); latest canary readings: student {final.StudentCanary:F4}, teacher {final.TeacherCanary:F4}; verdict: {final.Reason}"));
         Console.WriteLine($"journal: {final.Journal ?? "on node " + order.JournalNode}");
         return final.State == "retired" ? ExitCodes.Success : ExitCodes.Failed;
     }
