@@ -56,6 +56,9 @@ public sealed class NodeProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (var a in pinToCore is null ? args.Skip(1) : args) psi.ArgumentList.Add(a);
+        // A node compiles each method once, optimised: with tiered compilation a fresh silo spends a third of its processor
+        // time re-compiling while it runs lineages (docs/results/stress-scaling/README.md). A setting of the caller's wins.
+        if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") is null) psi.Environment["DOTNET_TieredCompilation"] = "0";
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"node {name} did not start");
         var node = new NodeProcess(process, name);
         var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
