@@ -60,8 +60,7 @@ public static class MetricsCalculator
                 lineages.Sum(l => l.LinkErrors),
                 lineages.Sum(l => l.LinkRetries),
                 lineages.Sum(l => l.LinkLosses)),
-            UnsuccessfulHandoverCauses = new SortedDictionary<string, int>(handovers.Where(h => h.Outcome != HandoverOutcome.Completed)
-                .GroupBy(h => CauseKind(h.FailureCause)).ToDictionary(g => g.Key, g => g.Count())),
+            UnsuccessfulHandoverCauses = UnsuccessfulCauses(handovers),
             DeathsByCause = new SortedDictionary<string, int>(lineages.SelectMany(l => l.DeathsByCause)
                 .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)), StringComparer.Ordinal),
             PerHandover = new PerHandoverCost(
@@ -87,8 +86,7 @@ public static class MetricsCalculator
                 apprentices.Sum(h => h.SparesUsed),
                 apprentices.Sum(h => h.TeacherQueries),
                 apprentices.Sum(h => h.StudentPulses)),
-            UnsuccessfulApprenticeCauses = new SortedDictionary<string, int>(apprentices.Where(h => h.Outcome != HandoverOutcome.Completed)
-                .GroupBy(h => CauseKind(h.FailureCause)).ToDictionary(g => g.Key, g => g.Count())),
+            UnsuccessfulApprenticeCauses = UnsuccessfulCauses(apprentices),
             DistillationTotals = new DistillationTotals(
                 distillations.Sum(h => h.SparesUsed),
                 distillations.Sum(h => h.TeacherQueries),
@@ -172,6 +170,10 @@ public static class MetricsCalculator
         }
         return a;
     }
+
+    /// <summary>How many of <paramref name="records"/> did not complete, by the kind of their cause.</summary>
+    private static SortedDictionary<string, int> UnsuccessfulCauses(IEnumerable<HandoverRecord> records) =>
+        new(records.Where(h => h.Outcome != HandoverOutcome.Completed).GroupBy(h => CauseKind(h.FailureCause)).ToDictionary(g => g.Key, g => g.Count()));
 
     /// <summary>A cause without its numbers: the text before its first parenthesis.</summary>
     private static string CauseKind(string? cause)

@@ -131,7 +131,16 @@ public static class CommunityReport
             }
             throw new CorruptFileException(path, "community CSV version or checksum does not match its rows");
         }
-        using var doc = JsonDocument.Parse(text);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            throw new CorruptFileException(path, "is neither a community CSV nor a community JSON file");
+        }
+        using var _ = doc;
         var root = doc.RootElement;
         if (!root.TryGetProperty("version", out var v) || !v.TryGetInt32(out int version) || version is < OldestVersion or > Version)
             throw new CorruptFileException(path, $"community JSON version is not one of {OldestVersion}..{Version}");

@@ -49,5 +49,8 @@ public class CommunityReportTests
             Assert.Equal(float.IsNaN(a.AwayAccuracy), float.IsNaN(b.AwayAccuracy));
         }
         Assert.Throws<CorruptFileException>(() => CommunityReport.ReadCsv("community.csv", csv.Replace("0.61", "0.71")));
+        // An empty or foreign file is refused as not ours, not with a parser's message.
+        foreach (var foreign in new[] { "", "not json at all", "{" })
+            Assert.Contains("neither a community CSV nor a community JSON", Assert.Throws<CorruptFileException>(() => CommunityReport.ReadCsv("x.csv", foreign)).Message);
     }
 }

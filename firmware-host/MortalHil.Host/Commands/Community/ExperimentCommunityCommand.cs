@@ -64,6 +64,7 @@ public static class ExperimentCommunityCommand
                 double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r) && r is > 0 and <= 100 ? r / 100 : (double?)null);
             if (parse.GetValue(from) is { } finished)
             {
+                if (Directory.Exists(finished.FullName)) throw new CliUsageException($"--from: {finished.FullName} is a folder; give the run's community.csv");
                 if (!finished.Exists) throw new CliUsageException($"--from: {finished.FullName} does not exist");
                 var read = CommunityReport.ReadCsv(finished.FullName, File.ReadAllText(finished.FullName));
                 SavePlots(outDir, read);
